@@ -1,0 +1,23 @@
+import { bind } from './bind.js';
+import { help } from './help.js';
+import { members } from './members.js';
+import { role } from './role.js';
+import type { Command } from './types.js';
+
+/** Every chat command, in the order /帮助 lists them. */
+export const COMMANDS: readonly Command[] = [help, bind, role, members];
+
+/** Checks the list at start-up: names without slashes, and no name or alias used twice. */
+export function checkCommands(list: readonly Command[]): void {
+  const seen = new Map<string, string>();
+  for (const c of list) {
+    for (const w of [c.name, ...c.aliases]) {
+      if (w.startsWith('/')) throw new Error(`command word "${w}" must not start with a slash`);
+      if (w !== w.toLowerCase() && /[a-z]/i.test(w)) throw new Error(`alias "${w}" must be lower case`);
+      const other = seen.get(w);
+      if (other) throw new Error(`command word "${w}" is used by both /${other} and /${c.name}`);
+      seen.set(w, c.name);
+    }
+    if (c.examples.length === 0) throw new Error(`/${c.name} needs at least one example`);
+  }
+}

@@ -1,0 +1,67 @@
+import type { Branch, ChatBinding, OutboundContent, Person, Role } from '../storage/records.js';
+import type { Tx } from '../storage/store.js';
+
+/** A user mentioned in the message (the bot itself already removed). */
+export interface Mention {
+  openId: string;
+  name: string;
+}
+
+/** Where a command was typed. */
+export interface ChatInfo {
+  id: string;
+  type: 'group' | 'p2p';
+  binding?: ChatBinding;
+  /** The branch this chat is bound to, if any. */
+  branch?: Branch;
+}
+
+/** Everything a command needs: it reads and writes only through `store` and answers only through `reply`/`notify`. */
+export interface CommandContext {
+  now: Date;
+  /** The command word as typed (a name or an alias), without the slash. */
+  invokedAs: string;
+  /** Text after the command word, mentions rendered as `@名字`, full-width colons normalised. */
+  args: string;
+  /** Mentions in the order they appear in `args`. */
+  mentions: Mention[];
+  sender: Person;
+  /** Effective role: bootstrap admins from the environment are admins whatever the store says. */
+  role: Role;
+  chat: ChatInfo;
+  store: Tx;
+  /** The registered command list, for /帮助. */
+  commands: readonly Command[];
+  /** Answers in the same chat, as a reply to the command message. */
+  reply(content: string | OutboundContent): void;
+  /** Sends to another chat or person; delivered only if the command succeeds. */
+  notify(to: { chatId: string } | { openId: string }, content: string | OutboundContent): void;
+}
+
+/** One chat command; registered in `commands/index.ts`. */
+export interface Command {
+  /** Chinese name without the slash, e.g. `学习`. */
+  name: string;
+  /** English (and other) aliases without the slash. */
+  aliases: readonly string[];
+  /** Who may use it; admins always may. */
+  roles: readonly Role[];
+  /** One line for /帮助. */
+  summary: string;
+  /** The form, e.g. `/绑定 <支部名>`. */
+  usage: string;
+  /** At least one full example. */
+  examples: readonly string[];
+  run(ctx: CommandContext): Promise<void>;
+}
+
+/** A failure the user caused; its message is the whole reply, and the command's writes are rolled back. */
+export class UserError extends Error {
+  override name = 'UserError';
+  /** Whether the router should append the command's usage and example. */
+  readonly showUsage: boolean;
+  constructor(message: string, opts: { showUsage?: boolean } = {}) {
+    super(message);
+    this.showUsage = opts.showUsage ?? true;
+  }
+}

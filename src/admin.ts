@@ -1,0 +1,60 @@
+import { timingSafeEqual } from 'node:crypto';
+import Router from '@koa/router';
+import type { Job, JobDeps } from './jobs/types.js';
+
+/** `POST /admin/jobs/:name/run`: runs one job as of `at` (default now); bearer-token protected, off without a token. */
+export function createAdminRoutes(deps: { token?: string; jobs: readonly Job[]; jobDeps: JobDeps; clock: () => Date; onRan?: () => void }): Router {
+  const router = new Router({ prefix: '/admin' });
+  router.use(async (ctx, next) => {
+    const given = (ctx.get('authorization').match(/^Bearer (.+)$/) ?? [])[1] ?? '';
+    if (!deps.token || !equal(given, deps.token)) {
+      ctx.status = 401;
+      ctx.body = { error: deps.token ? 'bad or missing bearer token' : 'admin API is off (set DUBAN_ADMIN_TOKEN)' };
+      return;
+    }
+    await next();
+  });
+  router.post('/jobs/:name/run', async (ctx) => {
+    const job = deps.jobs.find((j) => j.name === ctx.params.name);
+    if (!job) {
+      ctx.status = 404;
+      ctx.body = { error: `unknown job ${ctx.params.name}`, jobs: deps.jobs.map((j) => j.name) };
+      return;
+    }
+    const body = await readJson(ctx.req);
+    const at = body?.at === undefined ? deps.clock() : new Date(String(body.at));
+    if (Number.isNaN(at.getTime())) {
+      ctx.status = 400;
+      ctx.body = { error: '"at" must be an ISO time, e.g. 2026-11-23T09:00:00+08:00' };
+      return;
+    }
+    const report = await job.run(at, deps.jobDeps);
+    deps.onRan?.();
+    ctx.body = report;
+  });
+  return router;
+}
+
+async function readJson(req: NodeJS.ReadableStream): Promise<Record<string, unknown> | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 64 * 1024) return undefined;
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString().trim();
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text);
+    return typeof v === 'object' && v ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function equal(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

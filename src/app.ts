@@ -1,0 +1,148 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import * as lark from '@larksuiteoapi/node-sdk';
+import Router from '@koa/router';
+import Koa from 'koa';
+import { checkCommands, COMMANDS } from '../commands/index.js';
+import type { Command } from '../commands/types.js';
+import { openLowdbStore } from '../storage/lowdb/open.js';
+import type { Store } from '../storage/store.js';
+import { createAdminRoutes } from './admin.js';
+import type { Config } from './config.js';
+import { createClient } from './feishu/client.js';
+import { createDirectory } from './feishu/directory.js';
+import { createDispatcher } from './feishu/dispatcher.js';
+import { createMessenger } from './feishu/messenger.js';
+import { sdkLogger } from './feishu/sdk-logger.js';
+import { createWebhook } from './feishu/webhook.js';
+import { createIntake } from './intake.js';
+import { JOBS } from './jobs/index.js';
+import type { Job } from './jobs/types.js';
+import type { Logger } from './logger.js';
+import { createOutboxSender } from './outbox.js';
+import { createRouter } from './router.js';
+import { createOpenPlatform, type OpenPlatform } from './sandbox/open-platform.js';
+
+/** Keys of the local (sandbox) mode: the bot talks to an in-process Open Platform on its own server. */
+export const LOCAL_APP = {
+  appId: 'cli_00000000000000d0',
+  appSecret: 'local-sandbox-secret',
+  encryptKey: 'local-sandbox-encrypt-key',
+  verificationToken: 'local-sandbox-token',
+  botOpenId: 'ou_duban_bot_local',
+} as const;
+
+export interface AppOptions {
+  config: Config;
+  logger: Logger;
+  clock?: () => Date;
+  store?: Store;
+  commands?: readonly Command[];
+  jobs?: readonly Job[];
+}
+
+/** A running bot: the HTTP server, the store and the workers. */
+export interface RunningApp {
+  url: string;
+  port: number;
+  store: Store;
+  /** Present in local mode only. */
+  platform?: OpenPlatform;
+  mode: 'feishu' | 'local';
+  /** Waits until every accepted event is processed and every due message sent. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Composition root: builds every concrete part from config and starts serving. */
+export async function startApp(opts: AppOptions): Promise<RunningApp> {
+  const { config, logger } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  const commands = opts.commands ?? COMMANDS;
+  checkCommands(commands);
+  const jobs = opts.jobs ?? JOBS;
+  const store = opts.store ?? (await openLowdbStore(config.dataFile));
+  const local = !config.feishu;
+  const keys = config.feishu ?? { ...LOCAL_APP, domain: 'local', mode: 'webhook' as const };
+
+  const app = new Koa();
+  const routes = new Router();
+  const platform = local ? createOpenPlatform({ appId: LOCAL_APP.appId, appSecret: LOCAL_APP.appSecret, botOpenId: LOCAL_APP.botOpenId }) : undefined;
+  if (platform) app.use(platform.middleware());
+
+  // Koa composes its middleware when callback() is called, so the handler is taken once every route is mounted.
+  let handler: ReturnType<Koa['callback']> = async (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const server: Server = createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
+
+  const client = createClient({ appId: keys.appId, appSecret: keys.appSecret, domain: local ? base : keys.domain, logger });
+  const directory = createDirectory(client.sdk, logger);
+  const messenger = createMessenger(client);
+  const outbox = createOutboxSender({ store, messenger, clock, logger });
+  const router = createRouter({ store, commands, admins: config.admins, directory, logger, onOutbox: () => outbox.kick() });
+  const intake = createIntake({ store, handle: router.handle, clock, logger });
+
+  const webhook = createWebhook({ encryptKey: keys.encryptKey, verificationToken: keys.verificationToken, accept: intake.accept, clock, logger });
+  routes.post('/webhook/event', webhook);
+  routes.post('/webhook/card', webhook);
+  routes.get('/healthz', async (ctx) => {
+    const inbox = await store.read((tx) => tx.countInbound());
+    const health = store.health();
+    ctx.status = health.ok && intake.accepting ? 200 : 503;
+    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: health, inbox, feishu: { mode: local ? 'sandbox' : keys.mode, ws: wsState() } };
+  });
+  const admin = createAdminRoutes({ token: config.adminToken, jobs, jobDeps: { store, logger }, clock, onRan: () => outbox.kick() });
+  app.use(routes.routes()).use(routes.allowedMethods());
+  app.use(admin.routes()).use(admin.allowedMethods());
+  handler = app.callback();
+
+  let ws: lark.WSClient | undefined;
+  const wsState = () => (ws ? ws.getConnectionStatus().state : undefined);
+  if (!local && keys.mode === 'ws') {
+    ws = new lark.WSClient({ appId: keys.appId, appSecret: keys.appSecret, domain: client.sdk.domain, logger: sdkLogger(logger), wsConfig: { pingTimeout: 30 } });
+    await ws.start({ eventDispatcher: createDispatcher({ accept: intake.accept, clock, logger }) });
+  }
+
+  await directory.loadBotInfo();
+  await intake.resume();
+  outbox.start();
+
+  let closed = false;
+  return {
+    url: base,
+    port,
+    store,
+    platform,
+    mode: local ? 'local' : 'feishu',
+    async settle() {
+      for (let i = 0; i < 50; i++) {
+        await intake.idle();
+        await outbox.idle();
+        const due = await store.read((tx) => tx.dueOutbound(clock().toISOString(), 1));
+        if (due.length === 0 && (await store.read((tx) => tx.countInbound())).pending === 0) return;
+        outbox.kick();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      ws?.close({ force: true });
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+      await intake.stop();
+      await outbox.stop();
+      await store.close();
+    },
+  };
+}

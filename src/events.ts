@@ -1,0 +1,30 @@
+import type { RawMention } from '../commands/parse-message.js';
+
+/** A chat message as the bot sees it, whatever transport brought it. */
+export interface IncomingMessage {
+  kind: 'message';
+  eventId: string;
+  messageId: string;
+  chatId: string;
+  chatType: 'group' | 'p2p';
+  senderId: string;
+  messageType: string;
+  /** Plain text with Feishu's `@_user_N` placeholders still in it. */
+  text: string;
+  mentions: RawMention[];
+  createdAt: string;
+}
+
+/** A button press or form submit on one of the bot's cards. */
+export interface IncomingCardAction {
+  kind: 'card';
+  eventId: string;
+  operatorId: string;
+  chatId: string;
+  messageId: string;
+  value: Record<string, unknown>;
+  formValue?: Record<string, unknown>;
+  createdAt: string;
+}
+
+export type IncomingEvent = IncomingMessage | IncomingCardAction;

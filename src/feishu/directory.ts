@@ -1,0 +1,38 @@
+import type * as lark from '@larksuiteoapi/node-sdk';
+import type { Logger } from '../logger.js';
+import type { Directory } from '../router.js';
+
+/** Display names from the contact API (cached, failures remembered for an hour) and the bot's own open_id. */
+export function createDirectory(client: lark.Client, logger: Logger): Directory & { loadBotInfo(): Promise<void> } {
+  const misses = new Map<string, number>();
+  let bot: string | undefined;
+  let warned = false;
+  return {
+    async displayName(openId) {
+      const missedAt = misses.get(openId);
+      if (missedAt && Date.now() - missedAt < 3_600_000) return undefined;
+      try {
+        const res = await client.contact.v3.user.get({ path: { user_id: openId }, params: { user_id_type: 'open_id' } });
+        const name = res.code === 0 ? res.data?.user?.name : undefined;
+        if (name) return name;
+        misses.set(openId, Date.now());
+      } catch (err) {
+        misses.set(openId, Date.now());
+        if (!warned) {
+          warned = true;
+          logger.warn({ code: (err as { response?: { data?: { code?: number } } }).response?.data?.code }, 'contact API unavailable (add the contact:user.base:readonly scope for real names); using names from mentions');
+        }
+      }
+      return undefined;
+    },
+    botOpenId: () => bot,
+    async loadBotInfo() {
+      try {
+        const res = (await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' })) as { code?: number; bot?: { open_id?: string } };
+        if (res.code === 0 && res.bot?.open_id) bot = res.bot.open_id;
+      } catch (err) {
+        logger.warn({ err: (err as Error).message }, 'could not read the bot info; a leading mention will be taken as the bot');
+      }
+    },
+  };
+}

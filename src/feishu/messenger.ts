@@ -1,0 +1,46 @@
+import type { Outbound } from '../../storage/records.js';
+import type { FeishuClient } from './client.js';
+import { classifyFailure, type FeishuFailure } from './errors.js';
+
+/** The result of one delivery attempt. */
+export type Delivery = { ok: true; messageId: string } | FeishuFailure;
+
+/** Sends outbox items through the SDK; never throws. */
+export interface Messenger {
+  deliver(o: Outbound): Promise<Delivery>;
+  /** Forgets the cached tenant token (after 99991663 and friends). */
+  resetToken(): void;
+}
+
+/** A messenger over a real SDK client; `uuid` makes a retried send post at most once. */
+export function createMessenger({ sdk: client, forgetToken }: FeishuClient): Messenger {
+  async function body(o: Outbound): Promise<{ msg_type: string; content: string }> {
+    const c = o.content;
+    if (c.type === 'text') return { msg_type: 'text', content: JSON.stringify({ text: c.text }) };
+    if (c.type === 'card') return { msg_type: 'interactive', content: JSON.stringify(c.card) };
+    const up = await client.im.v1.file.create({ data: { file_type: 'stream', file_name: c.fileName, file: Buffer.from(c.base64, 'base64') } });
+    // file.create resolves to null on a business error, losing the code (see feishu-notes §4).
+    if (!up?.file_key) throw Object.assign(new Error('file upload failed'), { code: -1, msg: 'file upload failed' });
+    return { msg_type: 'file', content: JSON.stringify({ file_key: up.file_key }) };
+  }
+
+  return {
+    async deliver(o) {
+      try {
+        const data = { ...(await body(o)), uuid: o.id };
+        const res =
+          o.to.kind === 'reply'
+            ? await client.im.v1.message.reply({ path: { message_id: o.to.messageId }, data })
+            : await client.im.v1.message.create({
+                params: { receive_id_type: o.to.kind === 'chat' ? 'chat_id' : 'open_id' },
+                data: { ...data, receive_id: o.to.kind === 'chat' ? o.to.chatId : o.to.openId },
+              });
+        if (res.code !== 0) return classifyFailure(res);
+        return { ok: true, messageId: res.data?.message_id ?? '' };
+      } catch (err) {
+        return classifyFailure(err);
+      }
+    },
+    resetToken: forgetToken,
+  };
+}

@@ -1,0 +1,150 @@
+import { parseMessage } from '../commands/parse-message.js';
+import { mayRun, whoMay } from '../commands/roles.js';
+import { UserError, type ChatInfo, type Command, type CommandContext, type Mention } from '../commands/types.js';
+import { ROLE_NAMES, type OutboundContent, type Person, type Role } from '../storage/records.js';
+import type { Store, Tx } from '../storage/store.js';
+import type { IncomingEvent, IncomingMessage } from './events.js';
+import type { Logger } from './logger.js';
+
+/** Looks up display names; answers undefined when the app lacks the contact scope. */
+export interface Directory {
+  displayName(openId: string): Promise<string | undefined>;
+  botOpenId(): string | undefined;
+}
+
+export interface RouterDeps {
+  store: Store;
+  commands: readonly Command[];
+  admins: readonly string[];
+  directory: Directory;
+  logger: Logger;
+  /** Called after a transaction put messages in the outbox. */
+  onOutbox(): void;
+}
+
+type Outgoing = { to: { kind: 'reply'; messageId: string; chatId: string } | { kind: 'chat'; chatId: string } | { kind: 'user'; openId: string }; content: OutboundContent };
+
+const INTERNAL_ERROR = '抱歉，处理这条命令时出了内部错误，已记录日志，什么也没有改动。请稍后再试，或联系管理员。';
+
+/** Turns a journalled event into its effects: registration, the command's writes, replies, and the inbox mark. */
+export function createRouter(deps: RouterDeps) {
+  const words = deps.commands.flatMap((c) => [c.name, ...c.aliases]);
+  const find = (w: string) => deps.commands.find((c) => c.name === w || c.aliases.includes(w));
+
+  async function handle(ev: IncomingEvent, now: Date): Promise<void> {
+    if (ev.kind === 'card') {
+      // Card actions get their own path in a later issue; the journal entry is closed so nothing lingers.
+      await deps.store.transact((tx) => tx.completeInbound(ev.eventId, now.toISOString()));
+      return;
+    }
+    const known = await deps.store.read((tx) => tx.getPerson(ev.senderId));
+    // Network lookups happen outside the transaction: the store lock is never held across I/O.
+    const name = known?.nameSource === 'contact' ? undefined : await deps.directory.displayName(ev.senderId);
+    const parsed = ev.messageType === 'text' ? parseMessage({ ...ev, botOpenId: deps.directory.botOpenId() }, words) : { kind: 'chatter' as const };
+
+    const base = async (tx: Tx, out: Outgoing[]) => {
+      const sender = await register(tx, ev, name, now, parsed.kind === 'command' ? parsed.mentions : []);
+      const binding = await tx.getChat(ev.chatId);
+      const chat: ChatInfo = { id: ev.chatId, type: ev.chatType, binding, branch: binding?.branchId ? await tx.getBranch(binding.branchId) : undefined };
+      const role: Role = deps.admins.includes(sender.id) ? 'admin' : sender.role;
+      const reply = (content: string | OutboundContent) =>
+        out.push({ to: { kind: 'reply', messageId: ev.messageId, chatId: ev.chatId }, content: toContent(content) });
+      return { sender, chat, role, reply };
+    };
+
+    const commit = async (tx: Tx, out: Outgoing[]) => {
+      for (const [i, o] of out.entries()) {
+        await tx.enqueue({ id: `${ev.eventId}-${i}`, to: o.to, content: o.content, createdAt: now.toISOString(), source: ev.eventId });
+      }
+      await tx.completeInbound(ev.eventId, now.toISOString());
+    };
+
+    let failure: { text: string } | undefined;
+    try {
+      await deps.store.transact(async (tx) => {
+        const out: Outgoing[] = [];
+        const { sender, chat, role, reply } = await base(tx, out);
+        if (parsed.kind === 'command') {
+          const cmd = find(parsed.word);
+          if (!cmd) throw new UserError(`没有「${parsed.word}」这个命令。发送 /帮助 查看你可以使用的命令。`, { showUsage: false });
+          if (!mayRun(cmd, role)) {
+            throw new UserError(`/${cmd.name} 只有${whoMay(cmd.roles)}可以使用；你当前的角色是${ROLE_NAMES[role]}。`, { showUsage: false });
+          }
+          const ctx: CommandContext = {
+            now,
+            invokedAs: parsed.word,
+            args: parsed.args,
+            mentions: parsed.mentions,
+            sender,
+            role,
+            chat,
+            store: tx,
+            commands: deps.commands,
+            reply,
+            notify: (to, content) => out.push({ to: 'chatId' in to ? { kind: 'chat', chatId: to.chatId } : { kind: 'user', openId: to.openId }, content: toContent(content) }),
+          };
+          try {
+            await cmd.run(ctx);
+          } catch (err) {
+            if (err instanceof UserError && err.showUsage) throw new UserError(`${err.message}\n正确格式：${cmd.usage}\n例：${cmd.examples[0]}`);
+            throw err;
+          }
+        }
+        await commit(tx, out);
+      });
+      deps.onOutbox();
+      return;
+    } catch (err) {
+      if (err instanceof UserError) failure = { text: err.message };
+      else {
+        deps.logger.error({ err, eventId: ev.eventId, messageId: ev.messageId }, 'command failed');
+        failure = { text: INTERNAL_ERROR };
+      }
+    }
+    // The command's writes were rolled back; registration and the answer still land, once.
+    await deps.store.transact(async (tx) => {
+      const out: Outgoing[] = [];
+      const { reply } = await base(tx, out);
+      reply(failure.text);
+      await commit(tx, out);
+    });
+    deps.onOutbox();
+  }
+
+  return { handle };
+}
+
+async function register(tx: Tx, ev: IncomingMessage, name: string | undefined, now: Date, mentions: readonly Mention[]): Promise<Person> {
+  const stamp = { by: ev.senderId, at: now.toISOString() };
+  const binding = await tx.getChat(ev.chatId);
+  const existing = await tx.getPerson(ev.senderId);
+  const joinBranch = binding?.kind === 'branch' && binding.branchId && !existing?.branchId ? { branchId: binding.branchId } : {};
+  const rename = name && name !== existing?.name ? { name, nameSource: 'contact' as const } : {};
+  for (const m of mentions) {
+    const p = await tx.getPerson(m.openId);
+    if (!p && m.openId !== ev.senderId) {
+      await tx.savePerson({ id: m.openId, name: m.name, nameSource: 'mention' }, stamp);
+    } else if (p && p.nameSource !== 'contact' && p.name !== m.name) {
+      await tx.savePerson({ id: m.openId, name: m.name, nameSource: 'mention' }, stamp);
+    }
+  }
+  if (existing && Object.keys(joinBranch).length === 0 && Object.keys(rename).length === 0) return existing;
+  return tx.savePerson(
+    {
+      id: ev.senderId,
+      ...(existing ? {} : { name: name ?? fallbackName(ev.senderId), nameSource: name ? ('contact' as const) : ('fallback' as const) }),
+      ...rename,
+      ...joinBranch,
+    },
+    stamp,
+  );
+}
+
+/** A readable stand-in when the contact API is not available: the tail of the open_id. */
+function fallbackName(openId: string): string {
+  return `用户${openId.slice(-4)}`;
+}
+
+function toContent(c: string | OutboundContent): OutboundContent {
+  return typeof c === 'string' ? { type: 'text', text: c } : c;
+}

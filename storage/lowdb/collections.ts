@@ -1,0 +1,19 @@
+import type { IndexFn, Migration } from './engine.js';
+
+/** Collections of the data file and the secondary indexes each keeps in memory. */
+export const COLLECTIONS: Record<string, Record<string, IndexFn>> = {
+  people: { branch: (p) => p.branchId, role: (p) => p.role, name: (p) => p.name },
+  branches: { name: (b) => b.name },
+  chats: { kind: (c) => c.kind, branch: (c) => c.branchId },
+  audit: { subject: (a) => a.subject },
+  inbox: { messageId: (e) => e.messageId, status: (e) => e.status },
+  outbox: { status: (o) => o.status, source: (o) => o.source },
+};
+
+/** Schema migrations: entry i upgrades a data file from version i to i+1; append, never edit. */
+export const MIGRATIONS: readonly Migration[] = [
+  // 0 → 1: the first layout; an empty or new file gets every collection.
+  (s) => {
+    for (const name of Object.keys(COLLECTIONS)) s.collections[name] ??= [];
+  },
+];

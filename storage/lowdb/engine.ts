@@ -1,0 +1,330 @@
+import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Low } from 'lowdb';
+import { DataFile } from 'lowdb/node';
+import { GroupCommitLog } from './wal.js';
+
+/** Every stored record has a string id unique within its collection. */
+export interface Rec {
+  readonly id: string;
+}
+
+/** Secondary index: maps a record to the key(s) it is found under. */
+export type IndexFn = (r: any) => string | readonly string[] | undefined;
+
+/** The shape of the snapshot file lowdb reads and writes. */
+export interface Snapshot {
+  schemaVersion: number;
+  lastTx: number;
+  counters: Record<string, number>;
+  collections: Record<string, Rec[]>;
+}
+
+/** One step from schema version i to i+1, applied to the whole snapshot. */
+export type Migration = (s: Snapshot) => void;
+
+type Op =
+  | { t: 'ins'; c: string; v: Rec }
+  | { t: 'set'; c: string; id: string; v: Record<string, unknown> }
+  | { t: 'ctr'; k: string; v: number };
+
+/** The tables a transaction sees; writes apply at once and are undone if the transaction throws. */
+export interface Tables {
+  get<R extends Rec>(c: string, id: string): R | undefined;
+  all<R extends Rec>(c: string): Iterable<R>;
+  count(c: string): number;
+  by<R extends Rec>(c: string, index: string, key: string): R[];
+  insert<R extends Rec>(c: string, r: R): R;
+  patch<R extends Rec>(c: string, id: string, set: Partial<R>): R;
+  next(counter: string): number;
+}
+
+export interface EngineOptions {
+  file: string;
+  collections: Record<string, Record<string, IndexFn>>;
+  migrations: readonly Migration[];
+  /** Write a fresh snapshot after this many transactions (the log is replayed on open otherwise). */
+  checkpointEvery?: number;
+}
+
+class ReadOnlyError extends Error {
+  override name = 'ReadOnlyError';
+}
+
+/**
+ * In-memory collections with a write-ahead log: a transaction's writes are appended to the log as one
+ * line (group-committed with fsync) and a lowdb snapshot of the whole data is written every so often.
+ */
+export class Engine {
+  private readonly colls = new Map<string, Map<string, Rec>>();
+  private readonly indexes = new Map<string, Map<string, Map<string, Set<string>>>>();
+  private counters: Record<string, number> = {};
+  private tail: Promise<unknown> = Promise.resolve();
+  private sinceCheckpoint = 0;
+  private closed = false;
+  lastTx = 0;
+  schemaVersion = 0;
+
+  private constructor(
+    private readonly opts: EngineOptions,
+    private readonly db: Low<Snapshot>,
+    private log: GroupCommitLog,
+  ) {}
+
+  /** Loads the snapshot, replays the log, migrates, and opens the log for appending. */
+  static async open(opts: EngineOptions): Promise<Engine> {
+    await mkdir(dirname(opts.file), { recursive: true });
+    const db = new Low<Snapshot>(new DataFile<Snapshot>(opts.file, { parse: JSON.parse, stringify: JSON.stringify }), {
+      schemaVersion: 0,
+      lastTx: 0,
+      counters: {},
+      collections: {},
+    });
+    await db.read();
+    const snap = db.data;
+    const positions: Positions = new Map();
+    for (const file of await logFiles(opts.file)) {
+      for (const entry of await readLog(file)) {
+        if (entry.tx <= snap.lastTx) continue;
+        replay(snap, entry.ops, positions);
+        snap.lastTx = entry.tx;
+      }
+    }
+    const from = snap.schemaVersion;
+    for (let v = from; v < opts.migrations.length; v++) {
+      opts.migrations[v]!(snap);
+      snap.schemaVersion = v + 1;
+    }
+    if (snap.schemaVersion > opts.migrations.length) {
+      throw new Error(`data file ${opts.file} has schema version ${snap.schemaVersion}, newer than this program (${opts.migrations.length})`);
+    }
+    const engine = new Engine(opts, db, await GroupCommitLog.open(opts.file + '.wal'));
+    engine.load(snap);
+    await engine.checkpoint();
+    return engine;
+  }
+
+  private load(snap: Snapshot): void {
+    this.lastTx = snap.lastTx;
+    this.schemaVersion = snap.schemaVersion;
+    this.counters = { ...snap.counters };
+    for (const [name, defs] of Object.entries(this.opts.collections)) {
+      const map = new Map<string, Rec>();
+      const idx = new Map<string, Map<string, Set<string>>>();
+      for (const key of Object.keys(defs)) idx.set(key, new Map());
+      this.colls.set(name, map);
+      this.indexes.set(name, idx);
+      for (const r of snap.collections[name] ?? []) {
+        map.set(r.id, r);
+        this.reindex(name, undefined, r);
+      }
+    }
+  }
+
+  /** Runs fn under the single-writer lock; its writes become one log line, durable before this resolves. */
+  async run<T>(mode: 'read' | 'write', fn: (t: Tables) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('store is closed');
+    const release = await this.lock();
+    const ops: Op[] = [];
+    const undo: (() => void)[] = [];
+    let durable: Promise<void> | undefined;
+    try {
+      const result = await fn(this.tables(mode, ops, undo));
+      if (ops.length > 0) {
+        this.lastTx += 1;
+        this.sinceCheckpoint += 1;
+        durable = this.log.append(JSON.stringify({ tx: this.lastTx, ops }));
+      }
+      release();
+      if (durable) {
+        await durable;
+        if (this.sinceCheckpoint >= (this.opts.checkpointEvery ?? 2000)) void this.checkpoint().catch(() => undefined);
+      }
+      return result;
+    } catch (err) {
+      if (!durable) {
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+        release();
+      }
+      throw err;
+    }
+  }
+
+  private lock(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const prev = this.tail;
+    this.tail = prev.then(() => held);
+    return prev.then(() => release);
+  }
+
+  private coll(c: string): Map<string, Rec> {
+    const m = this.colls.get(c);
+    if (!m) throw new Error(`unknown collection ${c}`);
+    return m;
+  }
+
+  private tables(mode: 'read' | 'write', ops: Op[], undo: (() => void)[]): Tables {
+    const guard = () => {
+      if (mode === 'read') throw new ReadOnlyError('write inside a read-only transaction');
+    };
+    return {
+      get: <R extends Rec>(c: string, id: string) => this.coll(c).get(id) as R | undefined,
+      all: <R extends Rec>(c: string) => this.coll(c).values() as Iterable<R>,
+      count: (c) => this.coll(c).size,
+      by: <R extends Rec>(c: string, index: string, key: string) => {
+        const ids = this.indexes.get(c)?.get(index)?.get(key);
+        if (!this.indexes.get(c)?.has(index)) throw new Error(`unknown index ${c}.${index}`);
+        const m = this.coll(c);
+        return ids ? [...ids].map((id) => m.get(id) as R) : [];
+      },
+      insert: <R extends Rec>(c: string, r: R) => {
+        guard();
+        const m = this.coll(c);
+        if (m.has(r.id)) throw new Error(`duplicate id ${c}/${r.id}`);
+        m.set(r.id, r);
+        this.reindex(c, undefined, r);
+        ops.push({ t: 'ins', c, v: r });
+        undo.push(() => {
+          m.delete(r.id);
+          this.reindex(c, r, undefined);
+        });
+        return r;
+      },
+      patch: <R extends Rec>(c: string, id: string, set: Partial<R>) => {
+        guard();
+        const m = this.coll(c);
+        const old = m.get(id);
+        if (!old) throw new Error(`no record ${c}/${id}`);
+        const next = { ...old, ...set, id } as R;
+        m.set(id, next);
+        this.reindex(c, old, next);
+        ops.push({ t: 'set', c, id, v: set as Record<string, unknown> });
+        undo.push(() => {
+          m.set(id, old);
+          this.reindex(c, next, old);
+        });
+        return next;
+      },
+      next: (k) => {
+        guard();
+        const prev = this.counters[k] ?? 0;
+        this.counters[k] = prev + 1;
+        ops.push({ t: 'ctr', k, v: prev + 1 });
+        undo.push(() => {
+          this.counters[k] = prev;
+        });
+        return prev + 1;
+      },
+    };
+  }
+
+  private reindex(c: string, before: Rec | undefined, after: Rec | undefined): void {
+    const defs = this.opts.collections[c] ?? {};
+    const idx = this.indexes.get(c)!;
+    for (const [name, fn] of Object.entries(defs)) {
+      const map = idx.get(name)!;
+      const oldKeys = keysOf(fn, before);
+      const newKeys = keysOf(fn, after);
+      for (const k of oldKeys) if (!newKeys.includes(k)) map.get(k)?.delete(before!.id);
+      for (const k of newKeys) {
+        let set = map.get(k);
+        if (!set) map.set(k, (set = new Set()));
+        set.add(after!.id);
+      }
+    }
+  }
+
+  /** Writes a full snapshot through lowdb and drops the log lines it covers. */
+  async checkpoint(): Promise<void> {
+    const release = await this.lock();
+    let rotated: string | undefined;
+    let written: Promise<void>;
+    try {
+      await this.log.idle();
+      const collections: Record<string, Rec[]> = {};
+      for (const [name, map] of this.colls) collections[name] = [...map.values()];
+      this.db.data = { schemaVersion: this.schemaVersion, lastTx: this.lastTx, counters: { ...this.counters }, collections };
+      written = this.db.write(); // lowdb stringifies synchronously, so the snapshot is consistent
+      this.db.data = { schemaVersion: 0, lastTx: 0, counters: {}, collections: {} };
+      if (this.log.size() > 0) {
+        rotated = `${this.opts.file}.wal.${this.lastTx}`;
+        await this.log.close();
+        await rename(`${this.opts.file}.wal`, rotated);
+        this.log = await GroupCommitLog.open(`${this.opts.file}.wal`);
+      }
+      this.sinceCheckpoint = 0;
+    } finally {
+      release();
+    }
+    await written;
+    for (const f of await logFiles(this.opts.file)) {
+      if (f !== `${this.opts.file}.wal`) await unlink(f).catch(() => undefined);
+    }
+  }
+
+  /** Waits for pending writes, writes a snapshot and closes the log. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.checkpoint();
+    this.closed = true;
+    const release = await this.lock();
+    await this.log.close();
+    release();
+  }
+}
+
+function keysOf(fn: IndexFn, r: Rec | undefined): readonly string[] {
+  if (!r) return [];
+  const k = fn(r);
+  return k === undefined ? [] : typeof k === 'string' ? [k] : k;
+}
+
+type Positions = Map<string, Map<string, number>>;
+
+function replay(s: Snapshot, ops: Op[], pos: Positions): void {
+  for (const op of ops) {
+    if (op.t === 'ctr') {
+      s.counters[op.k] = op.v;
+      continue;
+    }
+    const list = (s.collections[op.c] ??= []);
+    let at = pos.get(op.c);
+    if (!at) pos.set(op.c, (at = new Map(list.map((r, i) => [r.id, i]))));
+    if (op.t === 'ins') {
+      at.set(op.v.id, list.length);
+      list.push(op.v);
+    } else {
+      const i = at.get(op.id);
+      if (i !== undefined) list[i] = { ...list[i]!, ...op.v, id: op.id };
+    }
+  }
+}
+
+async function logFiles(file: string): Promise<string[]> {
+  const dir = dirname(file);
+  const base = basename(file) + '.wal';
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const rotated = names
+    .filter((n) => n.startsWith(base + '.'))
+    .sort((a, b) => Number(a.slice(base.length + 1)) - Number(b.slice(base.length + 1)));
+  return [...rotated, ...(names.includes(base) ? [base] : [])].map((n) => join(dir, n));
+}
+
+async function readLog(file: string): Promise<{ tx: number; ops: Op[] }[]> {
+  const text = await readFile(file, 'utf8');
+  const lines = text.split('\n');
+  const out: { tx: number; ops: Op[] }[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (!line) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      // Only the last line may be torn: it was never acknowledged because its fsync never returned.
+      if (lines.slice(i + 1).some((l) => l.length > 0)) throw new Error(`corrupt log ${file} at line ${i + 1}`);
+    }
+  }
+  return out;
+}
+

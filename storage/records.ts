@@ -1,0 +1,98 @@
+import { z } from 'zod';
+
+/** Roles in ascending order of reach; `admin` is the Party affairs office. */
+export const ROLES = ['member', 'secretary', 'leader', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Chinese names of roles as cadres write them in `/任命`. */
+export const ROLE_NAMES: Record<Role, string> = {
+  member: '党员',
+  secretary: '书记',
+  leader: '领导',
+  admin: '管理员',
+};
+
+/** Who did a thing and when: every write in the ledgers carries one. */
+export const Stamp = z.object({ by: z.string(), at: z.string() });
+export type Stamp = z.infer<typeof Stamp>;
+
+/** A person known to the bot; `branchId` is set once they belong to a branch. */
+export const Person = z.object({
+  id: z.string(), // Feishu open_id
+  name: z.string(),
+  nameSource: z.enum(['contact', 'mention', 'fallback']),
+  role: z.enum(ROLES),
+  branchId: z.string().optional(),
+  created: Stamp,
+});
+export type Person = z.infer<typeof Person>;
+
+/** A Party branch (党支部); branches are never deleted. */
+export const Branch = z.object({
+  id: z.string(),
+  name: z.string(),
+  created: Stamp,
+});
+export type Branch = z.infer<typeof Branch>;
+
+/** What a Feishu group chat is bound to. */
+export const ChatBinding = z.object({
+  id: z.string(), // chat_id
+  kind: z.enum(['branch', 'leadership']),
+  branchId: z.string().optional(),
+  bound: Stamp,
+});
+export type ChatBinding = z.infer<typeof ChatBinding>;
+
+/** An append-only audit line for changes that have no ledger of their own (roles, bindings). */
+export const AuditEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  by: z.string(),
+  action: z.string(),
+  subject: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** A received chat message or card action, journalled before it is acknowledged. */
+export const InboundEvent = z.object({
+  id: z.string(), // Feishu event_id
+  messageId: z.string().optional(),
+  kind: z.enum(['message', 'card']),
+  receivedAt: z.string(),
+  status: z.enum(['pending', 'done']),
+  doneAt: z.string().optional(),
+  payload: z.unknown().optional(), // dropped once done
+});
+export type InboundEvent = z.infer<typeof InboundEvent>;
+
+/** Outbound content in the shape the messenger sends. */
+export const OutboundContent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('card'), card: z.record(z.string(), z.unknown()) }),
+  z.object({ type: z.literal('file'), fileName: z.string(), base64: z.string() }),
+]);
+export type OutboundContent = z.infer<typeof OutboundContent>;
+
+/** A message waiting in (or sent through) the persisted outbox; its id is Feishu's idempotency uuid. */
+export const Outbound = z.object({
+  id: z.string(),
+  to: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('reply'), messageId: z.string(), chatId: z.string() }),
+    z.object({ kind: z.literal('chat'), chatId: z.string() }),
+    z.object({ kind: z.literal('user'), openId: z.string() }),
+  ]),
+  content: OutboundContent,
+  createdAt: z.string(),
+  expiresAt: z.string().optional(),
+  status: z.enum(['pending', 'sent', 'failed', 'expired']),
+  attempts: z.number(),
+  nextAt: z.string(),
+  sentAt: z.string().optional(),
+  feishuMessageId: z.string().optional(),
+  error: z.string().optional(),
+  source: z.string().optional(), // the event or job that produced it
+});
+export type Outbound = z.infer<typeof Outbound>;

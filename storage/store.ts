@@ -1,0 +1,66 @@
+import type { AuditEntry, Branch, ChatBinding, InboundEvent, Outbound, OutboundContent, Person, Role, Stamp } from './records.js';
+
+/** People, branches and chat bindings. */
+export interface OrgVerbs {
+  getPerson(id: string): Promise<Person | undefined>;
+  /** Creates or updates a person; only the given fields change. */
+  savePerson(p: Pick<Person, 'id'> & Partial<Omit<Person, 'id' | 'created'>>, stamp: Stamp): Promise<Person>;
+  listPeople(filter?: { branchId?: string; role?: Role }): Promise<Person[]>;
+  findPeopleByName(name: string): Promise<Person[]>;
+  getBranch(id: string): Promise<Branch | undefined>;
+  findBranchByName(name: string): Promise<Branch | undefined>;
+  createBranch(name: string, stamp: Stamp): Promise<Branch>;
+  listBranches(): Promise<Branch[]>;
+  getChat(chatId: string): Promise<ChatBinding | undefined>;
+  bindChat(binding: Omit<ChatBinding, 'bound'>, stamp: Stamp): Promise<ChatBinding>;
+  listChats(filter?: { kind?: ChatBinding['kind']; branchId?: string }): Promise<ChatBinding[]>;
+  audit(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  listAudit(subject?: string): Promise<AuditEntry[]>;
+}
+
+/** The intake journal: events are recorded before they are acknowledged. */
+export interface InboxVerbs {
+  /** Records an event unless its event id or message id was seen before. */
+  recordInbound(e: Omit<InboundEvent, 'status' | 'doneAt'>): Promise<'recorded' | 'duplicate'>;
+  pendingInbound(): Promise<InboundEvent[]>;
+  completeInbound(id: string, at: string): Promise<void>;
+  countInbound(): Promise<{ pending: number; done: number }>;
+}
+
+/** The persisted outbox every outbound message passes through. */
+export interface OutboxVerbs {
+  enqueue(msg: { id: string; to: Outbound['to']; content: OutboundContent; createdAt: string; expiresAt?: string; source?: string }): Promise<Outbound>;
+  /** Pending messages whose next attempt is due, oldest first. */
+  dueOutbound(now: string, limit: number): Promise<Outbound[]>;
+  updateOutbound(id: string, patch: Partial<Pick<Outbound, 'status' | 'attempts' | 'nextAt' | 'sentAt' | 'feishuMessageId' | 'error'>>): Promise<void>;
+  getOutbound(id: string): Promise<Outbound | undefined>;
+  listOutbound(filter?: { source?: string; status?: Outbound['status'] }): Promise<Outbound[]>;
+}
+
+/** Bureau-wide counters behind record numbers such as S105, P12, T3. */
+export interface CounterVerbs {
+  nextNumber(series: string): Promise<number>;
+}
+
+/** Everything a transaction may read and write. */
+export type Tx = OrgVerbs & InboxVerbs & OutboxVerbs & CounterVerbs;
+
+/** What a store reports about itself for /healthz. */
+export interface StoreHealth {
+  ok: boolean;
+  kind: string;
+  schemaVersion: number;
+  lastTx: number;
+  detail?: Record<string, unknown>;
+}
+
+/** The persistence boundary: async, in domain verbs, with no engine detail leaking through. */
+export interface Store {
+  /** Runs fn atomically: either all of its writes are durable when this resolves, or none happened. */
+  transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs fn against a consistent view; writes inside it throw. */
+  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  health(): StoreHealth;
+  /** Flushes everything and releases files; later calls fail. */
+  close(): Promise<void>;
+}
