@@ -22,6 +22,9 @@ import type { Logger } from './logger.js';
 import { createOutboxSender } from './outbox.js';
 import { createRouter } from './router.js';
 import { createOpenPlatform, type OpenPlatform } from './sandbox/open-platform.js';
+import { SANDBOX_PEOPLE } from './sandbox/roster.js';
+import { createSandboxRoutes } from './sandbox/routes.js';
+import { seedSandbox } from './sandbox/seed.js';
 
 /** Keys of the local (sandbox) mode: the bot talks to an in-process Open Platform on its own server. */
 export const LOCAL_APP = {
@@ -67,8 +70,19 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
 
   const app = new Koa();
   const routes = new Router();
-  const platform = local ? createOpenPlatform({ appId: LOCAL_APP.appId, appSecret: LOCAL_APP.appSecret, botOpenId: LOCAL_APP.botOpenId }) : undefined;
-  if (platform) app.use(platform.middleware());
+  const platform = local
+    ? createOpenPlatform({
+        appId: LOCAL_APP.appId,
+        appSecret: LOCAL_APP.appSecret,
+        botOpenId: LOCAL_APP.botOpenId,
+        users: Object.fromEntries(SANDBOX_PEOPLE.map((p) => [p.openId, { name: p.name }])),
+      })
+    : undefined;
+  if (platform) {
+    app.use(platform.middleware());
+    await seedSandbox(store, clock());
+  }
+  const admins = local ? [...config.admins, ...SANDBOX_PEOPLE.filter((p) => p.role === 'admin').map((p) => p.openId)] : config.admins;
 
   // Koa composes its middleware when callback() is called, so the handler is taken once every route is mounted.
   let handler: ReturnType<Koa['callback']> = async (_req, res) => {
@@ -87,7 +101,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const directory = createDirectory(client.sdk, logger);
   const messenger = createMessenger(client);
   const outbox = createOutboxSender({ store, messenger, clock, logger });
-  const router = createRouter({ store, commands, admins: config.admins, directory, logger, onOutbox: () => outbox.kick() });
+  const router = createRouter({ store, commands, admins, directory, logger, onOutbox: () => outbox.kick() });
   const intake = createIntake({ store, handle: router.handle, clock, logger });
 
   const webhook = createWebhook({ encryptKey: keys.encryptKey, verificationToken: keys.verificationToken, accept: intake.accept, clock, logger });
@@ -102,6 +116,20 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const admin = createAdminRoutes({ token: config.adminToken, jobs, jobDeps: { store, logger }, clock, onRan: () => outbox.kick() });
   app.use(routes.routes()).use(routes.allowedMethods());
   app.use(admin.routes()).use(admin.allowedMethods());
+  if (platform) {
+    const sandbox = createSandboxRoutes({
+      platform,
+      keys: LOCAL_APP,
+      botOpenId: LOCAL_APP.botOpenId,
+      webhookUrl: () => `${base}/webhook/event`,
+      store,
+      clock,
+      jobs,
+      jobDeps: { store, logger },
+      onJobRan: () => outbox.kick(),
+    });
+    app.use(sandbox.routes()).use(sandbox.allowedMethods());
+  }
   handler = app.callback();
 
   let ws: lark.WSClient | undefined;

@@ -22,7 +22,7 @@ const Schema = z.object({
     FEISHU_MODE: z.preprocess(blankToUndefined, z.enum(['webhook', 'ws']).default('webhook')),
     PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     HOST: z.preprocess(blankToUndefined, z.string().optional()),
-    DUBAN_DATA_FILE: z.preprocess(blankToUndefined, z.string().default('./data/duban.json')),
+    DUBAN_DATA_FILE: z.preprocess(blankToUndefined, z.string().optional()),
     DUBAN_TIMEZONE: z.preprocess(blankToUndefined, z.literal('Asia/Shanghai', 'only Asia/Shanghai is supported').default('Asia/Shanghai')),
     DUBAN_ADMINS: csv,
     DUBAN_ADMIN_TOKEN: optionalSecret,
@@ -78,7 +78,8 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     port: c.PORT,
     // Local mode serves the sandbox, which must not be reachable from the network by default.
     host: c.HOST ?? (c.FEISHU_APP_ID ? '0.0.0.0' : '127.0.0.1'),
-    dataFile: c.DUBAN_DATA_FILE,
+    // Sandbox data never mixes with a real bureau's ledgers.
+    dataFile: c.DUBAN_DATA_FILE ?? (c.FEISHU_APP_ID ? './data/duban.json' : './data/sandbox.json'),
     timezone: c.DUBAN_TIMEZONE,
     admins: c.DUBAN_ADMINS,
     adminToken: c.DUBAN_ADMIN_TOKEN,

@@ -158,7 +158,8 @@ const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const digest = (s: string) => createHash('sha256').update(s).digest('hex');
 const tenantKeyOf = (appId: string) => digest(`tenant:${appId}`).slice(0, 16);
 const unionIdOf = (openId: string) => `on_${digest(`union:${openId}`).slice(0, 32)}`;
-const p2pChatOf = (id: string) => `oc_${digest(`p2p:${id}`).slice(0, 32)}`;
+/** The p2p chat id the fake assigns to private messages with `openId`. */
+export const p2pChatOf = (id: string): string => `oc_${digest(`p2p:${id}`).slice(0, 32)}`;
 
 /** Builds the fake without I/O; nothing listens until `listen()` or a host app mounts `middleware()`. */
 export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {

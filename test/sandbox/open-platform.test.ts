@@ -174,6 +174,24 @@ describe('fake Open Platform driven by the real SDK Client', () => {
     expect(platform.sent).toHaveLength(2);
   });
 
+  it('forgets a uuid after an hour, by the injected clock', async () => {
+    let clock = Date.UTC(2025, 0, 6, 1, 0, 0);
+    const timed = createOpenPlatform({ appId, appSecret, now: () => clock });
+    const s = await timed.listen();
+    try {
+      const c = sdkClient(s.url, appId);
+      const send = () => c.im.v1.message.create({ params: { receive_id_type: 'chat_id' }, data: { receive_id: chatId, msg_type: 'text', content: '{"text":"x"}', uuid: 'u-1' } });
+      const a = await send();
+      clock += 59 * 60_000;
+      expect((await send()).data?.message_id).toBe(a.data?.message_id);
+      clock += 2 * 60_000;
+      expect((await send()).data?.message_id).not.toBe(a.data?.message_id);
+      expect(timed.sent.map((m) => m.at.toISOString())).toEqual(['2025-01-06T01:00:00.000Z', '2025-01-06T02:01:00.000Z']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('gets a contact user, and refuses without the contact scope or for an unknown user', async () => {
     const res = await client.contact.v3.user.get({ path: { user_id: alice }, params: { user_id_type: 'open_id' } });
     expect(res.code).toBe(0);
@@ -232,7 +250,7 @@ describe('fake Open Platform driven by the real SDK Client', () => {
     expect(e.response?.data.code).toBe(230001);
   });
 
-  it('refuses an empty file, which file.create turns into null', async () => {
+  it('refuses an empty file with HTTP 400 code 234010', async () => {
     const res = await rejection(client.im.v1.file.create({ data: { file_type: 'stream', file_name: 'empty.txt', file: Buffer.alloc(0) } }));
     expect((res as AxiosError<{ code: number }>).response?.data.code).toBe(234010);
     expect(platform.files).toHaveLength(0);

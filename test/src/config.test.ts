@@ -5,7 +5,7 @@ describe('readConfig', () => {
   it('runs in local mode with defaults when nothing is set', () => {
     const c = readConfig({});
     expect(c.feishu).toBeUndefined();
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataFile: './data/duban.json', timezone: 'Asia/Shanghai', admins: [] });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataFile: './data/sandbox.json', timezone: 'Asia/Shanghai', admins: [] });
   });
 
   it('reads a full Feishu configuration', () => {

@@ -102,12 +102,22 @@ export class Harness {
     }
     const messageId = opts.messageId ?? newMessageId();
     this.platform.recordInbound(messageId, chatId);
-    return { messageId, body: messageEvent(this.keys, { text: body, senderOpenId: from.openId, chatId, chatType, messageId, eventId: opts.eventId ?? newEventId(), mentions }) };
+    const createTime = (this.opts.clock ?? (() => new Date()))();
+    return { messageId, body: messageEvent(this.keys, { text: body, senderOpenId: from.openId, chatId, chatType, messageId, eventId: opts.eventId ?? newEventId(), mentions, createTime }) };
   }
 
   /** POSTs an event body to the webhook, encrypted and signed unless told otherwise. */
   deliver(body: object, opts: Parameters<typeof toRequest>[2] = {}, path = '/webhook/event') {
-    return post(this.app.url + path, toRequest(this.keys, body, opts));
+    const now = (this.opts.clock ?? (() => new Date()))();
+    return post(this.app.url + path, toRequest(this.keys, body, { timestamp: Math.floor(now.getTime() / 1000), ...opts }));
+  }
+
+  /** Makes `name` an admin (bootstrap admins come from the environment) and restarts on the same data. */
+  async makeAdmin(name: string): Promise<Person> {
+    const p = this.person(name);
+    this.opts.admins = [...(this.opts.admins ?? []), p.openId];
+    await this.restart();
+    return p;
   }
 
   /** Sends a message and returns the text of the bot's reply to it. */
