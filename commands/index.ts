@@ -1,11 +1,18 @@
 import { bind } from './bind.js';
 import { help } from './help.js';
+import { lecture } from './lecture.js';
+import { me } from './me.js';
 import { members } from './members.js';
+import { quota } from './quota.js';
+import { research } from './research.js';
 import { role } from './role.js';
+import { study } from './study.js';
 import type { Command } from './types.js';
+import { voidRecord } from './void.js';
+import { volunteer } from './volunteer.js';
 
 /** Every chat command, in the order /帮助 lists them. */
-export const COMMANDS: readonly Command[] = [help, bind, role, members];
+export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, me, quota, bind, role, members];
 
 /** Checks the list at start-up: names without slashes, and no name or alias used twice. */
 export function checkCommands(list: readonly Command[]): void {

@@ -21,6 +21,7 @@ import type { Job } from './jobs/types.js';
 import type { Logger } from './logger.js';
 import { createOutboxSender } from './outbox.js';
 import { createRouter } from './router.js';
+import { createScheduler } from './scheduler.js';
 import { createOpenPlatform, type OpenPlatform } from './sandbox/open-platform.js';
 import { SANDBOX_PEOPLE } from './sandbox/roster.js';
 import { createSandboxRoutes } from './sandbox/routes.js';
@@ -142,6 +143,11 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   await directory.loadBotInfo();
   await intake.resume();
   outbox.start();
+  const scheduler = createScheduler({ jobs, jobDeps: { store, logger }, clock, logger, times: config.schedule, onRan: () => outbox.kick() });
+  if (config.scheduler) {
+    scheduler.start();
+    await scheduler.catchUp();
+  }
 
   let closed = false;
   return {
@@ -163,6 +169,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     async close() {
       if (closed) return;
       closed = true;
+      scheduler.stop();
       ws?.close({ force: true });
       await new Promise<void>((r) => {
         server.close(() => r());

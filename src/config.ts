@@ -26,6 +26,14 @@ const Schema = z.object({
     DUBAN_TIMEZONE: z.preprocess(blankToUndefined, z.literal('Asia/Shanghai', 'only Asia/Shanghai is supported').default('Asia/Shanghai')),
     DUBAN_ADMINS: csv,
     DUBAN_ADMIN_TOKEN: optionalSecret,
+    DUBAN_SCHEDULER: z.preprocess(blankToUndefined, z.enum(['on', 'off']).default('on')),
+    DUBAN_SCHEDULE: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^([a-z-]+=\d{1,2}:\d{2})(,[a-z-]+=\d{1,2}:\d{2})*$/, 'comma-separated job=HH:MM, e.g. reminders=09:00,monthly-bulletin=09:30')
+        .optional(),
+    ),
     LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
@@ -48,6 +56,10 @@ export interface Config {
   admins: string[];
   adminToken?: string;
   logLevel: string;
+  /** Whether node-cron runs the jobs (off for tests and for replicas that only serve). */
+  scheduler: boolean;
+  /** Job times of day (`HH:MM`, Asia/Shanghai) overriding each job's default. */
+  schedule: Record<string, string>;
 }
 
 /** Thrown with every bad key named and no value printed. */
@@ -84,5 +96,10 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     admins: c.DUBAN_ADMINS,
     adminToken: c.DUBAN_ADMIN_TOKEN,
     logLevel: c.LOG_LEVEL,
+    scheduler: c.DUBAN_SCHEDULER === 'on',
+    schedule: Object.fromEntries((c.DUBAN_SCHEDULE ?? '').split(',').filter(Boolean).map((kv) => {
+      const [job, time] = kv.split('=') as [string, string];
+      return [job, time.padStart(5, '0')];
+    })),
   };
 }

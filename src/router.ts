@@ -43,7 +43,7 @@ export function createRouter(deps: RouterDeps) {
     const parsed = ev.messageType === 'text' ? parseMessage({ ...ev, botOpenId: deps.directory.botOpenId() }, words) : { kind: 'chatter' as const };
 
     const base = async (tx: Tx, out: Outgoing[]) => {
-      const sender = await register(tx, ev, name, now, parsed.kind === 'command' ? parsed.mentions : []);
+      const sender = await register(tx, ev, name, now, parsed.kind === 'command' ? parsed.mentions : [], deps.admins.includes(ev.senderId));
       const binding = await tx.getChat(ev.chatId);
       const chat: ChatInfo = { id: ev.chatId, type: ev.chatType, binding, branch: binding?.branchId ? await tx.getBranch(binding.branchId) : undefined };
       const role: Role = deps.admins.includes(sender.id) ? 'admin' : sender.role;
@@ -114,11 +114,13 @@ export function createRouter(deps: RouterDeps) {
   return { handle };
 }
 
-async function register(tx: Tx, ev: IncomingMessage, name: string | undefined, now: Date, mentions: readonly Mention[]): Promise<Person> {
+async function register(tx: Tx, ev: IncomingMessage, name: string | undefined, now: Date, mentions: readonly Mention[], bootstrapAdmin: boolean): Promise<Person> {
   const stamp = { by: ev.senderId, at: now.toISOString() };
   const binding = await tx.getChat(ev.chatId);
   const existing = await tx.getPerson(ev.senderId);
-  const joinBranch = binding?.kind === 'branch' && binding.branchId && !existing?.branchId ? { branchId: binding.branchId } : {};
+  // Leaders and admins visit branch chats without becoming members; they join a branch only through /任命.
+  const observer = bootstrapAdmin || existing?.role === 'leader' || existing?.role === 'admin';
+  const joinBranch = binding?.kind === 'branch' && binding.branchId && !existing?.branchId && !observer ? { branchId: binding.branchId } : {};
   const rename = name && name !== existing?.name ? { name, nameSource: 'contact' as const } : {};
   for (const m of mentions) {
     const p = await tx.getPerson(m.openId);

@@ -1,4 +1,7 @@
+import type { LedgerVerbs } from './ledger.js';
 import type { AuditEntry, Branch, ChatBinding, InboundEvent, Outbound, OutboundContent, Person, Role, Stamp } from './records.js';
+import type { JobVerbs } from './jobs.js';
+import type { StudyVerbs } from './study.js';
 
 /** People, branches and chat bindings. */
 export interface OrgVerbs {
@@ -43,7 +46,7 @@ export interface CounterVerbs {
 }
 
 /** Everything a transaction may read and write. */
-export type Tx = OrgVerbs & InboxVerbs & OutboxVerbs & CounterVerbs;
+export type Tx = OrgVerbs & InboxVerbs & OutboxVerbs & CounterVerbs & StudyVerbs & JobVerbs & LedgerVerbs;
 
 /** What a store reports about itself for /healthz. */
 export interface StoreHealth {

@@ -1,7 +1,8 @@
+import type { LocalDate } from '../../commands/calendar.js';
 import type { Store } from '../../storage/store.js';
 import type { Logger } from '../logger.js';
 
-/** What a job run reports: the messages it queued, by id, and anything skipped with why. */
+/** What a job run reports: the messages it queued and anything skipped, with why. */
 export interface JobReport {
   job: string;
   at: string;
@@ -18,7 +19,11 @@ export interface JobDeps {
 /** A scheduled job: a plain function of `now`, safe to run twice for the same moment. */
 export interface Job {
   name: string;
-  /** node-cron expression in Asia/Shanghai. */
-  schedule: string;
+  /** Chinese name for people (the sandbox, /提醒). */
+  label: string;
+  /** Default time of day in Asia/Shanghai, `HH:MM`; configurable. */
+  time: string;
+  /** Whether the job has anything to do on this (working) day, e.g. only on the first working day of a week. */
+  runsOn(today: LocalDate): boolean;
   run(now: Date, deps: JobDeps): Promise<JobReport>;
 }

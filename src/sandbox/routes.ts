@@ -78,7 +78,7 @@ export function createSandboxRoutes(deps: {
       ...SANDBOX_CHATS.map((c) => ({ id: c.id, name: c.name, kind: c.kind })),
       ...SANDBOX_PEOPLE.map((p) => ({ id: chatOfPerson(p.openId), name: `与督办私聊（${p.name}）`, kind: 'p2p', personId: p.openId })),
     ];
-    ctx.body = { now: deps.clock().toISOString(), people, chats, jobs: deps.jobs.map((j) => ({ name: j.name, schedule: j.schedule })) };
+    ctx.body = { now: deps.clock().toISOString(), people, chats, jobs: deps.jobs.map((j) => ({ name: j.name, label: j.label, time: j.time })) };
   });
 
   router.get('/api/messages', (ctx) => {

@@ -1,4 +1,7 @@
 import type { IndexFn, Migration } from './engine.js';
+import { LEDGER_COLLECTIONS } from './ledger.js';
+import { JOB_COLLECTIONS } from './jobs.js';
+import { STUDY_COLLECTIONS } from './study.js';
 
 /** Collections of the data file and the secondary indexes each keeps in memory. */
 export const COLLECTIONS: Record<string, Record<string, IndexFn>> = {
@@ -8,6 +11,9 @@ export const COLLECTIONS: Record<string, Record<string, IndexFn>> = {
   audit: { subject: (a) => a.subject },
   inbox: { messageId: (e) => e.messageId, status: (e) => e.status },
   outbox: { status: (o) => o.status, source: (o) => o.source },
+  ...LEDGER_COLLECTIONS,
+  ...JOB_COLLECTIONS,
+  ...STUDY_COLLECTIONS,
 };
 
 /** Schema migrations: entry i upgrades a data file from version i to i+1; append, never edit. */

@@ -2,14 +2,20 @@ import type { Store, Tx } from '../store.js';
 import { COLLECTIONS, MIGRATIONS } from './collections.js';
 import { Engine, type Tables } from './engine.js';
 import { inboxVerbs } from './inbox.js';
+import { ledgerVerbs } from './ledger.js';
+import { jobVerbs } from './jobs.js';
 import { orgVerbs } from './org.js';
 import { outboxVerbs } from './outbox.js';
+import { studyVerbs } from './study.js';
 
 function verbs(t: Tables): Tx {
   return {
     ...orgVerbs(t),
     ...inboxVerbs(t),
     ...outboxVerbs(t),
+    ...ledgerVerbs(t),
+    ...jobVerbs(t),
+    ...studyVerbs(t),
     async nextNumber(series) {
       return t.next(series);
     },

@@ -16,6 +16,8 @@ export interface HarnessOptions {
   adminToken?: string;
   contactScope?: boolean;
   clock?: () => Date;
+  /** Run node-cron and the missed-run catch-up (off by default so tests see only what they trigger). */
+  scheduler?: boolean;
 }
 
 /** Someone in the test conversation. */
@@ -60,6 +62,7 @@ export class Harness {
       DUBAN_ADMINS: (opts.admins ?? []).join(','),
       DUBAN_ADMIN_TOKEN: opts.adminToken,
       LOG_LEVEL: 'silent',
+      DUBAN_SCHEDULER: opts.scheduler ? 'on' : 'off',
     });
     return startApp({ config, logger: createLogger('silent'), clock: opts.clock });
   }

@@ -118,7 +118,7 @@
     for (const j of s.jobs) {
       const li = document.createElement('li');
       const b = document.createElement('button');
-      b.textContent = `运行 ${j.name}`;
+      b.textContent = `运行：${j.label}（${j.name}）`;
       b.dataset.job = j.name;
       b.onclick = async () => {
         const at = $('job-at').value ? new Date($('job-at').value + ':00+08:00').toISOString() : undefined;

@@ -1,0 +1,458 @@
+import * as chrono from 'chrono-node';
+import {
+  addDays,
+  addMonths,
+  addWorkingDays,
+  daysInMonth,
+  formatDate,
+  fromParts,
+  hasCalendarData,
+  holidayName,
+  makeupWorkdayFor,
+  parts,
+  periodRange,
+  toLocalDate,
+  weekday,
+  weekdayName,
+  type LocalDate,
+} from './calendar.js';
+
+/** Either the resolved Shanghai date with Chinese remarks for the echo, or a short Chinese error showing accepted forms. */
+export type DateParse = { ok: true; date: LocalDate; notes: string[] } | { ok: false; error: string };
+
+/** Options for parseDate; `allowPast` resolves year-less and weekday-only phrases to the latest such date not after today. */
+export interface ParseDateOptions {
+  allowPast?: boolean;
+}
+
+// Outside this range a date is almost surely a typo.
+const MIN_YEAR = 2000;
+const MAX_YEAR = 2100;
+
+/** The forms named in every error message. */
+export const DATE_EXAMPLES = '12月31日、2026-12-31、下周五、3天后、月底';
+
+/**
+ * Resolves a deadline or date phrase as people write it (`12月31日`, `下周五`, `3个工作日内`, `年底前`, `下月15号`) against
+ * `now` in Asia/Shanghai; never throws for any text, and a non-working result is still accepted, with a note saying why.
+ */
+export function parseDate(text: string, now: Date, opts: ParseDateOptions = {}): DateParse {
+  const today = toLocalDate(now);
+  const ctx: Ctx = { today, now, allowPast: opts.allowPast === true, shown: shown(text) };
+  const s = normalize(text);
+  if (s === '') return { ok: false, error: `未填写日期，请写成 ${DATE_EXAMPLES} 等` };
+  let resolved: Resolved;
+  try {
+    resolved = resolve(s, ctx) ?? { error: `无法识别日期「${ctx.shown}」，请写成 ${DATE_EXAMPLES} 等` };
+  } catch (e) {
+    // Calendar arithmetic throws RangeError only for counts that run far outside the supported years.
+    if (!(e instanceof RangeError)) throw e;
+    resolved = { error: outOfRange(ctx) };
+  }
+  if ('error' in resolved) return { ok: false, error: resolved.error };
+  const { year } = parts(resolved.date);
+  if (year < MIN_YEAR || year > MAX_YEAR) return { ok: false, error: outOfRange(ctx) };
+  return { ok: true, date: resolved.date, notes: [...resolved.notes, ...dayNotes(resolved.date, ctx)] };
+}
+
+type Resolved = { date: LocalDate; notes: string[] } | { error: string };
+
+interface Ctx {
+  today: LocalDate;
+  now: Date;
+  allowPast: boolean;
+  /** The user's text as quoted back in errors. */
+  shown: string;
+}
+
+const NUM = '(\\d{1,9}|[零〇一二两三四五六七八九十百千]{1,8})';
+const re = (source: string): RegExp => new RegExp(`^${source}$`);
+
+const AGO = re(`${NUM}(天|周|个?星期|个?礼拜|个月|年|个?工作日)前`);
+const RELATIVE = re(`${NUM}(个)?(天|日|周|星期|礼拜|月|年)(后|以后|之后|内|以内|之内)?`);
+const HALF = re('半(个)?(月|年)(后|以后|之后|内|以内|之内)?');
+const WORKING = re(`${NUM}个?工作日(后|以后|之后|内|以内|之内)?`);
+const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+const MONTH_DAY_NUMERIC = /^(\d{1,2})[-/.](\d{1,2})$/;
+const YEAR_PREFIX = /^(今年|本年|明年|来年|后年|去年|前年|(\d{4}|\d{2}|[零〇一二三四五六七八九]{4})年)/;
+const MONTH_DAY = re(`${NUM}月${NUM}[日号]?`);
+const MONTH_END = re(`${NUM}月(底|末|内|份)`);
+const HALF_YEAR = re('(上|下)半年(底|末|内)?');
+const QUARTER_N = re(`第?${NUM}(?:季度(?:末|底|内)?|季(?:末|底|内))`);
+const YEAR_END = /^(年度?)?(底|末|内)$/;
+const MONTH_REL = re(`(?:(本|这个?|当|下下个?|下个?|上上个?|上个?)月${NUM}[日号]?|(本|这个?|当|下下个?|下个?|上上个?|上个?)?月(底|末|内))`);
+const DAY_ONLY = re(`${NUM}[日号]`);
+const QUARTER_REL = re('(本|这个?|当|下个?|上个?)?季度?(末|底|内)');
+const WEEKDAY = re('(上上个?|上个?|本|这个?|下下个?|下个?)?(周|星期|礼拜)([一二三四五六日天1-7]|末)');
+const VAGUE = re('(本|这个?|当|下下?个?|上上?个?|今|明|去)?(周|星期|礼拜|月|季度|年)');
+const WEEKDAY_SUFFIX = /^(.*[日号\d])\(?(?:周|星期|礼拜)([一二三四五六日天1-7])\)?$/;
+
+const TIME_OF_DAY = new RegExp(
+  '\\s*(?:早上|早晨|上午|中午|下午|傍晚|晚上|夜里|凌晨)?\\s*' +
+    '(?:(?:\\d{1,2}|[零一二两三四五六七八九十]{1,3})\\s*(?::\\s*\\d{2}|点(?:\\s*(?:\\d{1,2}|[零一二三四五六七八九十]{1,3})\\s*分?|半|钟)?|时))?$',
+);
+const RELATIVE_DAYS: Readonly<Record<string, number>> = {
+  今天: 0, 今日: 0, 今早: 0, 今晚: 0, 明天: 1, 明日: 1, 明早: 1, 明晚: 1, 后天: 2, 大后天: 3,
+  昨天: -1, 昨日: -1, 昨晚: -1, 前天: -2, 大前天: -3,
+};
+const WEEKDAY_NUMBERS: Readonly<Record<string, number>> = {
+  一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, 末: 7, '1': 1, '2': 2, '3': 3, '4': 4, '5': 5, '6': 6, '7': 7,
+};
+const CN_DIGITS: Readonly<Record<string, number>> = {
+  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
+};
+const CN_UNITS: Readonly<Record<string, number>> = { 十: 10, 百: 100, 千: 1000 };
+
+function normalize(text: string): string {
+  let s = text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+  s = s.replace(/^(截至|截止(?:到|至|于)?|不晚于|最迟|最晚|到|至|于|在)\s*/, '');
+  s = withoutDeadlineMarker(s);
+  // Only the date is kept; a time of day (「下午5点」「17:00」) would otherwise hide it from the rules below.
+  const withoutTime = s.replace(TIME_OF_DAY, '');
+  if (withoutTime !== '') s = withoutDeadlineMarker(withoutTime);
+  return s.replace(/ /g, '');
+}
+
+// 「3天前」 means three days ago, but 「月底前」/「6月30日前」 only mark a deadline.
+function withoutDeadlineMarker(s: string): string {
+  return agoMatch(s.replace(/ /g, '')) === undefined ? s.replace(/\s*(之前|以前|前|为止|止)$/, '') : s;
+}
+
+function resolve(s: string, ctx: Ctx): Resolved | undefined {
+  const suffix = WEEKDAY_SUFFIX.exec(s);
+  if (suffix) {
+    const inner = resolve(suffix[1]!, ctx);
+    if (inner === undefined || 'error' in inner) return inner;
+    const written = WEEKDAY_NUMBERS[suffix[2]!]!;
+    if (weekday(inner.date) !== written) {
+      return { error: `「${ctx.shown}」日期与星期不符：${formatDate(inner.date)}，请核对` };
+    }
+    return inner;
+  }
+  return (
+    relativeWord(s, ctx) ??
+    ago(s, ctx) ??
+    workingDays(s, ctx) ??
+    relativeCount(s, ctx) ??
+    numeric(s, ctx) ??
+    withYearPrefix(s, ctx) ??
+    monthRelative(s, ctx) ??
+    quarterRelative(s, ctx) ??
+    weekdayPhrase(s, ctx) ??
+    vague(s, ctx) ??
+    viaChrono(s, ctx)
+  );
+}
+
+function relativeWord(s: string, ctx: Ctx): Resolved | undefined {
+  const n = RELATIVE_DAYS[s.replace(/(之内|以内|内)$/, '')];
+  return n === undefined ? undefined : found(addDays(ctx.today, n));
+}
+
+function ago(s: string, ctx: Ctx): Resolved | undefined {
+  const m = agoMatch(s);
+  return m === undefined ? undefined : found(shift(ctx.today, -m.n, m.unit));
+}
+
+// 「2026年前」 is a year, not two thousand years ago.
+function agoMatch(s: string): { n: number; unit: string } | undefined {
+  const m = AGO.exec(s);
+  const n = m ? parseChineseNumber(m[1]!) : undefined;
+  if (!m || n === undefined || (m[2] === '年' && n >= 1000)) return undefined;
+  return { n, unit: m[2]! };
+}
+
+function workingDays(s: string, ctx: Ctx): Resolved | undefined {
+  const m = WORKING.exec(s);
+  if (!m) return undefined;
+  const n = parseChineseNumber(m[1]!);
+  if (n === undefined) return undefined;
+  if (n > 3660) return { error: outOfRange(ctx) };
+  return found(addWorkingDays(ctx.today, n));
+}
+
+function relativeCount(s: string, ctx: Ctx): Resolved | undefined {
+  const half = HALF.exec(s);
+  if (half) return found(half[2] === '月' ? addDays(ctx.today, 15) : addMonths(ctx.today, 6));
+  const m = RELATIVE.exec(s);
+  if (!m) return undefined;
+  const [, num, ge, unit, suffix] = m;
+  // 「3日」 is the 3rd of a month and 「3月」 is March; only with 后/内 (or 个 for months) are they spans.
+  if (suffix === undefined && (unit === '日' || unit === '年')) return undefined;
+  if (unit === '月' && ge === undefined) {
+    // 「3月后」 may be three months on or after March; chrono would also overflow 12-31 + 2 months into March.
+    return suffix === undefined || suffix.endsWith('内') ? undefined : { error: ambiguousMonths(ctx, num!) };
+  }
+  const n = parseChineseNumber(num!);
+  // 「2026年内」 is the year 2026, handled with the year-prefixed forms.
+  if (n === undefined || (unit === '年' && n >= 1000)) return undefined;
+  return found(shift(ctx.today, n, unit!));
+}
+
+function shift(d: LocalDate, n: number, unit: string): LocalDate {
+  if (Math.abs(n) > 400_000) throw new RangeError('count too large');
+  if (unit.endsWith('工作日')) {
+    if (Math.abs(n) > 3660) throw new RangeError('count too large');
+    return addWorkingDays(d, n);
+  }
+  if (unit === '天' || unit === '日') return addDays(d, n);
+  if (unit.endsWith('月')) return addMonths(d, n);
+  if (unit === '年') return addMonths(d, 12 * n);
+  return addDays(d, 7 * n);
+}
+
+function numeric(s: string, ctx: Ctx): Resolved | undefined {
+  const full = ISO.exec(s) ?? COMPACT.exec(s);
+  if (full) return exact(Number(full[1]), Number(full[2]), Number(full[3]), ctx);
+  const md = MONTH_DAY_NUMERIC.exec(s);
+  if (md) return nearestMonthDay(Number(md[1]), Number(md[2]), ctx);
+  return undefined;
+}
+
+function withYearPrefix(s: string, ctx: Ctx): Resolved | undefined {
+  const prefix = YEAR_PREFIX.exec(s);
+  const body = prefix ? s.slice(prefix[0].length) : s;
+  const year = prefix ? prefixYear(prefix, ctx) : undefined;
+  if (prefix && year === undefined) return undefined;
+
+  const md = MONTH_DAY.exec(body);
+  if (md) {
+    const month = parseChineseNumber(md[1]!);
+    const day = parseChineseNumber(md[2]!);
+    if (month === undefined || day === undefined) return undefined;
+    return year === undefined ? nearestMonthDay(month, day, ctx) : exact(year, month, day, ctx);
+  }
+  const me = MONTH_END.exec(body);
+  if (me) {
+    const month = parseChineseNumber(me[1]!);
+    if (month === undefined) return undefined;
+    if (month < 1 || month > 12) return { error: invalidDate(ctx, '月份应为1—12') };
+    return pickYear(year, ctx, (y) => periodRange(ymd(y, month, 1), 'month').end);
+  }
+  const hy = HALF_YEAR.exec(body);
+  if (hy) return pickYear(year, ctx, (y) => ymd(y, hy[1] === '上' ? 6 : 12, hy[1] === '上' ? 30 : 31));
+  const q = QUARTER_N.exec(body);
+  if (q) {
+    const quarter = parseChineseNumber(q[1]!);
+    if (quarter === undefined) return undefined;
+    if (quarter < 1 || quarter > 4) return { error: invalidDate(ctx, '季度应为1—4') };
+    return pickYear(year, ctx, (y) => periodRange(ymd(y, quarter * 3, 1), 'quarter').end);
+  }
+  const ye = YEAR_END.exec(body);
+  if (ye && (prefix || ye[1] !== undefined)) return found(ymd(year ?? parts(ctx.today).year, 12, 31));
+  if (prefix && (body === '' || body === '度' || re(`${NUM}月`).test(body))) {
+    return { error: vagueError(ctx) };
+  }
+  return undefined;
+}
+
+function prefixYear(prefix: RegExpExecArray, ctx: Ctx): number | undefined {
+  const thisYear = parts(ctx.today).year;
+  const relative: Record<string, number> = { 今年: 0, 本年: 0, 明年: 1, 来年: 1, 后年: 2, 去年: -1, 前年: -2 };
+  const word = prefix[1]!;
+  if (relative[word] !== undefined) return thisYear + relative[word];
+  const n = parseChineseNumber(prefix[2]!);
+  if (n === undefined) return undefined;
+  return prefix[2]!.length === 2 ? 2000 + n : n;
+}
+
+function monthRelative(s: string, ctx: Ctx): Resolved | undefined {
+  const m = MONTH_REL.exec(s);
+  if (m) {
+    const prefix = m[1] ?? m[3];
+    const first = addMonths(periodRange(ctx.today, 'month').start, monthOffset(prefix));
+    if (m[4] !== undefined) return found(periodRange(first, 'month').end);
+    const day = parseChineseNumber(m[2]!);
+    if (day === undefined) return undefined;
+    const { year, month } = parts(first);
+    return exact(year, month, day, ctx);
+  }
+  const d = DAY_ONLY.exec(s);
+  if (d) {
+    const day = parseChineseNumber(d[1]!);
+    return day === undefined ? undefined : nearestDayOfMonth(day, ctx);
+  }
+  return undefined;
+}
+
+function monthOffset(prefix: string | undefined): number {
+  if (prefix === undefined) return 0;
+  if (prefix.startsWith('下下')) return 2;
+  if (prefix.startsWith('下')) return 1;
+  if (prefix.startsWith('上上')) return -2;
+  if (prefix.startsWith('上')) return -1;
+  return 0;
+}
+
+function quarterRelative(s: string, ctx: Ctx): Resolved | undefined {
+  const m = QUARTER_REL.exec(s);
+  if (!m) return undefined;
+  const first = addMonths(periodRange(ctx.today, 'quarter').start, 3 * monthOffset(m[1]));
+  return found(periodRange(first, 'quarter').end);
+}
+
+function weekdayPhrase(s: string, ctx: Ctx): Resolved | undefined {
+  const m = WEEKDAY.exec(s);
+  if (!m) return undefined;
+  const target = WEEKDAY_NUMBERS[m[3]!]!;
+  const today = ctx.today;
+  const prefix = m[1];
+  if (prefix === undefined) {
+    const ahead = (target - weekday(today) + 7) % 7;
+    return found(ctx.allowPast ? addDays(today, ahead === 0 ? 0 : ahead - 7) : addDays(today, ahead));
+  }
+  const monday = addDays(today, 1 - weekday(today));
+  return found(addDays(monday, 7 * monthOffset(prefix) + target - 1));
+}
+
+function vague(s: string, ctx: Ctx): Resolved | undefined {
+  return VAGUE.test(s) || re(`${NUM}月`).test(s) ? { error: vagueError(ctx) } : undefined;
+}
+
+function viaChrono(s: string, ctx: Ctx): Resolved | undefined {
+  // chrono's zh parsers ignore the reference timezone and read the instant with the server's local-time getters,
+  // so it is handed an instant whose local wall clock shows Shanghai's, and no timezone.
+  const wall = new Date(ctx.now.getTime() + 8 * 3_600_000);
+  const shanghaiWallClock = new Date(
+    wall.getUTCFullYear(), wall.getUTCMonth(), wall.getUTCDate(),
+    wall.getUTCHours(), wall.getUTCMinutes(), wall.getUTCSeconds(),
+  );
+  const results = chrono.zh.hans.parse(s, shanghaiWallClock, { forwardDate: !ctx.allowPast });
+  const r = results[0];
+  // chrono happily matches a fragment (「下下周三」 → 「下周三」), so only a reading of the whole text counts.
+  if (results.length !== 1 || r === undefined || r.index !== 0 || r.text !== s) return undefined;
+  const c = r.start;
+  if (!c.isCertain('day') && !c.isCertain('weekday')) return undefined;
+  const year = c.get('year');
+  const month = c.get('month');
+  const day = c.get('day');
+  if (year === null || month === null || day === null) return undefined;
+  if (c.isCertain('month') && c.isCertain('day') && !c.isCertain('year')) return nearestMonthDay(month, day, ctx);
+  const result = exact(year, month, day, ctx);
+  // Merging 「周五」 with 「下午」 can leave chrono with Friday's weekday on today's date.
+  const wd = c.get('weekday');
+  if ('date' in result && c.isCertain('weekday') && wd !== null && weekday(result.date) !== (wd === 0 ? 7 : wd)) {
+    return undefined;
+  }
+  return result;
+}
+
+function exact(year: number, month: number, day: number, ctx: Ctx): Resolved {
+  if (month < 1 || month > 12) return { error: invalidDate(ctx, '月份应为1—12') };
+  if (year < MIN_YEAR || year > MAX_YEAR) return { error: outOfRange(ctx) };
+  if (day < 1) return { error: invalidDate(ctx, '日应为1—31') };
+  const d = fromParts(year, month, day);
+  return d === undefined ? { error: invalidDate(ctx, `${year}年${month}月只有${daysInMonth(year, month)}天`) } : found(d);
+}
+
+// Without a year: the next such date from today on, or with allowPast the latest one up to today.
+function nearestMonthDay(month: number, day: number, ctx: Ctx): Resolved {
+  if (month < 1 || month > 12) return { error: invalidDate(ctx, '月份应为1—12') };
+  if (day < 1) return { error: invalidDate(ctx, '日应为1—31') };
+  if (day > daysInMonth(2000, month)) return { error: invalidDate(ctx, `${month}月最多${daysInMonth(2000, month)}天`) };
+  const thisYear = parts(ctx.today).year;
+  const step = ctx.allowPast ? -1 : 1;
+  for (let y = thisYear; Math.abs(y - thisYear) <= 8; y += step) {
+    const d = fromParts(y, month, day);
+    if (d !== undefined && (ctx.allowPast ? d <= ctx.today : d >= ctx.today)) return withYearNote(d, ctx);
+  }
+  return { error: invalidDate(ctx, `${month}月没有${day}日`) };
+}
+
+function nearestDayOfMonth(day: number, ctx: Ctx): Resolved {
+  if (day < 1 || day > 31) return { error: invalidDate(ctx, '日应为1—31') };
+  const first = periodRange(ctx.today, 'month').start;
+  const step = ctx.allowPast ? -1 : 1;
+  for (let k = 0; Math.abs(k) <= 2; k += step) {
+    const { year, month } = parts(addMonths(first, k));
+    const d = fromParts(year, month, day);
+    if (d !== undefined && (ctx.allowPast ? d <= ctx.today : d >= ctx.today)) {
+      return k === 0 ? found(d) : { date: d, notes: [`未写月份，按${year}年${month}月理解`] };
+    }
+  }
+  return { error: invalidDate(ctx, `没有${day}日`) };
+}
+
+// A period end named without a year: this year's if still ahead, else next year's (allowPast: the latest one passed).
+function pickYear(year: number | undefined, ctx: Ctx, end: (y: number) => LocalDate): Resolved {
+  if (year !== undefined) return found(end(year));
+  const thisYear = parts(ctx.today).year;
+  const candidate = end(thisYear);
+  if (ctx.allowPast) return candidate <= ctx.today ? found(candidate) : withYearNote(end(thisYear - 1), ctx);
+  return candidate >= ctx.today ? found(candidate) : withYearNote(end(thisYear + 1), ctx);
+}
+
+function withYearNote(d: LocalDate, ctx: Ctx): Resolved {
+  const y = parts(d).year;
+  return y === parts(ctx.today).year ? found(d) : { date: d, notes: [`未写年份，按${y}年理解`] };
+}
+
+function dayNotes(d: LocalDate, ctx: Ctx): string[] {
+  const notes: string[] = [];
+  const holiday = holidayName(d);
+  if (holiday !== undefined) notes.push(`该日为法定节假日（${holiday}），非工作日`);
+  else if (makeupWorkdayFor(d) !== undefined) notes.push('该日为调休工作日');
+  else if (weekday(d) >= 6) notes.push(`该日为${weekdayName(d)}，非工作日`);
+  const year = parts(d).year;
+  if (!hasCalendarData(year)) notes.push(`${year}年的法定节假日安排尚未收录，工作日暂按周一至周五推算`);
+  if (!ctx.allowPast && d < ctx.today) notes.push(`该日期早于今天（今天是${ctx.today}）`);
+  if (ctx.allowPast && d > ctx.today) notes.push(`该日期晚于今天（今天是${ctx.today}）`);
+  return notes;
+}
+
+function found(date: LocalDate): Resolved {
+  return { date, notes: [] };
+}
+
+function ymd(year: number, month: number, day: number): LocalDate {
+  const d = fromParts(year, month, day);
+  if (d === undefined) throw new RangeError(`no such date ${year}-${month}-${day}`);
+  return d;
+}
+
+/** Reads a count or date part written `12`, `十二`, `两`, `二十一`, `一百零五` or digit-by-digit years like `二〇二六`; undefined for anything else. */
+export function parseChineseNumber(s: string): number | undefined {
+  if (/^\d+$/.test(s)) return Number(s);
+  if (/^[零〇一二三四五六七八九]{4}$/.test(s)) return Number([...s].map((c) => CN_DIGITS[c]).join(''));
+  if (s === '') return undefined;
+  let total = 0;
+  let current: number | undefined;
+  let lastUnit = Infinity;
+  for (const c of s) {
+    const digit = CN_DIGITS[c];
+    const unit = CN_UNITS[c];
+    if (c === '零' || c === '〇') continue;
+    if (digit !== undefined) {
+      // 「两两」「三三」 are not numbers.
+      if (current !== undefined) return undefined;
+      current = digit;
+    } else if (unit !== undefined && unit < lastUnit) {
+      total += (current ?? 1) * unit;
+      current = undefined;
+      lastUnit = unit;
+    } else return undefined;
+  }
+  return total + (current ?? 0);
+}
+
+function shown(text: string): string {
+  const t = text.trim().replace(/\s+/g, ' ');
+  return [...t].length > 20 ? `${[...t].slice(0, 20).join('')}…` : t;
+}
+
+function invalidDate(ctx: Ctx, why: string): string {
+  return `「${ctx.shown}」不是有效日期（${why}），请写成 ${DATE_EXAMPLES} 等`;
+}
+
+function outOfRange(ctx: Ctx): string {
+  return `「${ctx.shown}」超出可登记的日期范围（${MIN_YEAR}—${MAX_YEAR}年），请核对`;
+}
+
+function ambiguousMonths(ctx: Ctx, n: string): string {
+  return `「${ctx.shown}」有歧义，请写成 ${n}个月后，或写明具体日期如 ${DATE_EXAMPLES.split('、')[0]}`;
+}
+
+function vagueError(ctx: Ctx): string {
+  return `「${ctx.shown}」不够具体，请写明哪一天，如 下周五、12月31日、月底`;
+}

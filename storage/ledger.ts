@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { Stamp } from './records.js';
+
+/** Where a problem was found, in the words the self-inspection reports use. */
+export const PROBLEM_SOURCES = ['调查研究发现', '推动发展遇到', '群众反映强烈', '专项整治'] as const;
+export type ProblemSource = (typeof PROBLEM_SOURCES)[number];
+
+/** Stored statuses; 已驳回 is only a history event (the problem goes back to 整改中) and 逾期 is derived, never stored. */
+export const PROBLEM_STATUSES = ['整改中', '申请延期', '待审核', '已整改销号'] as const;
+export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
+
+export const MEASURE_STATUSES = ['整改中', '已完成'] as const;
+export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
+
+export const TASK_STATUSES = ['办理中', '已办结'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** What a history entry records; rendered in Chinese by commands/ledger-status.ts. */
+export const HISTORY_ACTIONS = [
+  'open', // 登记
+  'edit', // 修改字段
+  'progress', // 进展
+  'measure-add', // 新增措施（measure history only）
+  'measure-done', // 措施完成
+  'close-request', // 申请销号
+  'close-approve', // 审核通过，已整改销号
+  'close-reject', // 驳回销号，退回整改中
+  'extend-request', // 申请延期
+  'extend-approve', // 同意延期
+  'extend-reject', // 驳回延期
+  'void', // 作废
+  'task-add', // 交办
+  'task-report', // 报告办理结果
+] as const;
+export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
+
+/** One append-only line: who did what when, and for a field change its old and new value. */
+export const HistoryEntry = z.object({
+  at: z.string(),
+  by: z.string(),
+  action: z.enum(HISTORY_ACTIONS),
+  field: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  note: z.string().optional(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+/** A problem (问题) in the rectification ledger, numbered P1, P2 … across the bureau; never deleted. */
+export const Problem = z.object({
+  id: z.string(), // `P12`
+  number: z.number().int().positive(),
+  branchId: z.string(),
+  description: z.string().min(1),
+  source: z.enum(PROBLEM_SOURCES).optional(),
+  target: z.string().optional(),
+  responsibleUnit: z.string().min(1),
+  leadPerson: z.string(), // open_id
+  deadline: z.string(), // LocalDate; the first one is kept in history when extended
+  status: z.enum(PROBLEM_STATUSES),
+  /** The latest close-out request; pending while status is 待审核. */
+  closeRequest: z.object({ by: z.string(), at: z.string(), evidence: z.string(), openMeasures: z.array(z.string()) }).optional(),
+  /** The latest extension request; pending while status is 申请延期. */
+  extensionRequest: z.object({ by: z.string(), at: z.string(), deadline: z.string(), reason: z.string() }).optional(),
+  /** Set when a reviewer approved the close-out (已整改销号). */
+  closed: z.object({ by: z.string(), at: z.string(), evidence: z.string(), requestedBy: z.string() }).optional(),
+  /** Set when an admin voided a mistaken problem: it stays visible but leaves every count. */
+  voided: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
+  created: Stamp,
+  history: z.array(HistoryEntry),
+});
+export type Problem = z.infer<typeof Problem>;
+
+/** A rectification measure (整改措施) of a problem, numbered P12-1, P12-2 …, with its own owner and deadline. */
+export const Measure = z.object({
+  id: z.string(), // `P12-1`
+  problemId: z.string(),
+  seq: z.number().int().positive(),
+  content: z.string().min(1),
+  owner: z.string(), // open_id
+  deadline: z.string(), // LocalDate
+  status: z.enum(MEASURE_STATUSES),
+  done: z.object({ by: z.string(), at: z.string(), note: z.string() }).optional(),
+  created: Stamp,
+  history: z.array(HistoryEntry),
+});
+export type Measure = z.infer<typeof Measure>;
+
+/** An assigned task (督办事项), numbered T1, T2 …; done when every assignee has reported. */
+export const Task = z.object({
+  id: z.string(), // `T3`
+  number: z.number().int().positive(),
+  content: z.string().min(1),
+  deadline: z.string(), // LocalDate
+  assigner: z.string(), // open_id
+  /** The chat where it was given: the assigner is told of results there. */
+  chatId: z.string(),
+  branchId: z.string().optional(),
+  assignees: z.array(z.object({ openId: z.string(), reportedAt: z.string().optional(), result: z.string().optional() })).min(1),
+  status: z.enum(TASK_STATUSES),
+  created: Stamp,
+  history: z.array(HistoryEntry),
+});
+export type Task = z.infer<typeof Task>;
+
+/** Who changes a record, when, and why; each changed field becomes its own `from → to` history entry. */
+export interface Change {
+  at: string;
+  by: string;
+  action: HistoryAction;
+  note?: string;
+}
+
+export type NewProblem = Pick<Problem, 'branchId' | 'description' | 'responsibleUnit' | 'leadPerson' | 'deadline'> &
+  Partial<Pick<Problem, 'source' | 'target'>>;
+export type ProblemPatch = Partial<Pick<Problem, 'status' | 'deadline' | 'leadPerson' | 'responsibleUnit' | 'description' | 'target' | 'source' | 'closeRequest' | 'extensionRequest' | 'closed' | 'voided'>>;
+export type NewMeasure = Pick<Measure, 'problemId' | 'content' | 'owner' | 'deadline'>;
+export type MeasurePatch = Partial<Pick<Measure, 'status' | 'deadline' | 'owner' | 'content' | 'done'>>;
+export type NewTask = Pick<Task, 'content' | 'deadline' | 'assigner' | 'chatId' | 'branchId'> & { assignees: string[] };
+export type TaskPatch = Partial<Pick<Task, 'status' | 'deadline' | 'content' | 'assignees'>>;
+
+/** The problem list, measures and assigned tasks; nothing is deleted and every change appends history. */
+export interface LedgerVerbs {
+  /** Numbers the problem P<n> from the bureau-wide series and records its opening. */
+  openProblem(p: NewProblem, stamp: Stamp): Promise<Problem>;
+  getProblem(id: string): Promise<Problem | undefined>;
+  /** In number order; voided problems included (callers decide whether to show them). */
+  listProblems(filter?: { branchId?: string; leadPerson?: string; status?: ProblemStatus }): Promise<Problem[]>;
+  /** Applies `set` and appends one history entry per changed field (or one plain entry when none changed). */
+  updateProblem(id: string, set: ProblemPatch, change: Change): Promise<Problem>;
+  /** Numbers the measure P<n>-<k> within its problem. */
+  addMeasure(m: NewMeasure, stamp: Stamp): Promise<Measure>;
+  getMeasure(id: string): Promise<Measure | undefined>;
+  listMeasures(filter?: { problemId?: string; owner?: string }): Promise<Measure[]>;
+  updateMeasure(id: string, set: MeasurePatch, change: Change): Promise<Measure>;
+  /** Numbers the task T<n>. */
+  addTask(t: NewTask, stamp: Stamp): Promise<Task>;
+  getTask(id: string): Promise<Task | undefined>;
+  listTasks(filter?: { assignee?: string; branchId?: string; status?: TaskStatus }): Promise<Task[]>;
+  updateTask(id: string, set: TaskPatch, change: Change): Promise<Task>;
+}
