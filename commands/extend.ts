@@ -28,7 +28,8 @@ export const extend: Command = {
     }
     if (p.status === '待审核') throw new UserError(`${p.id} 已申请销号、正在等待审核，不能同时申请延期。`, { showUsage: false });
     const { ref: dateText, rest: reason } = leadingRef(rest);
-    const deadline = parseDeadline(ctx, dateText || undefined, '新时限');
+    if (dateText === '') throw new UserError(`缺少新时限：写在问题编号之后，如 /延期 ${p.id} 2027-01-29 <理由>。`);
+    const deadline = parseDeadline(ctx, dateText, '新时限');
     if (deadline.date <= p.deadline) {
       throw new UserError(`新时限 ${formatDate(deadline.date)} 不晚于现在的时限 ${formatDate(p.deadline)}，无需延期。`);
     }
@@ -37,7 +38,7 @@ export const extend: Command = {
     await ctx.store.updateProblem(
       p.id,
       { status: '申请延期', extensionRequest: { by: stamp.by, at: stamp.at, deadline: deadline.date, reason } },
-      { ...stamp, action: 'extend-request', note: `申请延期至 ${deadline.date}：${reason}` },
+      { ...stamp, action: 'extend-request', note: `新时限 ${deadline.date}，理由：${reason}` },
     );
     const today = todayOf(ctx);
     const review = `审核：/审核 ${p.id} 同意延期　或　/审核 ${p.id} 驳回 <理由>（「${branch}」书记、领导或管理员；申请人本人不能审核）`;

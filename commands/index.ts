@@ -1,18 +1,30 @@
 import { bind } from './bind.js';
+import { close } from './close.js';
+import { done } from './done.js';
+import { due } from './due.js';
+import { extend } from './extend.js';
 import { help } from './help.js';
 import { lecture } from './lecture.js';
 import { me } from './me.js';
+import { measure } from './measure.js';
 import { members } from './members.js';
+import { problem } from './problem.js';
+import { progress } from './progress.js';
 import { quota } from './quota.js';
+import { reminderSettings } from './reminder-settings.js';
 import { research } from './research.js';
+import { review } from './review.js';
 import { role } from './role.js';
 import { study } from './study.js';
+import { summary } from './summary.js';
+import { task } from './task.js';
 import type { Command } from './types.js';
+import { voidProblem } from './void-problem.js';
 import { voidRecord } from './void.js';
 import { volunteer } from './volunteer.js';
 
 /** Every chat command, in the order /帮助 lists them. */
-export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, me, quota, bind, role, members];
+export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, quota, reminderSettings, bind, role, members];
 
 /** Checks the list at start-up: names without slashes, and no name or alias used twice. */
 export function checkCommands(list: readonly Command[]): void {

@@ -4,7 +4,7 @@ import type { Command } from './types.js';
 /** `/党课 <题目> [支部:<支部>]`: a 专题党课 given by the sender at a branch; it counts toward the lecturer's quota. */
 export const lecture: Command = {
   name: '党课',
-  aliases: ['lecture'],
+  aliases: ['lecture', '专题党课'],
   roles: ['member', 'secretary', 'leader'],
   summary: '登记自己讲授的一次专题党课（写明在哪个支部讲）',
   usage: '/党课 <题目> [支部:<支部>] [时长] [参加:@某人 …] [日期:<日期>]',

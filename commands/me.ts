@@ -34,7 +34,7 @@ export const me: Command = {
     const mine = quotaStatus({ quotas, records, people: [{ id: ctx.sender.id, role: ctx.role }], asOf: today });
     if (mine.length === 0) lines.push(`指标：你的角色（${ROLE_NAMES[ctx.role]}）没有适用的指标。`);
     else lines.push('指标：', ...mine.map(quotaLine));
-    if (!branch) lines.push('你还没有归属支部：在支部群里发一次言即自动登记，或请管理员 /任命。');
+    if (!branch && ctx.role !== 'leader') lines.push('你还没有归属支部：在支部群里发一次言即自动登记，或请管理员 /任命。');
     ctx.reply(lines.join('\n'));
   },
 };

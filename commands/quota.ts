@@ -99,7 +99,7 @@ async function list(ctx: CommandContext): Promise<void> {
   const order = (q: Quota) => ['member', 'secretary', 'leader', 'admin'].indexOf(q.role) * 10 + PERIODS.indexOf(q.period);
   const lines = ['现行学习和活动指标：'];
   for (const q of [...quotas].sort((a, b) => order(a) - order(b))) lines.push(`· ${describeRoleQuota(q)}${q.builtIn ? '（默认）' : ''}`);
-  lines.push('党员指标也适用于书记；领导只适用领导指标。');
+  lines.push('党员指标也适用于书记和管理员；领导只适用领导指标。');
   if (ctx.role === 'admin') lines.push('修改：/指标 设置 <角色> <形式> <次数|小时> /<周期>；删除：/指标 删除 <角色> <形式> /<周期>。');
   ctx.reply(lines.join('\n'));
 }

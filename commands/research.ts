@@ -4,7 +4,7 @@ import type { Command } from './types.js';
 /** `/调研 <课题> [地点:<地点>]`: a 调查研究 visit on a research topic. */
 export const research: Command = {
   name: '调研',
-  aliases: ['research'],
+  aliases: ['research', '调查研究'],
   roles: ['member', 'secretary', 'leader'],
   summary: '登记一次调查研究（调研课题、地点）',
   usage: '/调研 <课题> [地点:<地点>] [时长] [参加:@某人 …] [日期:<日期>]',

@@ -6,6 +6,8 @@ import { PERIOD_EXAMPLES, parsePeriodWord } from './periods.js';
 import { describeRoleQuota, quotaStatus, type QuotaStatus } from './quotas.js';
 import { UserError, type CommandContext } from './types.js';
 
+const STATS_USAGE = '\n正确格式：/学习 统计 [本支部|支部名] [本月|本季度|本年|11月]\n例：/学习 统计 第一支部 本季度';
+
 /**
  * `/学习 统计 [本支部|<支部名>] [本月|本季度|本年|<月份>]`: a secretary sees their branch, a leader or admin any branch or
  * the whole bureau. Who has not yet met a quota is named only in a private chat; in a group the names go to the asker privately.
@@ -21,7 +23,7 @@ export async function studyStats(ctx: CommandContext, args: string): Promise<voi
     const p = parsePeriodWord(word, today);
     if (p) period = p;
     else if (branchWord === undefined) branchWord = word;
-    else throw new UserError(`看不懂「${word}」：时段可写 ${PERIOD_EXAMPLES}。`);
+    else throw new UserError(`看不懂「${word}」：时段可写 ${PERIOD_EXAMPLES}。${STATS_USAGE}`, { showUsage: false });
   }
   if (period.start > today) throw new UserError(`${period.label} 还没有开始。`, { showUsage: false });
 
@@ -34,7 +36,8 @@ export async function studyStats(ctx: CommandContext, args: string): Promise<voi
     branch = await ctx.store.findBranchByName(branchWord);
     if (!branch) {
       const names = (await ctx.store.listBranches()).map((b) => b.name);
-      throw new UserError(`「${branchWord}」既不是支部名也不是时段。${names.length ? `现有支部：${names.join('、')}；` : ''}时段可写 ${PERIOD_EXAMPLES}。`);
+      const known = names.length ? `现有支部：${names.join('、')}；` : '';
+      throw new UserError(`「${branchWord}」既不是支部名也不是时段。${known}时段可写 ${PERIOD_EXAMPLES}。${STATS_USAGE}`, { showUsage: false });
     }
   } else if (ctx.chat.branch) branch = ctx.chat.branch;
   else if (ctx.role === 'secretary' && ctx.sender.branchId) branch = await ctx.store.getBranch(ctx.sender.branchId);
@@ -53,7 +56,7 @@ export async function studyStats(ctx: CommandContext, args: string): Promise<voi
   });
   const inPeriod = (r: StudyRecord) => r.date >= period.start && r.date <= period.end;
   const privately = ctx.chat.type === 'group';
-  const heading = `${branch ? `「${branch.name}」` : '全局'}学习统计 · ${period.label}（${formatDate(period.start)} 至 ${formatDate(period.end)}）`;
+  const heading = `${branch ? `「${branch.name}」` : '全局'}学习统计 · ${period.label}：${formatDate(period.start)}至${formatDate(period.end)}`;
   const lines = [heading];
   const names: string[] = [heading];
 

@@ -9,7 +9,7 @@ export const study: Command = {
   aliases: ['study'],
   roles: ['member', 'secretary', 'leader'],
   summary: '登记一次学习（集体学习写 参加:@…，一次登记计入每位参加者）；/学习 统计 查看支部学习情况',
-  usage: '/学习 <时长> [形式] <内容> [参加:@某人 …] [日期:<日期>] [代录:@某人] [心得:…]　或　/学习 统计 [本支部|支部名] [本月|本季度|本年|11月]',
+  usage: '/学习 <时长> [形式] <内容> [参加:@某人 …] [日期:<日期>] [代录:@某人] [心得:…]',
   examples: ['/学习 2小时 研讨 《习近平著作选读》第一卷 参加:@张三 @李四', '/学习 90分钟 自学 党章 日期:昨天', '/学习 统计 本季度'],
   async run(ctx) {
     const first = ctx.args.split(' ')[0]!.toLowerCase();
@@ -18,9 +18,12 @@ export const study: Command = {
     const { minutes, words } = takeDuration(all);
     let form = DEFAULT_FORM;
     if (fields['形式'] !== undefined) {
-      const named = parseForm(fields['形式']);
-      if (!named) throw new UserError(`形式：不认识「${fields['形式']}」。可选：${formList()}。`);
+      // The field runs to the next field; only its first word is the form, the rest is content.
+      const [word = '', ...more] = fields['形式'].split(' ');
+      const named = parseForm(word);
+      if (!named) throw new UserError(`形式：不认识「${word}」。可选：${formList()}。`);
       form = named;
+      words.push(...more);
     } else if (words[0] !== undefined) {
       const named = parseForm(words[0]);
       const flush = splitLeadingForm(words[0]);

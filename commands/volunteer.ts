@@ -5,7 +5,7 @@ import type { Command } from './types.js';
 /** `/志愿 <活动> <时长>`: a 志愿服务 record. */
 export const volunteer: Command = {
   name: '志愿',
-  aliases: ['volunteer'],
+  aliases: ['volunteer', '志愿服务'],
   roles: ['member', 'secretary', 'leader'],
   summary: '登记一次志愿服务',
   usage: '/志愿 <活动> <时长> [参加:@某人 …] [日期:<日期>] [地点:<地点>] [代录:@某人]',

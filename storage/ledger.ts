@@ -9,9 +9,11 @@ export type ProblemSource = (typeof PROBLEM_SOURCES)[number];
 export const PROBLEM_STATUSES = ['整改中', '申请延期', '待审核', '已整改销号'] as const;
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
+/** A measure is worked on until its owner reports it done. */
 export const MEASURE_STATUSES = ['整改中', '已完成'] as const;
 export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 
+/** A task is 办结 once every assignee has reported a result. */
 export const TASK_STATUSES = ['办理中', '已办结'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 

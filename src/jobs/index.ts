@@ -1,4 +1,8 @@
+import { monthlyBulletin } from './monthly-bulletin.js';
+import { quotaReminders } from './quota-reminders.js';
+import { reminders } from './reminders.js';
 import type { Job } from './types.js';
+import { weeklyDigest } from './weekly-digest.js';
 
-/** Every scheduled job by name; the admin API and the scheduler both read this list. */
-export const JOBS: readonly Job[] = [];
+/** Every scheduled job by name; the scheduler, the admin API and the sandbox all read this list. */
+export const JOBS: readonly Job[] = [reminders, quotaReminders, weeklyDigest, monthlyBulletin];

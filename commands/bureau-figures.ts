@@ -1,0 +1,179 @@
+import type { Measure, Problem, Task } from '../storage/ledger.js';
+import type { Branch, Person } from '../storage/records.js';
+import type { Tx } from '../storage/store.js';
+import { FORMS, participantsOf, type Form, type Quota, type StudyRecord } from '../storage/study.js';
+import { addDays, periodRange, workingDaysUntil, type LocalDate } from './calendar.js';
+import { ledgerFigures, type LedgerFigures } from './ledger-figures.js';
+import { isOpenMeasure, isOpenProblem } from './ledger-status.js';
+import { describeQuota, progress, quotaStatus, type QuotaStatus } from './quotas.js';
+
+/** Study activity in a span: sessions logged once each, hours of those sessions, and who took part. */
+export interface StudyFigures {
+  sessions: number;
+  hours: number;
+  /** Person-times: each session counts once for everyone it counts for. */
+  participations: number;
+  /** Branch members (members and secretaries) who took part at least once. */
+  membersWhoLogged: number;
+  members: number;
+  byForm: Partial<Record<Form, { sessions: number; hours: number }>>;
+}
+
+/** One quota shortfall, for the gap list (a gap list, never a ranking). */
+export interface QuotaGap {
+  branchId?: string;
+  personId: string;
+  quota: string;
+  progress: string;
+  periodEnd: LocalDate;
+}
+
+/** An overdue problem, measure or task and its owner. */
+export interface OverdueItem {
+  kind: 'problem' | 'measure' | 'task';
+  id: string;
+  title: string;
+  owner: string;
+  branchId?: string;
+  deadline: LocalDate;
+  /** Working days past the deadline. */
+  days: number;
+}
+
+/** Everything a leader's summary, a weekly digest and a monthly bulletin print: one computation for all three. */
+export interface BureauFigures {
+  scope: { branchId?: string; personId?: string };
+  period: { start: LocalDate; end: LocalDate; label: string };
+  asOf: LocalDate;
+  ledger: LedgerFigures;
+  study: { period: StudyFigures; year: StudyFigures };
+  studyByBranch: Record<string, StudyFigures>;
+  /** Quota standings falling due within the period (judged on `asOf`). */
+  quotaByBranch: Record<string, { met: number; total: number }>;
+  gaps: QuotaGap[];
+  overdue: OverdueItem[];
+  branches: { id: string; name: string }[];
+}
+
+/** Reads what the figures need from the store and computes them; `asOf` defaults to the period end. */
+export async function bureauFigures(
+  tx: Tx,
+  opts: { period: { start: LocalDate; end: LocalDate; label: string }; asOf: LocalDate; branchId?: string; personId?: string },
+): Promise<BureauFigures> {
+  const year = periodRange(opts.asOf, 'year');
+  const [problems, measures, tasks, records, people, branches, quotas] = await Promise.all([
+    tx.listProblems(),
+    tx.listMeasures(),
+    tx.listTasks(),
+    tx.listStudyRecords({ from: opts.period.start < year.start ? opts.period.start : year.start, to: opts.asOf }),
+    tx.listPeople(),
+    tx.listBranches(),
+    tx.listQuotas(),
+  ]);
+  return computeFigures({ problems, measures, tasks, records, people, branches, quotas }, opts);
+}
+
+/** The pure part of `bureauFigures`, for callers that already hold the data. */
+export function computeFigures(
+  data: { problems: readonly Problem[]; measures: readonly Measure[]; tasks: readonly Task[]; records: readonly StudyRecord[]; people: readonly Person[]; branches: readonly Branch[]; quotas: readonly Quota[] },
+  opts: { period: { start: LocalDate; end: LocalDate; label: string }; asOf: LocalDate; branchId?: string; personId?: string },
+): BureauFigures {
+  const { asOf, branchId, personId } = opts;
+  const inScopeBranch = (b: string | undefined) => branchId === undefined || b === branchId;
+  const problems = data.problems.filter((p) => inScopeBranch(p.branchId) && (personId === undefined || p.leadPerson === personId || data.measures.some((m) => m.problemId === p.id && m.owner === personId)));
+  const problemIds = new Set(problems.map((p) => p.id));
+  const measures = data.measures.filter((m) => problemIds.has(m.problemId) && (personId === undefined || m.owner === personId || problems.find((p) => p.id === m.problemId)?.leadPerson === personId));
+  const ledger = ledgerFigures({ problems, measures }, { asOf, period: { start: opts.period.start, end: opts.period.end } });
+
+  const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
+  const members = data.people.filter((p) => p.branchId && (p.role === 'member' || p.role === 'secretary') && inScopeBranch(p.branchId) && (personId === undefined || p.id === personId));
+  const records = data.records.filter((r) => !r.voided && r.date <= asOf && (personId === undefined || participantsOf(r).includes(personId)) && (branchId === undefined || participantsOf(r).some((id) => branchOf.get(id) === branchId) || r.branchId === branchId));
+  const year = periodRange(asOf, 'year');
+  const study = {
+    period: studyFigures(records.filter((r) => r.date >= opts.period.start && r.date <= opts.period.end), members),
+    year: studyFigures(records.filter((r) => r.date >= year.start), members),
+  };
+  const studyByBranch: Record<string, StudyFigures> = {};
+  for (const b of data.branches.filter((x) => inScopeBranch(x.id))) {
+    const bm = members.filter((p) => p.branchId === b.id);
+    const br = records.filter((r) => r.date >= opts.period.start && r.date <= opts.period.end && (r.branchId === b.id || participantsOf(r).some((id) => branchOf.get(id) === b.id)));
+    studyByBranch[b.id] = studyFigures(br, bm);
+  }
+
+  const judged = data.people.filter((p) => (branchId === undefined || p.branchId === branchId) && (personId === undefined || p.id === personId));
+  const statuses = quotaStatus({ quotas: data.quotas, records: data.records, people: judged, asOf }).filter((s) => s.periodEnd <= opts.period.end);
+  const quotaByBranch: Record<string, { met: number; total: number }> = {};
+  const gaps: QuotaGap[] = [];
+  for (const s of statuses) {
+    const b = branchOf.get(s.personId) ?? '';
+    const q = (quotaByBranch[b] ??= { met: 0, total: 0 });
+    q.total++;
+    if (s.met) q.met++;
+    else gaps.push(gapOf(s, branchOf.get(s.personId)));
+  }
+
+  const overdue: OverdueItem[] = [];
+  const byId = new Map(data.problems.map((p) => [p.id, p]));
+  for (const p of problems) if (isOpenProblem(p) && p.deadline < asOf) overdue.push({ kind: 'problem', id: p.id, title: p.description, owner: p.leadPerson, branchId: p.branchId, deadline: p.deadline, days: workingDaysUntil(p.deadline, asOf) });
+  for (const m of measures) {
+    const parent = byId.get(m.problemId);
+    if (isOpenMeasure(m, parent) && m.deadline < asOf) overdue.push({ kind: 'measure', id: m.id, title: m.content, owner: m.owner, branchId: parent?.branchId, deadline: m.deadline, days: workingDaysUntil(m.deadline, asOf) });
+  }
+  for (const t of data.tasks) {
+    if (t.status !== '办理中' || t.deadline >= asOf || !inScopeBranch(t.branchId)) continue;
+    for (const a of t.assignees) {
+      if (a.reportedAt || (personId !== undefined && a.openId !== personId)) continue;
+      overdue.push({ kind: 'task', id: t.id, title: t.content, owner: a.openId, branchId: t.branchId, deadline: t.deadline, days: workingDaysUntil(t.deadline, asOf) });
+    }
+  }
+  overdue.sort((a, b) => b.days - a.days || a.id.localeCompare(b.id));
+
+  return {
+    scope: { branchId, personId },
+    period: opts.period,
+    asOf,
+    ledger,
+    study,
+    studyByBranch,
+    quotaByBranch,
+    gaps,
+    overdue,
+    branches: data.branches.filter((b) => inScopeBranch(b.id)).map((b) => ({ id: b.id, name: b.name })),
+  };
+}
+
+function studyFigures(records: readonly StudyRecord[], members: readonly Pick<Person, 'id'>[]): StudyFigures {
+  const byForm: StudyFigures['byForm'] = {};
+  const people = new Set<string>();
+  let minutes = 0;
+  let participations = 0;
+  for (const r of records) {
+    const f = (byForm[r.form] ??= { sessions: 0, hours: 0 });
+    f.sessions++;
+    f.hours += (r.minutes ?? 0) / 60;
+    minutes += r.minutes ?? 0;
+    const who = participantsOf(r);
+    participations += who.length;
+    for (const id of who) people.add(id);
+  }
+  for (const form of FORMS) if (byForm[form]) byForm[form]!.hours = round1(byForm[form]!.hours);
+  return {
+    sessions: records.length,
+    hours: round1(minutes / 60),
+    participations,
+    membersWhoLogged: members.filter((m) => people.has(m.id)).length,
+    members: members.length,
+    byForm,
+  };
+}
+
+function gapOf(s: QuotaStatus, branchId: string | undefined): QuotaGap {
+  return { branchId, personId: s.personId, quota: describeQuota(s.quota), progress: progress(s), periodEnd: s.periodEnd };
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/** The day before `d`, for "last week" and "last month" spans. */
+export const dayBefore = (d: LocalDate): LocalDate => addDays(d, -1);

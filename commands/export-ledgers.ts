@@ -1,0 +1,149 @@
+import ExcelJS from 'exceljs';
+import type { Measure, Problem } from '../storage/ledger.js';
+import { PROBLEM_SOURCES } from '../storage/ledger.js';
+import { participantsOf, type StudyRecord } from '../storage/study.js';
+import type { LocalDate } from './calendar.js';
+
+/** Names to print for ids. */
+export interface Names {
+  person(id: string): string;
+  branch(id: string | undefined): string;
+}
+
+/** The official problem-ledger columns, in order, with their widths in characters. */
+export const PROBLEM_COLUMNS = [
+  ['序号', 6],
+  ['问题来源', 12],
+  ['问题描述', 40],
+  ['整改措施', 48],
+  ['整改目标', 24],
+  ['整改时限', 12],
+  ['牵头负责人', 10],
+  ['责任单位', 14],
+  ['整改进展', 40],
+  ['完成情况/销号时间', 18],
+  ['佐证材料', 30],
+] as const;
+
+/** The official study-ledger columns. */
+export const STUDY_COLUMNS = [
+  ['日期', 12],
+  ['形式', 20],
+  ['主题/篇目', 40],
+  ['主讲人', 10],
+  ['参加人员', 40],
+  ['人数', 6],
+  ['时长', 8],
+  ['录入人', 10],
+] as const;
+
+const OTHER_SOURCE = '未注明来源';
+
+/** Excel cells hold dates as dates: a Shanghai calendar day becomes midnight UTC of that day so no viewer shifts it. */
+function excelDate(d: LocalDate): Date {
+  return new Date(`${d}T00:00:00Z`);
+}
+
+function sheetWith(wb: ExcelJS.Workbook, name: string, columns: readonly (readonly [string, number])[]): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columns.map(([header, width]) => ({ header, width }));
+  const head = ws.getRow(1);
+  head.font = { bold: true };
+  head.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+  head.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+  return ws;
+}
+
+/** Status text for the 完成情况/销号时间 column. */
+function completion(p: Problem, today: LocalDate): string {
+  if (p.status === '已整改销号' && p.closed) return `已整改销号 ${p.closed.at.slice(0, 10)}`;
+  const overdue = p.deadline < today ? '（逾期）' : '';
+  return `${p.status}${overdue}`;
+}
+
+/**
+ * The problem ledger (问题清单/整改台账) in the official layout: one sheet per source plus a 汇总 sheet;
+ * voided problems are left out, as they are left out of every count.
+ */
+export async function problemLedgerWorkbook(input: { problems: readonly Problem[]; measures: readonly Measure[]; names: Names; today: LocalDate; title?: string }): Promise<Buffer> {
+  const { names, today } = input;
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '督办 Duban';
+  wb.created = new Date();
+  const problems = input.problems.filter((p) => !p.voided);
+  const measuresOf = new Map<string, Measure[]>();
+  for (const m of input.measures) measuresOf.set(m.problemId, [...(measuresOf.get(m.problemId) ?? []), m]);
+
+  const summary = sheetWith(wb, '汇总', [
+    ['问题来源', 14],
+    ['检视问题', 10],
+    ['已整改销号', 12],
+    ['整改中', 10],
+    ['逾期', 8],
+    ['整改措施', 10],
+    ['已完成措施', 12],
+  ]);
+  const sources = [...PROBLEM_SOURCES, OTHER_SOURCE];
+  const totals = [0, 0, 0, 0, 0, 0];
+  for (const source of sources) {
+    const list = problems.filter((p) => (p.source ?? OTHER_SOURCE) === source);
+    if (list.length === 0 && source === OTHER_SOURCE) continue;
+    const ms = list.flatMap((p) => measuresOf.get(p.id) ?? []);
+    const row = [
+      list.length,
+      list.filter((p) => p.status === '已整改销号').length,
+      list.filter((p) => p.status !== '已整改销号').length,
+      list.filter((p) => p.status !== '已整改销号' && p.deadline < today).length,
+      ms.length,
+      ms.filter((m) => m.status === '已完成').length,
+    ];
+    row.forEach((v, i) => (totals[i]! += v));
+    summary.addRow([source, ...row]);
+    if (list.length === 0) continue;
+
+    const ws = sheetWith(wb, source, PROBLEM_COLUMNS);
+    list.forEach((p, i) => {
+      const measures = (measuresOf.get(p.id) ?? [])
+        .map((m) => `${m.id} ${m.content}（${names.person(m.owner)}，${m.deadline}，${m.status}）`)
+        .join('\n');
+      const progress = p.history
+        .filter((h) => h.action === 'progress' || h.action === 'measure-done')
+        .map((h) => `${h.at.slice(0, 10)} ${h.note ?? ''}`.trim())
+        .join('\n');
+      const evidence = p.closed?.evidence ?? p.closeRequest?.evidence ?? '';
+      const row = ws.addRow([i + 1, p.source ?? OTHER_SOURCE, `${p.id} ${p.description}`, measures, p.target ?? '', excelDate(p.deadline), names.person(p.leadPerson), p.responsibleUnit, progress, completion(p, today), evidence]);
+      row.alignment = { vertical: 'top', wrapText: true };
+      row.getCell(6).numFmt = 'yyyy-mm-dd';
+    });
+  }
+  summary.addRow(['合计', ...totals]).font = { bold: true };
+  summary.addRow([]);
+  summary.addRow([`统计截至 ${today}；已作废的问题不计入。`]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The study ledger (学习台账): one row per activity, counted once, with everyone it counts for. */
+export async function studyLedgerWorkbook(input: { records: readonly StudyRecord[]; names: Names; title: string }): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '督办 Duban';
+  wb.created = new Date();
+  const ws = sheetWith(wb, '学习台账', STUDY_COLUMNS);
+  for (const r of input.records.filter((x) => !x.voided)) {
+    const people = participantsOf(r);
+    const row = ws.addRow([
+      excelDate(r.date),
+      r.form,
+      r.content,
+      input.names.person(r.personId),
+      people.map((id) => input.names.person(id)).join('、'),
+      people.length,
+      r.minutes === undefined ? null : Math.round((r.minutes / 60) * 10) / 10,
+      input.names.person(r.entered.by),
+    ]);
+    row.alignment = { vertical: 'top', wrapText: true };
+    row.getCell(1).numFmt = 'yyyy-mm-dd';
+    row.getCell(7).numFmt = '0.0"小时"';
+  }
+  ws.headerFooter.oddHeader = input.title;
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

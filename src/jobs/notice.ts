@@ -1,0 +1,41 @@
+import type { Card } from '../../commands/card.js';
+import { checkedCard } from '../../commands/card.js';
+import type { Tx } from '../../storage/store.js';
+import { endOfSendingDay } from './gate.js';
+import { noticeId } from './outbox-id.js';
+import type { JobReport } from './types.js';
+
+/** Queues a card for a chat (or a person) as one once-only notice, and notes it in the report. */
+export async function queueNotice(
+  tx: Tx,
+  report: JobReport,
+  n: { key: string; to: { chatId: string } | { openId: string }; card: Card; summary: string; now: Date; expires?: boolean },
+): Promise<void> {
+  const id = noticeId(n.key);
+  await tx.enqueue({
+    id,
+    to: 'chatId' in n.to ? { kind: 'chat', chatId: n.to.chatId } : { kind: 'user', openId: n.to.openId },
+    content: { type: 'card', card: checkedCard(n.card) as unknown as Record<string, unknown> },
+    createdAt: n.now.toISOString(),
+    // A reminder is useless tomorrow and must not arrive at night: it expires when the sending day ends.
+    ...(n.expires === false ? {} : { expiresAt: endOfSendingDay(n.now) }),
+    source: report.job,
+  });
+  report.sent.push({ id, to: 'chatId' in n.to ? n.to.chatId : n.to.openId, summary: n.summary });
+}
+
+/** An empty report for a run of `job` at `now`. */
+export function newReport(job: string, now: Date): JobReport {
+  return { job, at: now.toISOString(), sent: [], skipped: [] };
+}
+
+/** The first chat bound to a branch, if any. */
+export async function branchChat(tx: Tx, branchId: string | undefined): Promise<string | undefined> {
+  if (!branchId) return undefined;
+  return (await tx.listChats({ branchId, kind: 'branch' }))[0]?.id;
+}
+
+/** The leadership chats. */
+export async function leadershipChats(tx: Tx): Promise<string[]> {
+  return (await tx.listChats({ kind: 'leadership' })).map((c) => c.id);
+}

@@ -1,0 +1,76 @@
+import { computeFigures } from '../../commands/bureau-figures.js';
+import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/calendar.js';
+import { card, md, type CardElement } from '../../commands/card.js';
+import { formatRate } from '../../commands/ledger-figures.js';
+import { isOpenMeasure, isOpenProblem } from '../../commands/ledger-status.js';
+import { whyNotNow } from './gate.js';
+import { branchChat, newReport, queueNotice } from './notice.js';
+import type { Job } from './types.js';
+
+/**
+ * 周报: on the first working day of a week, one card per bound branch chat with last week's study, problems opened
+ * and closed, what is overdue, what falls due this week, and quota gaps whose period ends within two weeks.
+ */
+export const weeklyDigest: Job = {
+  name: 'weekly-digest',
+  label: '每周周报',
+  time: '09:00',
+  runsOn: (today) => firstWorkingDayOfPeriod(today, 'week') === today,
+  async run(now, { store }) {
+    const report = newReport('weekly-digest', now);
+    const why = whyNotNow(now);
+    if (why) {
+      report.skipped.push(why);
+      return report;
+    }
+    const today = toLocalDate(now);
+    const thisWeek = periodRange(today, 'week');
+    const lastWeek = periodRange(addDays(thisWeek.start, -1), 'week');
+    return store.transact(async (tx) => {
+      const [problems, measures, tasks, people, branches, quotas] = await Promise.all([tx.listProblems(), tx.listMeasures(), tx.listTasks(), tx.listPeople(), tx.listBranches(), tx.listQuotas()]);
+      const records = await tx.listStudyRecords({ from: periodRange(today, 'year').start < lastWeek.start ? periodRange(today, 'year').start : lastWeek.start, to: today });
+      const names = new Map(people.map((p) => [p.id, p.name]));
+      const byId = new Map(problems.map((p) => [p.id, p]));
+      for (const branch of branches) {
+        const chatId = await branchChat(tx, branch.id);
+        if (!chatId) continue;
+        if (!(await tx.isEnabled(branch.id, 'weekly-digest'))) {
+          report.skipped.push({ reason: '支部已关闭周报', detail: branch.name });
+          continue;
+        }
+        if (!(await tx.markSent(`digest:${branch.id}:${thisWeek.start}`, 'weekly-digest', now.toISOString()))) continue;
+        const f = computeFigures({ problems, measures, tasks, records, people, branches, quotas }, { period: { ...lastWeek }, asOf: addDays(today, -1), branchId: branch.id });
+        const s = f.study.period;
+        const t = f.ledger.total;
+        const dueThisWeek = [
+          ...problems.filter((p) => p.branchId === branch.id && isOpenProblem(p) && p.deadline >= today && p.deadline <= thisWeek.end).map((p) => ({ ref: p.id, title: p.description, owner: p.leadPerson, deadline: p.deadline })),
+          ...measures
+            .filter((m) => byId.get(m.problemId)?.branchId === branch.id && isOpenMeasure(m, byId.get(m.problemId)) && m.deadline >= today && m.deadline <= thisWeek.end)
+            .map((m) => ({ ref: m.id, title: m.content, owner: m.owner, deadline: m.deadline })),
+          ...tasks.filter((x) => x.branchId === branch.id && x.status === '办理中' && x.deadline >= today && x.deadline <= thisWeek.end).map((x) => ({ ref: x.id, title: x.content, owner: x.assignees.filter((a) => !a.reportedAt).map((a) => a.openId).join(','), deadline: x.deadline })),
+        ].sort((a, b) => a.deadline.localeCompare(b.deadline));
+        const gaps = computeFigures({ problems, measures, tasks, records, people, branches, quotas }, { period: { start: today, end: addDays(today, 14), label: '' }, asOf: today, branchId: branch.id }).gaps;
+        const quiet = s.sessions === 0 && (t.period?.found ?? 0) === 0 && (t.period?.rectified ?? 0) === 0 && dueThisWeek.length === 0 && f.overdue.length === 0 && gaps.length === 0;
+
+        const els: CardElement[] = [];
+        if (quiet) els.push(md(`上周（${lastWeek.label}）本支部没有新的学习记录和整改事项，本周也没有到期事项。`));
+        else {
+          const forms = Object.entries(s.byForm).map(([form, v]) => `${form} ${v!.sessions} 次`).join('、');
+          els.push(md(`**上周学习**（${lastWeek.label}）：${s.sessions} 次活动，共 ${s.hours} 小时，${s.membersWhoLogged}/${s.members} 名党员参加${forms ? `；${forms}` : ''}`));
+          els.push(md(`**整改**：上周新增问题 ${t.period?.found ?? 0} 个、销号 ${t.period?.rectified ?? 0} 个；累计检视问题 ${t.found} 个，已整改销号 ${t.rectified} 个（${formatRate(t.rate)}），逾期 ${t.overdue} 个`));
+          if (f.overdue.length > 0) els.push(md(`**逾期**：${f.overdue.map((o) => `${o.id}（${names.get(o.owner) ?? o.owner}，${o.days} 个工作日）`).join('、')}`));
+          els.push(md(dueThisWeek.length ? `**本周到期**：\n${dueThisWeek.map((d) => `${d.ref} ${d.title.slice(0, 30)}，${formatDate(d.deadline)}，${d.owner.split(',').map((o) => names.get(o) ?? o).join('、')}`).join('\n')}` : '**本周到期**：无'));
+          if (gaps.length > 0) els.push(md(`**两周内到期的指标缺口**：\n${gaps.map((g) => `${names.get(g.personId) ?? g.personId}：${g.quota}，已完成 ${g.progress}（${formatDate(g.periodEnd)} 截止）`).join('\n')}`));
+        }
+        await queueNotice(tx, report, {
+          key: `digest|${branch.id}|${thisWeek.start}`,
+          to: { chatId },
+          card: card(`${branch.name} 周报`, els, { subtitle: `${formatDate(today)} · 上周 ${lastWeek.label}`, template: 'blue', summary: `${branch.name} 周报` }),
+          summary: quiet ? '无活动' : `学习 ${s.sessions} 次，逾期 ${f.overdue.length} 项`,
+          now,
+        });
+      }
+      return report;
+    });
+  },
+};

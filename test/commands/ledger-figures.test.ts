@@ -1,0 +1,149 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatRate, ledgerFigures, NO_SOURCE } from '../../commands/ledger-figures.js';
+import { describeDue, problemStatusLabel } from '../../commands/ledger-status.js';
+import type { Measure, Problem, ProblemSource } from '../../storage/ledger.js';
+import { openLowdbStore } from '../../storage/lowdb/open.js';
+import type { Store } from '../../storage/store.js';
+
+const SOURCES: ProblemSource[] = ['调查研究发现', '推动发展遇到', '群众反映强烈'];
+const ids = { lead: 'ou_lead', owner: 'ou_owner', sec: 'ou_sec', admin: 'ou_admin' };
+const at = (local: string) => new Date(`${local}+08:00`).toISOString();
+
+/**
+ * The seed's figures: 71 problems (P1, P2 专项整治), 128 measures, 69 rectified, and two still open and overdue
+ * on 2026-11-30 (P70, whose extension is approved only in December, and P71, opened in November). P72 was opened
+ * by mistake with three measures and voided. Problem k sits in branch B(k mod 3, 0 → 3).
+ */
+async function seed(store: Store): Promise<{ problems: Problem[]; measures: Measure[] }> {
+  await store.transact(async (tx) => {
+    for (const name of ['第一支部', '第二支部', '第三支部']) await tx.createBranch(name, { by: ids.admin, at: at('2026-03-01T09:00:00') });
+    for (let k = 1; k <= 72; k++) {
+      const opened = k === 71 ? at('2026-11-02T09:00:00') : at('2026-03-02T09:00:00');
+      const deadline = k === 70 ? '2026-10-30' : k === 71 ? '2026-11-16' : '2026-10-31';
+      const p = await tx.openProblem(
+        {
+          branchId: `B${k % 3 === 0 ? 3 : k % 3}`,
+          description: `问题${k}`,
+          responsibleUnit: '数据资源科',
+          leadPerson: ids.lead,
+          deadline,
+          source: k <= 2 ? '专项整治' : SOURCES[k % 3]!,
+        },
+        { by: ids.lead, at: opened },
+      );
+      const count = k === 72 ? 3 : k <= 57 ? 2 : 1;
+      for (let j = 1; j <= count; j++) {
+        const m = await tx.addMeasure({ problemId: p.id, content: `措施${k}-${j}`, owner: ids.owner, deadline: k === 71 ? '2026-11-10' : '2026-09-30' }, { by: ids.lead, at: opened });
+        if (k !== 71 && k !== 72) {
+          await tx.updateMeasure(m.id, { status: '已完成', done: { by: ids.owner, at: at('2026-09-20T10:00:00'), note: '完成' } }, { by: ids.owner, at: at('2026-09-20T10:00:00'), action: 'measure-done', note: '完成' });
+        }
+      }
+      if (k <= 69) {
+        const requested = k <= 60 ? at('2026-10-20T10:00:00') : at('2026-11-20T10:00:00');
+        const approved = k <= 60 ? at('2026-10-21T10:00:00') : at('2026-11-23T10:00:00');
+        await tx.updateProblem(p.id, { status: '待审核', closeRequest: { by: ids.lead, at: requested, evidence: '已整改', openMeasures: [] } }, { by: ids.lead, at: requested, action: 'close-request', note: '已整改' });
+        await tx.updateProblem(p.id, { status: '已整改销号', closed: { by: ids.sec, at: approved, evidence: '已整改', requestedBy: ids.lead } }, { by: ids.sec, at: approved, action: 'close-approve' });
+      }
+      if (k === 70) {
+        const asked = at('2026-12-02T10:00:00');
+        const decided = at('2026-12-03T10:00:00');
+        await tx.updateProblem(p.id, { status: '申请延期', extensionRequest: { by: ids.lead, at: asked, deadline: '2027-01-29', reason: '等待省级平台' } }, { by: ids.lead, at: asked, action: 'extend-request' });
+        await tx.updateProblem(p.id, { status: '整改中', deadline: '2027-01-29' }, { by: ids.sec, at: decided, action: 'extend-approve', note: '等待省级平台' });
+      }
+      if (k === 72) {
+        const when = at('2026-06-01T10:00:00');
+        await tx.updateProblem(p.id, { voided: { by: ids.admin, at: when, reason: '重复登记' } }, { by: ids.admin, at: when, action: 'void', note: '重复登记' });
+      }
+    }
+  });
+  return store.read(async (tx) => ({ problems: await tx.listProblems(), measures: await tx.listMeasures() }));
+}
+
+let store: Store;
+let data: { problems: Problem[]; measures: Measure[] };
+beforeAll(async () => {
+  store = await openLowdbStore(join(mkdtempSync(join(tmpdir(), 'duban-figures-')), 'duban.json'));
+  data = await seed(store);
+});
+afterAll(async () => {
+  await store.close();
+});
+
+describe('ledgerFigures over a seeded ledger of 71 problems and 128 measures', () => {
+  it('gives the counts leaders quote as of 2026-11-30: 71 found, 69 rectified, 128 measures, 2 overdue', () => {
+    const f = ledgerFigures(data, { asOf: '2026-11-30' });
+    expect(f.total).toEqual({
+      found: 71,
+      rectified: 69,
+      rate: 69 / 71,
+      inProgress: 2,
+      pendingReview: 0,
+      extensionRequested: 0,
+      overdue: 2,
+      measures: 128,
+      measuresDone: 127,
+      overdueMeasures: 1,
+    });
+    expect(formatRate(f.total.rate)).toBe('97.2%');
+    expect(f.voided).toBe(1);
+    expect(f.bySource['专项整治']).toMatchObject({ found: 2, rectified: 2, measures: 4 });
+    expect(Object.values(f.bySource).reduce((n, c) => n + c.found, 0)).toBe(71);
+    expect(f.bySource[NO_SOURCE]).toBeUndefined();
+    // P70 and P71 are the open ones: P70 (70 mod 3 = 1) in B1, P71 in B2.
+    expect(f.byBranch['B1']).toMatchObject({ found: 24, rectified: 23, overdue: 1, overdueMeasures: 0 });
+    expect(f.byBranch['B2']).toMatchObject({ found: 24, rectified: 23, overdue: 1, overdueMeasures: 1 });
+    expect(f.byBranch['B3']).toMatchObject({ found: 23, rectified: 23, overdue: 0, rate: 1 });
+    const measuresByBranch = Object.values(f.byBranch).reduce((n, c) => n + c.measures, 0);
+    expect(measuresByBranch).toBe(128);
+  });
+
+  it('keeps figures for a past date frozen, and follows later changes for a later date', () => {
+    expect(ledgerFigures(data, { asOf: '2026-10-31' }).total).toMatchObject({ found: 70, rectified: 60, overdue: 1, measures: 127, overdueMeasures: 0 });
+    // P70's extension was approved on 12-03: from then on only P71 is overdue, and P70 is back to 整改中.
+    const dec = ledgerFigures(data, { asOf: '2026-12-02' }).total;
+    expect(dec).toMatchObject({ found: 71, rectified: 69, overdue: 2, extensionRequested: 1 });
+    expect(ledgerFigures(data, { asOf: '2026-12-05' }).total).toMatchObject({ overdue: 1, extensionRequested: 0, inProgress: 2 });
+    // Before P72 was voided it counted, with its three measures.
+    expect(ledgerFigures(data, { asOf: '2026-05-31' }).total).toMatchObject({ found: 71, rectified: 0, measures: 130 });
+  });
+
+  it('counts what happened within a period (November 2026) beside the cumulative figures at its end', () => {
+    const f = ledgerFigures(data, { period: { start: '2026-11-01', end: '2026-11-30' } });
+    expect(f.asOf).toBe('2026-11-30');
+    expect(f.total.period).toEqual({ found: 1, rectified: 9, measures: 1, measuresDone: 0 });
+    expect(f.total).toMatchObject({ found: 71, rectified: 69 });
+    expect(f.byBranch['B2']!.period).toEqual({ found: 1, rectified: 3, measures: 1, measuresDone: 0 });
+  });
+
+  it('stores every change as history and deletes nothing', () => {
+    expect(data.problems).toHaveLength(72);
+    expect(data.measures).toHaveLength(131);
+    const p70 = data.problems.find((p) => p.id === 'P70')!;
+    expect(p70.deadline).toBe('2027-01-29');
+    expect(p70.history.filter((e) => e.field === 'deadline').map((e) => [e.from, e.to])).toEqual([
+      [undefined, '2026-10-30'],
+      ['2026-10-30', '2027-01-29'],
+    ]);
+    const p72 = data.problems.find((p) => p.id === 'P72')!;
+    expect(p72.voided?.reason).toBe('重复登记');
+    expect(problemStatusLabel(p72, '2026-11-30')).toBe('已作废');
+    expect(problemStatusLabel(data.problems.find((p) => p.id === 'P71')!, '2026-11-30')).toBe('整改中·逾期');
+  });
+});
+
+describe('describeDue on the holiday calendar', () => {
+  it.each([
+    ['2026-11-23', '2026-11-23', '今天到期'],
+    ['2026-11-23', '2026-11-27', '还有 4 个工作日'],
+    ['2026-11-27', '2026-11-29', '还有 2 天（其间无工作日）'],
+    ['2026-11-30', '2026-11-27', '已逾期 1 个工作日'],
+    ['2026-11-29', '2026-11-27', '已逾期 2 天'],
+    // National Day 2026: 10-01 … 10-07 off; 09-30 to 10-08 is one working day.
+    ['2026-09-30', '2026-10-08', '还有 1 个工作日'],
+  ])('from %s to %s: %s', (today, deadline, text) => {
+    expect(describeDue(deadline, today)).toBe(text);
+  });
+});
