@@ -57,6 +57,7 @@ export const close: Command = {
       p.branchId,
       [`【待审核】${ctx.sender.name} 申请 ${p.id} 销号：${p.description}`, `整改情况：${evidence}`, ...(open.length ? [`⚠ 尚有未完成措施：${openList}`] : []), review].join('\n'),
       await secretariesOf(ctx, p.branchId),
+      { ref: p.id, what: 'close' },
     );
     ctx.reply(
       [

@@ -47,6 +47,7 @@ export const extend: Command = {
       p.branchId,
       [`【待审核】${ctx.sender.name} 申请 ${p.id} 延期：${p.description}`, `现时限：${formatDate(p.deadline)} → 申请至：${formatDate(deadline.date)}`, `理由：${reason}`, review].join('\n'),
       await secretariesOf(ctx, p.branchId),
+      { ref: p.id, what: 'extension' },
     );
     ctx.reply(
       [

@@ -1,5 +1,7 @@
+import { reviewButtons } from './card-actions.js';
+import { card, checkedCard, md } from './card.js';
 import { PROBLEM_SOURCES, type Measure, type Problem, type ProblemSource, type Task } from '../storage/ledger.js';
-import type { Stamp } from '../storage/records.js';
+import type { OutboundContent, Stamp } from '../storage/records.js';
 import { formatDate, toLocalDate, type LocalDate } from './calendar.js';
 import { parseDate } from './dates.js';
 import { mentionsIn } from './fields.js';
@@ -136,19 +138,33 @@ export async function branchName(ctx: CommandContext, branchId: string | undefin
  * leaders are observers and are not messaged per item. Skips the chat the command came from (the reply is
  * seen there). Without a bound chat it falls back to DMs to `fallback`. Answers what was done, for the reply.
  */
-export async function tellBranch(ctx: CommandContext, branchId: string, text: string, fallback: readonly string[] = []): Promise<string> {
+export async function tellBranch(ctx: CommandContext, branchId: string, text: string, fallback: readonly string[] = [], review?: ReviewRequest): Promise<string> {
   const chats = await ctx.store.listChats({ branchId, kind: 'branch' });
   const name = await branchName(ctx, branchId);
+  // A review request is a card with 通过/驳回 buttons; it goes to the branch chat even when asked there, so the buttons are seen.
+  const content: string | OutboundContent = review ? reviewCard(text, review) : text;
   if (chats.length > 0) {
-    const others = chats.filter((c) => c.id !== ctx.chat.id);
-    for (const c of others) ctx.notify({ chatId: c.id }, text);
-    return others.length > 0 ? `已通知「${name}」支部群。` : '';
+    const targets = review ? chats : chats.filter((c) => c.id !== ctx.chat.id);
+    for (const c of targets) ctx.notify({ chatId: c.id }, content);
+    return targets.some((c) => c.id !== ctx.chat.id) ? `已通知「${name}」支部群。` : '';
   }
   const people = [...new Set(fallback)].filter((id) => id !== ctx.sender.id);
-  for (const id of people) ctx.notify({ openId: id }, text);
+  for (const id of people) ctx.notify({ openId: id }, content);
   if (people.length === 0) return `「${name}」尚未绑定支部群，未能发出通知。`;
   const nameOf = await namesFor(ctx, people);
   return `「${name}」尚未绑定支部群，已私信通知 ${people.map(nameOf).join('、')}。`;
+}
+
+/** What a review card asks for: a close-out or an extension of one problem. */
+export interface ReviewRequest {
+  ref: string;
+  what: 'close' | 'extension';
+}
+
+function reviewCard(text: string, r: ReviewRequest): OutboundContent {
+  const [title, ...rest] = text.split('\n');
+  const c = card(title!.replace(/^【待审核】/, '待审核 · '), [md(rest.join('\n')), reviewButtons(r.ref, r.what)], { template: 'orange' });
+  return { type: 'card', card: checkedCard(c) as unknown as Record<string, unknown> };
 }
 
 /** The branch secretaries, to be told directly when the branch has no group chat. */

@@ -22,6 +22,7 @@ import type { Logger } from './logger.js';
 import { createOutboxSender } from './outbox.js';
 import { createRouter } from './router.js';
 import { createScheduler } from './scheduler.js';
+import { createSandboxClock } from './sandbox/clock.js';
 import { createOpenPlatform, type OpenPlatform } from './sandbox/open-platform.js';
 import { SANDBOX_PEOPLE } from './sandbox/roster.js';
 import { createSandboxRoutes } from './sandbox/routes.js';
@@ -61,12 +62,14 @@ export interface RunningApp {
 /** Composition root: builds every concrete part from config and starts serving. */
 export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const { config, logger } = opts;
-  const clock = opts.clock ?? (() => new Date());
+  const local = !config.feishu;
+  // In local mode the sandbox page may move the bot's clock, to run a job "as of" a moment and see what it sends.
+  const sandboxClock = local ? createSandboxClock(opts.clock ?? (() => new Date())) : undefined;
+  const clock = sandboxClock?.now ?? opts.clock ?? (() => new Date());
   const commands = opts.commands ?? COMMANDS;
   checkCommands(commands);
   const jobs = opts.jobs ?? JOBS;
   const store = opts.store ?? (await openLowdbStore(config.dataFile));
-  const local = !config.feishu;
   const keys = config.feishu ?? { ...LOCAL_APP, domain: 'local', mode: 'webhook' as const };
 
   const app = new Koa();
@@ -124,10 +127,12 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       botOpenId: LOCAL_APP.botOpenId,
       webhookUrl: () => `${base}/webhook/event`,
       store,
-      clock,
+      clock: sandboxClock!,
       jobs,
       jobDeps: { store, logger },
       onJobRan: () => outbox.kick(),
+      dataFile: config.dataFile,
+      times: config.schedule,
     });
     app.use(sandbox.routes()).use(sandbox.allowedMethods());
   }

@@ -28,3 +28,9 @@ export interface IncomingCardAction {
 }
 
 export type IncomingEvent = IncomingMessage | IncomingCardAction;
+
+/** What a card callback answers within Feishu's 3 seconds: a toast and, optionally, the card's new content. */
+export interface CardAnswer {
+  toast?: { type: 'success' | 'error' | 'info' | 'warning'; content: string };
+  card?: { type: 'raw'; data: unknown };
+}

@@ -1,26 +1,32 @@
 import type { Store } from '../storage/store.js';
-import type { IncomingEvent } from './events.js';
+import type { CardAnswer, IncomingEvent } from './events.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Logger } from './logger.js';
 
 /** Journals events before they are acknowledged and processes them after, in order within each chat. */
-export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, now: Date) => Promise<void>; clock: () => Date; logger: Logger }) {
+export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, now: Date) => Promise<CardAnswer | undefined>; clock: () => Date; logger: Logger }) {
   const queue = new KeyedQueue();
   let accepting = true;
 
-  const schedule = (ev: IncomingEvent) =>
-    queue.push(ev.chatId, async () => {
-      try {
-        await deps.handle(ev, deps.clock());
-      } catch (err) {
-        // Left pending in the journal: the next start processes it again.
-        deps.logger.error({ err, eventId: ev.eventId }, 'event processing failed');
-      }
-    });
+  const schedule = (ev: IncomingEvent): Promise<CardAnswer | undefined> =>
+    new Promise((resolve) =>
+      queue.push(ev.chatId, async () => {
+        try {
+          resolve(await deps.handle(ev, deps.clock()));
+        } catch (err) {
+          // Left pending in the journal: the next start processes it again.
+          deps.logger.error({ err, eventId: ev.eventId }, 'event processing failed');
+          resolve({ toast: { type: 'error', content: '处理失败，请稍后再试' } });
+        }
+      }),
+    );
 
   return {
-    /** Resolves once the event is durably journalled (or known to be a repeat); only then may the caller ack. */
-    async accept(ev: IncomingEvent): Promise<'recorded' | 'duplicate'> {
+    /**
+     * Resolves once the event is durably journalled (or known to be a repeat); only then may the caller ack.
+     * A message is processed after the ack; a card action is processed before it, because its answer is the toast.
+     */
+    async accept(ev: IncomingEvent): Promise<CardAnswer> {
       if (!accepting) throw new Error('intake is stopped');
       const result = await deps.store.transact((tx) =>
         tx.recordInbound({
@@ -31,14 +37,17 @@ export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, n
           payload: ev,
         }),
       );
-      if (result === 'recorded') schedule(ev);
-      else deps.logger.info({ eventId: ev.eventId }, 'duplicate event ignored');
-      return result;
+      if (result === 'duplicate') {
+        deps.logger.info({ eventId: ev.eventId }, 'duplicate event ignored');
+        return ev.kind === 'card' ? { toast: { type: 'info', content: '这个操作已经处理过了' } } : {};
+      }
+      const done = schedule(ev);
+      return ev.kind === 'card' ? ((await done) ?? {}) : {};
     },
     /** Schedules what was journalled but not processed before the last stop. */
     async resume(): Promise<number> {
       const pending = await deps.store.read((tx) => tx.pendingInbound());
-      for (const e of pending) schedule(e.payload as IncomingEvent);
+      for (const e of pending) void schedule(e.payload as IncomingEvent);
       if (pending.length > 0) deps.logger.info({ count: pending.length }, 'resuming journalled events');
       return pending.length;
     },

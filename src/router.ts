@@ -1,9 +1,12 @@
+import { ActionValue, commandFor, withForm, withOutcome } from '../commands/card-actions.js';
+import { checkedCard, type Card } from '../commands/card.js';
+import { formatInstant } from '../commands/ledger-status.js';
 import { parseMessage } from '../commands/parse-message.js';
 import { mayRun, whoMay } from '../commands/roles.js';
 import { UserError, type ChatInfo, type Command, type CommandContext, type Mention } from '../commands/types.js';
 import { ROLE_NAMES, type OutboundContent, type Person, type Role } from '../storage/records.js';
 import type { Store, Tx } from '../storage/store.js';
-import type { IncomingEvent, IncomingMessage } from './events.js';
+import type { CardAnswer, IncomingCardAction, IncomingEvent, IncomingMessage } from './events.js';
 import type { Logger } from './logger.js';
 
 /** Looks up display names; answers undefined when the app lacks the contact scope. */
@@ -31,24 +34,40 @@ export function createRouter(deps: RouterDeps) {
   const words = deps.commands.flatMap((c) => [c.name, ...c.aliases]);
   const find = (w: string) => deps.commands.find((c) => c.name === w || c.aliases.includes(w));
 
-  async function handle(ev: IncomingEvent, now: Date): Promise<void> {
-    if (ev.kind === 'card') {
-      // Card actions get their own path in a later issue; the journal entry is closed so nothing lingers.
-      await deps.store.transact((tx) => tx.completeInbound(ev.eventId, now.toISOString()));
-      return;
-    }
+  /** A chat message as the router runs it: typed in a chat, or stood in for by a card button. */
+  interface Input {
+    eventId: string;
+    messageId: string;
+    chatId: string;
+    chatType: 'group' | 'p2p';
+    senderId: string;
+    messageType: string;
+    text: string;
+    mentions: IncomingMessage['mentions'];
+  }
+
+  /**
+   * Runs one message: registration, the command and its writes, its replies and the inbox mark in one transaction.
+   * With `capture`, replies are returned instead of posted (a card callback answers with a toast) and `onSuccess`
+   * joins the command's transaction.
+   */
+  async function run(ev: Input, now: Date, opts: { capture?: boolean; onSuccess?: (tx: Tx) => Promise<void> } = {}): Promise<{ ok: boolean; replies: string[] }> {
     const known = await deps.store.read((tx) => tx.getPerson(ev.senderId));
     // Network lookups happen outside the transaction: the store lock is never held across I/O.
     const name = known?.nameSource === 'contact' ? undefined : await deps.directory.displayName(ev.senderId);
     const parsed = ev.messageType === 'text' ? parseMessage({ ...ev, botOpenId: deps.directory.botOpenId() }, words) : { kind: 'chatter' as const };
+    const captured: string[] = [];
 
     const base = async (tx: Tx, out: Outgoing[]) => {
       const sender = await register(tx, ev, name, now, parsed.kind === 'command' ? parsed.mentions : [], deps.admins.includes(ev.senderId));
       const binding = await tx.getChat(ev.chatId);
       const chat: ChatInfo = { id: ev.chatId, type: ev.chatType, binding, branch: binding?.branchId ? await tx.getBranch(binding.branchId) : undefined };
       const role: Role = deps.admins.includes(sender.id) ? 'admin' : sender.role;
-      const reply = (content: string | OutboundContent) =>
-        out.push({ to: { kind: 'reply', messageId: ev.messageId, chatId: ev.chatId }, content: toContent(content) });
+      const reply = (content: string | OutboundContent) => {
+        const c = toContent(content);
+        if (opts.capture) captured.push(c.type === 'text' ? c.text : '已完成');
+        else out.push({ to: { kind: 'reply', messageId: ev.messageId, chatId: ev.chatId }, content: c });
+      };
       return { sender, chat, role, reply };
     };
 
@@ -90,10 +109,11 @@ export function createRouter(deps: RouterDeps) {
             throw err;
           }
         }
+        await opts.onSuccess?.(tx);
         await commit(tx, out);
       });
       deps.onOutbox();
-      return;
+      return { ok: true, replies: captured };
     } catch (err) {
       if (err instanceof UserError) failure = { text: err.message };
       else {
@@ -102,6 +122,7 @@ export function createRouter(deps: RouterDeps) {
       }
     }
     // The command's writes were rolled back; registration and the answer still land, once.
+    captured.length = 0;
     await deps.store.transact(async (tx) => {
       const out: Outgoing[] = [];
       const { reply } = await base(tx, out);
@@ -109,12 +130,62 @@ export function createRouter(deps: RouterDeps) {
       await commit(tx, out);
     });
     deps.onOutbox();
+    return { ok: false, replies: captured };
+  }
+
+  /** A button press: opens a form, or runs the chat command it stands for and answers with a toast and the updated card. */
+  async function handleCard(ev: IncomingCardAction, now: Date): Promise<CardAnswer> {
+    const value = ActionValue.safeParse(ev.value);
+    const original = await deps.store.read((tx) => tx.findOutboundByFeishuId(ev.messageId));
+    const card = original?.content.type === 'card' ? (original.content.card as unknown as Card) : undefined;
+    const close = () => deps.store.transact((tx) => tx.completeInbound(ev.eventId, now.toISOString()));
+    if (!value.success || !card || !original) {
+      await close();
+      return { toast: { type: 'error', content: '这张卡片已失效，请改用聊天命令（发送 /帮助 查看）。' } };
+    }
+    const v = value.data;
+    if (v.a === 'form') {
+      const updated = checkedCard(withForm(card, v));
+      await deps.store.transact(async (tx) => {
+        await tx.updateOutbound(original.id, { content: { type: 'card', card: updated as unknown as Record<string, unknown> } });
+        await tx.completeInbound(ev.eventId, now.toISOString());
+      });
+      return { card: { type: 'raw', data: updated } };
+    }
+    const cmd = commandFor(v, ev.formValue);
+    if ('missing' in cmd) {
+      await close();
+      return { toast: { type: 'error', content: cmd.missing } };
+    }
+    let updated: Card | undefined;
+    const chatType = original.to.kind === 'user' ? 'p2p' : 'group';
+    const result = await run(
+      { eventId: ev.eventId, messageId: ev.messageId, chatId: ev.chatId, chatType, senderId: ev.operatorId, messageType: 'text', text: cmd.text, mentions: [] },
+      now,
+      {
+        capture: true,
+        onSuccess: async (tx) => {
+          const who = (await tx.getPerson(ev.operatorId))?.name ?? '';
+          updated = checkedCard(withOutcome(card, v, `${who} ${cmd.text.replace(/^\//, '/')}（${formatInstant(now.toISOString())}）`));
+          await tx.updateOutbound(original.id, { content: { type: 'card', card: updated as unknown as Record<string, unknown> } });
+        },
+      },
+    );
+    const first = (result.replies[0] ?? '').split('\n')[0]!.slice(0, 120);
+    if (!result.ok) return { toast: { type: 'error', content: first || '操作未完成' } };
+    return { toast: { type: 'success', content: first || '已完成' }, ...(updated ? { card: { type: 'raw' as const, data: updated } } : {}) };
+  }
+
+  async function handle(ev: IncomingEvent, now: Date): Promise<CardAnswer | undefined> {
+    if (ev.kind === 'card') return handleCard(ev, now);
+    await run(ev, now);
+    return undefined;
   }
 
   return { handle };
 }
 
-async function register(tx: Tx, ev: IncomingMessage, name: string | undefined, now: Date, mentions: readonly Mention[], bootstrapAdmin: boolean): Promise<Person> {
+async function register(tx: Tx, ev: Pick<IncomingMessage, 'senderId' | 'chatId'>, name: string | undefined, now: Date, mentions: readonly Mention[], bootstrapAdmin: boolean): Promise<Person> {
   const stamp = { by: ev.senderId, at: now.toISOString() };
   const binding = await tx.getChat(ev.chatId);
   const existing = await tx.getPerson(ev.senderId);

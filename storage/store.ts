@@ -35,8 +35,10 @@ export interface OutboxVerbs {
   enqueue(msg: { id: string; to: Outbound['to']; content: OutboundContent; createdAt: string; expiresAt?: string; source?: string }): Promise<Outbound>;
   /** Pending messages whose next attempt is due, oldest first. */
   dueOutbound(now: string, limit: number): Promise<Outbound[]>;
-  updateOutbound(id: string, patch: Partial<Pick<Outbound, 'status' | 'attempts' | 'nextAt' | 'sentAt' | 'feishuMessageId' | 'error'>>): Promise<void>;
+  updateOutbound(id: string, patch: Partial<Pick<Outbound, 'status' | 'attempts' | 'nextAt' | 'sentAt' | 'feishuMessageId' | 'error' | 'content'>>): Promise<void>;
   getOutbound(id: string): Promise<Outbound | undefined>;
+  /** The outbox item Feishu knows as `messageId` (a card being acted on). */
+  findOutboundByFeishuId(messageId: string): Promise<Outbound | undefined>;
   listOutbound(filter?: { source?: string; status?: Outbound['status'] }): Promise<Outbound[]>;
 }
 

@@ -1,11 +1,11 @@
 import * as lark from '@larksuiteoapi/node-sdk';
-import type { IncomingEvent } from '../events.js';
+import type { CardAnswer, IncomingEvent } from '../events.js';
 import type { Logger } from '../logger.js';
 import { sdkLogger } from './sdk-logger.js';
 import { toIncomingCardAction, toIncomingMessage, type CardActionData, type MessageData } from './to-event.js';
 
-/** The SDK's dispatcher with our two handlers; each journals the event and returns `{}` so the ack is immediate. */
-export function createDispatcher(opts: { accept(ev: IncomingEvent): Promise<unknown>; clock: () => Date; logger: Logger }): lark.EventDispatcher {
+/** The SDK's dispatcher with our two handlers: a message is journalled and acked at once; a card action answers with its toast. */
+export function createDispatcher(opts: { accept(ev: IncomingEvent): Promise<CardAnswer>; clock: () => Date; logger: Logger }): lark.EventDispatcher {
   const dispatcher = new lark.EventDispatcher({ logger: sdkLogger(opts.logger), cache: new lark.DefaultCache() }).register({
     'im.message.receive_v1': async (data: MessageData) => {
       const ev = toIncomingMessage(data, opts.clock());
@@ -17,8 +17,7 @@ export function createDispatcher(opts: { accept(ev: IncomingEvent): Promise<unkn
   (dispatcher as unknown as { register(h: Record<string, (d: CardActionData) => Promise<unknown>>): void }).register({
     'card.action.trigger': async (data: CardActionData) => {
       const ev = toIncomingCardAction(data, opts.clock());
-      if (ev) await opts.accept(ev);
-      return {};
+      return ev ? opts.accept(ev) : {};
     },
   });
   return dispatcher;

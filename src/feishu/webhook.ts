@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
 import type Koa from 'koa';
-import type { IncomingEvent } from '../events.js';
+import type { CardAnswer, IncomingEvent } from '../events.js';
 import type { Logger } from '../logger.js';
 import { createDispatcher } from './dispatcher.js';
 
@@ -9,7 +9,7 @@ export interface WebhookOptions {
   encryptKey: string;
   verificationToken: string;
   /** Journals the event; resolves once it is durable. */
-  accept(ev: IncomingEvent): Promise<unknown>;
+  accept(ev: IncomingEvent): Promise<CardAnswer>;
   clock: () => Date;
   logger: Logger;
   maxBytes?: number;

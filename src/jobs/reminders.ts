@@ -1,4 +1,5 @@
 import { formatDate, toLocalDate, type LocalDate } from '../../commands/calendar.js';
+import { itemButtons, type ItemKind } from '../../commands/card-actions.js';
 import { card, md, type CardElement } from '../../commands/card.js';
 import { isOpenMeasure, isOpenProblem } from '../../commands/ledger-status.js';
 import type { Tx } from '../../storage/store.js';
@@ -6,6 +7,9 @@ import { whyNotNow } from './gate.js';
 import { rungFor, type Rung } from './ladder.js';
 import { branchChat, leadershipChats, newReport, queueNotice } from './notice.js';
 import type { Job } from './types.js';
+
+const PER_CARD = 15;
+const KIND: Record<Due['kind'], ItemKind> = { 问题: 'problem', 措施: 'measure', 督办: 'task' };
 
 /** An item with a deadline and one owner, wherever it lives. */
 interface Due {
@@ -73,7 +77,7 @@ export const reminders: Job = {
       const people = new Map((await tx.listPeople()).map((p) => [p.id, p]));
       const secretaries = (branchId?: string) =>
         [...people.values()].filter((p) => p.role === 'secretary' && p.branchId === branchId).map((p) => p.name).join('、');
-      const groups = new Map<string, { to: { chatId: string } | { openId: string }; lines: string[]; keys: string[] }>();
+      const groups = new Map<string, { to: { chatId: string } | { openId: string }; lines: string[]; keys: string[]; items: Due[] }>();
       const escalations: string[] = [];
       const escalationKeys: string[] = [];
       for (const d of await openItems(tx)) {
@@ -87,9 +91,10 @@ export const reminders: Job = {
         if (!(await tx.markSent(key, 'reminders', now.toISOString()))) continue;
         const chatId = d.chatId ?? (await branchChat(tx, d.branchId));
         const dest = chatId ? `c:${chatId}` : `u:${d.owner}`;
-        const g = groups.get(dest) ?? { to: chatId ? { chatId } : { openId: d.owner }, lines: [], keys: [] };
+        const g = groups.get(dest) ?? { to: chatId ? { chatId } : { openId: d.owner }, lines: [], keys: [], items: [] };
         g.lines.push(line(d, r, today, r.copySecretary ? secretaries(d.branchId) || undefined : undefined));
         g.keys.push(key);
+        g.items.push(d);
         groups.set(dest, g);
         if (r.copyLeader && (await tx.markSent(`lead:${key}`, 'reminders', now.toISOString()))) {
           const branch = d.branchId ? (await tx.getBranch(d.branchId))?.name : undefined;
@@ -98,15 +103,22 @@ export const reminders: Job = {
         }
       }
       for (const g of groups.values()) {
-        const els: CardElement[] = g.lines.map((l) => md(l));
-        const overdue = g.lines.some((l) => l.includes('已逾期'));
-        await queueNotice(tx, report, {
-          key: g.keys.join('|'),
-          to: g.to,
-          card: card(`督办提醒 · ${formatDate(today)}`, els, { template: overdue ? 'red' : 'orange', summary: `${g.lines.length} 项事项临近或超过时限` }),
-          summary: `${g.lines.length} 项`,
-          now,
-        });
+        // Each item brings its buttons; a card holds at most PER_CARD items to stay under Feishu's element limit.
+        for (let i = 0; i < g.lines.length; i += PER_CARD) {
+          const lines = g.lines.slice(i, i + PER_CARD);
+          const els: CardElement[] = lines.flatMap((l, j) => {
+            const item = g.items[i + j]!;
+            return [md(l), itemButtons(KIND[item.kind], item.ref)];
+          });
+          const overdue = lines.some((l) => l.includes('已逾期'));
+          await queueNotice(tx, report, {
+            key: g.keys.slice(i, i + PER_CARD).join('|'),
+            to: g.to,
+            card: card(`督办提醒 · ${formatDate(today)}`, els, { template: overdue ? 'red' : 'orange', summary: `${lines.length} 项事项临近或超过时限` }),
+            summary: `${lines.length} 项`,
+            now,
+          });
+        }
       }
       if (escalations.length > 0) {
         for (const chatId of await leadershipChats(tx)) {

@@ -1,34 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Router from '@koa/router';
 import type { Store } from '../../storage/store.js';
 import type { Job, JobDeps } from '../jobs/types.js';
-import { p2pChatOf, type OpenPlatform, type SentMessage } from './open-platform.js';
-import { SANDBOX_CHATS, SANDBOX_PEOPLE } from './roster.js';
+import { readBureau } from './bureau-view.js';
+import type { SandboxClock } from './clock.js';
+import { createConversation } from './conversation.js';
+import type { OpenPlatform } from './open-platform.js';
+import { servePageFiles } from './page-files.js';
+import { nextSendingTime, nextSlot } from './sending-time.js';
 import { cardActionEvent, messageEvent, newEventId, newMessageId, post, toRequest, type WireKeys } from './wire.js';
 
-const PAGE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'page');
-const STATIC: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'cards.js': 'text/javascript; charset=utf-8',
-  'app.css': 'text/css; charset=utf-8',
-};
-
-/** One line of a sandbox conversation: what a visitor typed, or what the bot sent. */
-interface Line {
-  seq: number;
-  chatId: string;
-  at: string;
-  from: 'user' | 'bot';
-  personId?: string;
-  name?: string;
-  messageId: string;
-  replyTo?: string;
-  msgType: string;
-  content: unknown;
-}
+/** The audit subject the demo builder leaves, so the page can say which bureau it is showing. */
+export const DEMO_MARK = 'sandbox-demo';
 
 /**
  * The sandbox page and its API (local mode only). Messages typed on the page become real, encrypted and signed
@@ -40,120 +22,147 @@ export function createSandboxRoutes(deps: {
   botOpenId: string;
   webhookUrl: () => string;
   store: Store;
-  clock: () => Date;
+  clock: SandboxClock;
   jobs: readonly Job[];
   jobDeps: JobDeps;
   onJobRan: () => void;
+  dataFile: string;
+  /** Configured job times (`HH:MM`) overriding each job's default. */
+  times?: Record<string, string>;
 }): Router {
   const router = new Router({ prefix: '/sandbox' });
-  const lines: Line[] = [];
-  let seq = 0;
-  const chatOfPerson = (openId: string) => p2pChatOf(openId);
+  const talk = createConversation(deps.platform);
+  const bureau = async () => {
+    const b = await deps.store.read(readBureau);
+    // The contact API of the stand-in platform answers with the store's names, as a real tenant's directory would.
+    for (const p of b.people) deps.platform.setUser(p.id, { name: p.name });
+    return b;
+  };
+  const timestamp = () => Math.floor(deps.clock.now().getTime() / 1000);
 
-  deps.platform.on('message', (m: SentMessage) => {
-    const chatId = m.chatId ?? (m.receiveIdType === 'open_id' && m.receiveId ? chatOfPerson(m.receiveId) : undefined);
-    if (!chatId || m.kind === 'patch') return;
-    lines.push({ seq: ++seq, chatId, at: m.at.toISOString(), from: 'bot', messageId: m.messageId, replyTo: m.replyTo, msgType: m.msgType, content: m.content });
-  });
-
-  router.get('/', (ctx) => ctx.redirect('/sandbox/index.html'));
-  router.get('/:file', async (ctx, next) => {
-    const type = STATIC[ctx.params.file ?? ''];
-    if (!type) return next();
-    ctx.type = type;
-    ctx.body = await readFile(join(PAGE_DIR, ctx.params.file!));
-  });
+  servePageFiles(router);
 
   router.get('/api/state', async (ctx) => {
-    const people = await deps.store.read(async (tx) =>
-      Promise.all(
-        SANDBOX_PEOPLE.map(async (p) => {
-          const stored = await tx.getPerson(p.openId);
-          const branch = stored?.branchId ? await tx.getBranch(stored.branchId) : undefined;
-          return { id: p.openId, name: p.name, role: stored?.role ?? p.role, branch: branch?.name ?? p.branch ?? '' };
-        }),
-      ),
-    );
-    const chats = [
-      ...SANDBOX_CHATS.map((c) => ({ id: c.id, name: c.name, kind: c.kind })),
-      ...SANDBOX_PEOPLE.map((p) => ({ id: chatOfPerson(p.openId), name: `与督办私聊（${p.name}）`, kind: 'p2p', personId: p.openId })),
-    ];
-    ctx.body = { now: deps.clock().toISOString(), people, chats, jobs: deps.jobs.map((j) => ({ name: j.name, label: j.label, time: j.time })) };
+    const now = deps.clock.now();
+    const { people, chats } = await bureau();
+    const demo = (await deps.store.read((tx) => tx.listAudit(DEMO_MARK))).length > 0;
+    ctx.body = {
+      now: now.toISOString(),
+      offsetMs: deps.clock.offset(),
+      defaultAt: nextSendingTime(now).toISOString(),
+      dataFile: deps.dataFile,
+      demo,
+      people,
+      chats,
+      jobs: deps.jobs.map((j) => {
+        const time = deps.times?.[j.name] ?? j.time;
+        return { name: j.name, label: j.label, time, next: nextSlot(j, now, time)?.toISOString() };
+      }),
+    };
   });
 
   router.get('/api/messages', (ctx) => {
-    const after = Number(ctx.query.after ?? 0);
-    ctx.body = { lines: lines.filter((l) => l.seq > after) };
+    ctx.body = { lines: talk.after(Number(ctx.query.after ?? 0)) };
   });
 
   router.post('/api/send', async (ctx) => {
     const body = await readJson(ctx.req);
-    const person = SANDBOX_PEOPLE.find((p) => p.openId === body.personId);
+    const { people, chats } = await bureau();
+    const person = people.find((p) => p.id === body.personId);
+    const chat = chats.find((c) => c.id === body.chatId);
     const text = String(body.text ?? '').trim();
-    const chatId = String(body.chatId ?? '');
-    const p2p = person && chatId === chatOfPerson(person.openId);
-    if (!person || !text || (!p2p && !SANDBOX_CHATS.some((c) => c.id === chatId))) {
+    if (!person || !chat || !text) {
       ctx.status = 400;
       ctx.body = { error: '请选择人员和会话，并输入消息' };
       return;
     }
-    // In a group the visitor's message @-mentions the bot first, as Feishu delivers it; @名字 of roster people become mentions.
+    if (!chat.members.includes(person.id)) {
+      ctx.status = 403;
+      ctx.body = { error: `${person.name} 不在「${chat.name}」里，请换一个人或会话` };
+      return;
+    }
+    const p2p = chat.kind === 'p2p';
+    // In a group the visitor's message @-mentions the bot first, as Feishu delivers it; @名字 of known people become mentions.
     const mentions: { key: string; openId: string; name: string }[] = [];
     let wire = text;
     if (!p2p) {
       mentions.push({ key: '@_user_1', openId: deps.botOpenId, name: '督办' });
       wire = `@_user_1 ${wire}`;
     }
-    for (const p of [...SANDBOX_PEOPLE].sort((a, b) => b.name.length - a.name.length)) {
+    for (const p of [...people].sort((a, b) => b.name.length - a.name.length)) {
       if (!wire.includes(`@${p.name}`)) continue;
       const key = `@_user_${mentions.length + 1}`;
-      mentions.push({ key, openId: p.openId, name: p.name });
+      mentions.push({ key, openId: p.id, name: p.name });
       wire = wire.split(`@${p.name}`).join(key);
     }
     const messageId = newMessageId();
-    deps.platform.recordInbound(messageId, chatId);
-    const now = deps.clock();
-    lines.push({ seq: ++seq, chatId, at: now.toISOString(), from: 'user', personId: person.openId, name: person.name, messageId, msgType: 'text', content: { text } });
-    const event = messageEvent(deps.keys, { text: wire, senderOpenId: person.openId, chatId, chatType: p2p ? 'p2p' : 'group', messageId, eventId: newEventId(), mentions, createTime: now });
-    const res = await post(deps.webhookUrl(), toRequest(deps.keys, event, { timestamp: Math.floor(now.getTime() / 1000) }));
+    deps.platform.recordInbound(messageId, chat.id);
+    const now = deps.clock.now();
+    talk.addUser({ chatId: chat.id, at: now.toISOString(), personId: person.id, name: person.name, messageId, msgType: 'text', content: { text } });
+    const event = messageEvent(deps.keys, { text: wire, senderOpenId: person.id, chatId: chat.id, chatType: p2p ? 'p2p' : 'group', messageId, eventId: newEventId(), mentions, createTime: now });
+    const res = await post(deps.webhookUrl(), toRequest(deps.keys, event, { timestamp: timestamp() }));
     ctx.status = res.status === 200 ? 200 : 502;
     ctx.body = { messageId, webhook: res.status };
   });
 
   router.post('/api/card', async (ctx) => {
     const body = await readJson(ctx.req);
-    const person = SANDBOX_PEOPLE.find((p) => p.openId === body.personId);
-    const line = lines.find((l) => l.messageId === body.messageId && l.from === 'bot');
+    const { people } = await bureau();
+    const person = people.find((p) => p.id === body.personId);
+    const line = talk.botMessage(String(body.messageId ?? ''));
     if (!person || !line || typeof body.value !== 'object' || body.value === null) {
       ctx.status = 400;
       ctx.body = { error: '无效的卡片操作' };
       return;
     }
-    const now = deps.clock();
     const event = cardActionEvent(deps.keys, {
-      operatorOpenId: person.openId,
+      operatorOpenId: person.id,
       value: body.value as Record<string, unknown>,
-      formValue: (body.formValue as Record<string, unknown> | undefined) ?? undefined,
+      ...(body.formValue && typeof body.formValue === 'object' ? { formValue: body.formValue as Record<string, unknown> } : {}),
+      ...(typeof body.name === 'string' && body.name ? { name: body.name } : {}),
       chatId: line.chatId,
       messageId: line.messageId,
       eventId: newEventId(),
     });
-    const res = await post(deps.webhookUrl().replace(/event$/, 'card'), toRequest(deps.keys, event, { timestamp: Math.floor(now.getTime() / 1000) }));
+    const res = await post(deps.webhookUrl().replace(/event$/, 'card'), toRequest(deps.keys, event, { timestamp: timestamp() }));
+    const answer = (res.json ?? {}) as { card?: { type?: string; data?: unknown } };
+    // Feishu replaces the card with the one in the answer; the page's record of it follows, so a reload shows it too.
+    if (answer.card?.type === 'raw' && answer.card.data) talk.replaceCard(line.messageId, answer.card.data, deps.clock.now());
     ctx.status = res.status === 200 ? 200 : 502;
-    ctx.body = res.json ?? {};
+    ctx.body = answer;
   });
 
+  router.post('/api/clock', async (ctx) => {
+    const body = await readJson(ctx.req);
+    if (body.reset) deps.clock.reset();
+    else {
+      const at = new Date(String(body.at ?? ''));
+      if (Number.isNaN(at.getTime())) {
+        ctx.status = 400;
+        ctx.body = { error: '时间格式不正确' };
+        return;
+      }
+      deps.clock.set(at);
+    }
+    ctx.body = { now: deps.clock.now().toISOString(), offsetMs: deps.clock.offset() };
+  });
+
+  // Running a job as of a moment moves the bot's clock there, so what it queues is due (and not yet expired) at once.
   router.post('/api/jobs/:name/run', async (ctx) => {
     const job = deps.jobs.find((j) => j.name === ctx.params.name);
     const body = await readJson(ctx.req);
-    const at = body.at ? new Date(String(body.at)) : deps.clock();
+    const at = body.at ? new Date(String(body.at)) : deps.clock.now();
     if (!job || Number.isNaN(at.getTime())) {
       ctx.status = job ? 400 : 404;
       ctx.body = { error: job ? '时间格式不正确' : '没有这个任务' };
       return;
     }
-    ctx.body = await job.run(at, deps.jobDeps);
+    deps.clock.set(at);
+    const report = await job.run(deps.clock.now(), deps.jobDeps);
     deps.onJobRan();
+    const { chats, people } = await bureau();
+    const where = (to: string) => chats.find((c) => c.id === to)?.name ?? people.find((p) => p.id === to)?.name ?? to;
+    ctx.body = { ...report, sent: report.sent.map((s) => ({ ...s, where: where(s.to) })), now: deps.clock.now().toISOString(), offsetMs: deps.clock.offset() };
   });
 
   router.get('/api/files/:key', (ctx) => {

@@ -20,6 +20,9 @@ export function outboxVerbs(t: Tables): OutboxVerbs {
     async updateOutbound(id, patch) {
       t.patch<Outbound>('outbox', id, patch);
     },
+    async findOutboundByFeishuId(messageId) {
+      return t.by<Outbound>('outbox', 'feishu', messageId)[0];
+    },
     async getOutbound(id) {
       return t.get<Outbound>('outbox', id);
     },

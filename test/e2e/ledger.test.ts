@@ -99,7 +99,7 @@ describe('ledger: problems, measures, review, tasks and deadlines in chat', () =
     now = at('2026-12-14T15:00:00');
     const again = await h.say(sec, 'oc_p2p_sec', '/销号 P1 已上线运行，附验收报告原件（见云文档）', { chatType: 'p2p' });
     expect(again).toContain('已通知「第一支部」支部群。');
-    expect((await posted(toChat(chat))).join('\n')).toContain('【待审核】王书记 申请 P1 销号');
+    expect((await posted(toChat(chat))).join('\n')).toContain('待审核 · 王书记 申请 P1 销号');
     expect(await h.say(sec, chat, '/审核 P1 通过')).toContain('你是 P1 的销号申请人，不能审核自己的申请');
     expect(await h.say(zhang, chat, '/审核 P1 通过')).toContain('只有管理员、书记、领导可以使用');
 

@@ -5,7 +5,7 @@ import { startApp, type RunningApp } from '../../src/app.js';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createOpenPlatform, type ListeningPlatform, type OpenPlatform, type SentMessage } from '../../src/sandbox/open-platform.js';
-import { messageEvent, newAppId, newChatId, newEventId, newMessageId, newOpenId, post, toRequest, type WireKeys } from './feishu-wire.js';
+import { cardActionEvent, messageEvent, newAppId, newChatId, newEventId, newMessageId, newOpenId, post, toRequest, type WireKeys } from './feishu-wire.js';
 
 /** The bot's own open_id on the fake platform. */
 export const BOT_ID = 'ou_bot0000000000000000000000000000';
@@ -130,6 +130,12 @@ export class Harness {
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.text}`);
     const reply = await this.platform.waitFor((m) => m.replyTo === ev.messageId, 5000);
     return textOf(reply);
+  }
+
+  /** Presses a button on a card the bot sent, as Feishu's `card.action.trigger` callback; returns the HTTP answer. */
+  async press(from: Person, card: SentMessage, value: Record<string, unknown>, opts: { formValue?: Record<string, unknown>; eventId?: string; forge?: boolean } = {}) {
+    const body = cardActionEvent(this.keys, { operatorOpenId: from.openId, value, formValue: opts.formValue, chatId: card.chatId ?? '', messageId: card.messageId, eventId: opts.eventId ?? newEventId() });
+    return this.deliver(body, { forgeSignature: opts.forge }, '/webhook/card');
   }
 
   /** Messages the bot sent, as text, in order. */

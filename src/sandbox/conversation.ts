@@ -1,0 +1,60 @@
+import { p2pChatOf, type OpenPlatform, type SentMessage } from './open-platform.js';
+
+/** One line of a sandbox conversation: what a visitor typed, what the bot sent, or a card the bot updated. */
+export interface Line {
+  seq: number;
+  chatId: string;
+  at: string;
+  from: 'user' | 'bot';
+  /** `update` replaces the content of the earlier line with the same `messageId`. */
+  kind: 'message' | 'update';
+  personId?: string;
+  name?: string;
+  messageId: string;
+  replyTo?: string;
+  msgType: string;
+  content: unknown;
+}
+
+/** The page's view of every chat, in memory: lines typed on the page and everything the bot sent or patched. */
+export interface Conversation {
+  after(seq: number): Line[];
+  addUser(l: Omit<Line, 'seq' | 'from' | 'kind'>): Line;
+  /** The bot message with this id, as last updated. */
+  botMessage(messageId: string): Line | undefined;
+  /** Records a card the callback answer replaced, so a reload shows the new one. */
+  replaceCard(messageId: string, card: unknown, at: Date): void;
+}
+
+/** Listens to the in-process Open Platform; private messages land in the recipient's chat with the bot. */
+export function createConversation(platform: OpenPlatform): Conversation {
+  const lines: Line[] = [];
+  let seq = 0;
+  const latest = new Map<string, Line>();
+  const push = (l: Omit<Line, 'seq'>): Line => {
+    const line = { ...l, seq: ++seq };
+    lines.push(line);
+    return line;
+  };
+  const update = (messageId: string, content: unknown, msgType: string, at: Date) => {
+    const original = latest.get(messageId);
+    if (!original) return;
+    const line = push({ ...original, kind: 'update', at: at.toISOString(), content, msgType });
+    latest.set(messageId, { ...original, content, msgType, seq: line.seq });
+  };
+
+  platform.on('message', (m: SentMessage) => {
+    if (m.kind === 'patch') return update(m.messageId, m.content, m.msgType, m.at);
+    const chatId = m.chatId ?? (m.receiveIdType === 'open_id' && m.receiveId ? p2pChatOf(m.receiveId) : undefined);
+    if (!chatId) return;
+    const line = push({ chatId, at: m.at.toISOString(), from: 'bot', kind: 'message', messageId: m.messageId, replyTo: m.replyTo, msgType: m.msgType, content: m.content });
+    latest.set(m.messageId, line);
+  });
+
+  return {
+    after: (n) => lines.filter((l) => l.seq > n),
+    addUser: (l) => push({ ...l, from: 'user', kind: 'message' }),
+    botMessage: (id) => latest.get(id),
+    replaceCard: (id, card, at) => update(id, card, 'interactive', at),
+  };
+}
