@@ -2,9 +2,8 @@ import type { Measure, Problem, Task } from '../storage/ledger.js';
 import type { Branch, Person } from '../storage/records.js';
 import type { Tx } from '../storage/store.js';
 import { FORMS, participantsOf, type Form, type Quota, type StudyRecord } from '../storage/study.js';
-import { addDays, periodRange, workingDaysUntil, type LocalDate } from './calendar.js';
-import { ledgerFigures, type LedgerFigures } from './ledger-figures.js';
-import { isOpenMeasure, isOpenProblem } from './ledger-status.js';
+import { addDays, periodRange, startOfDay, workingDaysUntil, type LocalDate } from './calendar.js';
+import { ledgerFigures, stateAsOf, type LedgerFigures } from './ledger-figures.js';
 import { describeQuota, progress, quotaStatus, type QuotaStatus } from './quotas.js';
 
 /** Study activity in a span: sessions logged once each, hours of those sessions, and who took part. */
@@ -114,10 +113,20 @@ export function computeFigures(
 
   const overdue: OverdueItem[] = [];
   const byId = new Map(data.problems.map((p) => [p.id, p]));
-  for (const p of problems) if (isOpenProblem(p) && p.deadline < asOf) overdue.push({ kind: 'problem', id: p.id, title: p.description, owner: p.leadPerson, branchId: p.branchId, deadline: p.deadline, days: workingDaysUntil(p.deadline, asOf) });
+  // Judged as things stood on `asOf`, so a past period's list agrees with its counts.
+  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
+  const existed = (r: { created: { at: string }; voided?: { at: string } }) => Date.parse(r.created.at) < cutoff && !(r.voided && Date.parse(r.voided.at) < cutoff);
+  const openOn = new Map<string, boolean>();
+  for (const p of problems) {
+    if (!existed(p)) continue;
+    const s = stateAsOf(p, asOf);
+    openOn.set(p.id, s.status !== '已整改销号');
+    if (s.status !== '已整改销号' && s.deadline < asOf) overdue.push({ kind: 'problem', id: p.id, title: p.description, owner: p.leadPerson, branchId: p.branchId, deadline: s.deadline, days: workingDaysUntil(s.deadline, asOf) });
+  }
   for (const m of measures) {
-    const parent = byId.get(m.problemId);
-    if (isOpenMeasure(m, parent) && m.deadline < asOf) overdue.push({ kind: 'measure', id: m.id, title: m.content, owner: m.owner, branchId: parent?.branchId, deadline: m.deadline, days: workingDaysUntil(m.deadline, asOf) });
+    if (!openOn.get(m.problemId) || Date.parse(m.created.at) >= cutoff) continue;
+    const s = stateAsOf(m, asOf);
+    if (s.status !== '已完成' && s.deadline < asOf) overdue.push({ kind: 'measure', id: m.id, title: m.content, owner: m.owner, branchId: byId.get(m.problemId)?.branchId, deadline: s.deadline, days: workingDaysUntil(s.deadline, asOf) });
   }
   for (const t of data.tasks) {
     if (t.status !== '办理中' || t.deadline >= asOf || !inScopeBranch(t.branchId)) continue;

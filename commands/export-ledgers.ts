@@ -3,6 +3,7 @@ import type { Measure, Problem } from '../storage/ledger.js';
 import { PROBLEM_SOURCES } from '../storage/ledger.js';
 import { participantsOf, type StudyRecord } from '../storage/study.js';
 import type { LocalDate } from './calendar.js';
+import { NO_SOURCE } from './ledger-figures.js';
 
 /** Names to print for ids. */
 export interface Names {
@@ -37,7 +38,7 @@ export const STUDY_COLUMNS = [
   ['录入人', 10],
 ] as const;
 
-const OTHER_SOURCE = '未注明来源';
+const OTHER_SOURCE = NO_SOURCE;
 
 /** Excel cells hold dates as dates: a Shanghai calendar day becomes midnight UTC of that day so no viewer shifts it. */
 function excelDate(d: LocalDate): Date {

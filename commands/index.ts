@@ -2,6 +2,7 @@ import { bind } from './bind.js';
 import { close } from './close.js';
 import { done } from './done.js';
 import { due } from './due.js';
+import { exportLedger } from './export.js';
 import { extend } from './extend.js';
 import { help } from './help.js';
 import { lecture } from './lecture.js';
@@ -24,7 +25,7 @@ import { voidRecord } from './void.js';
 import { volunteer } from './volunteer.js';
 
 /** Every chat command, in the order /帮助 lists them. */
-export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, quota, reminderSettings, bind, role, members];
+export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, bind, role, members];
 
 /** Checks the list at start-up: names without slashes, and no name or alias used twice. */
 export function checkCommands(list: readonly Command[]): void {

@@ -141,6 +141,12 @@ function originalDeadline(r: { deadline: string; history: readonly HistoryEntry[
   return r.history.find((e) => e.field === 'deadline' && e.from !== undefined)?.from ?? r.deadline;
 }
 
+/** A problem's or measure's status and deadline as they stood at the end of `asOf`, replayed from its history. */
+export function stateAsOf(r: { deadline: string; history: readonly HistoryEntry[] }, asOf: LocalDate, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
+  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
+  return { status: valueAsOf(r.history, 'status', initialStatus, cutoff), deadline: valueAsOf(r.history, 'deadline', originalDeadline(r), cutoff) };
+}
+
 // A field's value at the cutoff: its initial value with every recorded change before the cutoff applied.
 function valueAsOf(history: readonly HistoryEntry[], field: string, initial: string, cutoff: number): string {
   let value = initial;

@@ -1,8 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
+import { toLocalDate } from '../commands/calendar.js';
+import { exportProblems, exportStudy } from '../commands/export-files.js';
+import { parsePeriodWord } from '../commands/periods.js';
 import type { Job, JobDeps } from './jobs/types.js';
 
-/** `POST /admin/jobs/:name/run`: runs one job as of `at` (default now); bearer-token protected, off without a token. */
+/** `POST /admin/jobs/:name/run` (one job as of `at`) and `GET /admin/export/{problems,study}.xlsx`; bearer-token protected, off without a token. */
 export function createAdminRoutes(deps: { token?: string; jobs: readonly Job[]; jobDeps: JobDeps; clock: () => Date; onRan?: () => void }): Router {
   const router = new Router({ prefix: '/admin' });
   router.use(async (ctx, next) => {
@@ -31,6 +34,31 @@ export function createAdminRoutes(deps: { token?: string; jobs: readonly Job[]; 
     const report = await job.run(at, deps.jobDeps);
     deps.onRan?.();
     ctx.body = report;
+  });
+  router.get('/export/:file', async (ctx) => {
+    const kind = ctx.params.file === 'problems.xlsx' ? 'problems' : ctx.params.file === 'study.xlsx' ? 'study' : undefined;
+    if (!kind) {
+      ctx.status = 404;
+      ctx.body = { error: 'problems.xlsx or study.xlsx' };
+      return;
+    }
+    const today = toLocalDate(deps.clock());
+    const branchName = typeof ctx.query.branch === 'string' ? ctx.query.branch : undefined;
+    const period = parsePeriodWord(typeof ctx.query.period === 'string' ? ctx.query.period : '本年', today);
+    const file = await deps.jobDeps.store.read(async (tx) => {
+      const branch = branchName ? await tx.findBranchByName(branchName) : undefined;
+      if (branchName && !branch) return undefined;
+      const scope = { branchId: branch?.id, scopeLabel: branch?.name ?? '全部' };
+      return kind === 'problems' ? exportProblems(tx, { ...scope, today }) : period ? exportStudy(tx, { ...scope, period }) : undefined;
+    });
+    if (!file) {
+      ctx.status = 400;
+      ctx.body = { error: 'unknown branch or period (period: 本年, 2026年, 11月, 本季度 …)' };
+      return;
+    }
+    ctx.attachment(file.fileName);
+    ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    ctx.body = file.bytes;
   });
   return router;
 }

@@ -22,6 +22,7 @@ import type { Logger } from './logger.js';
 import { createOutboxSender } from './outbox.js';
 import { createRouter } from './router.js';
 import { createScheduler } from './scheduler.js';
+import type { Throttle } from './throttle.js';
 import { createSandboxClock } from './sandbox/clock.js';
 import { createOpenPlatform, type OpenPlatform } from './sandbox/open-platform.js';
 import { SANDBOX_PEOPLE } from './sandbox/roster.js';
@@ -44,6 +45,8 @@ export interface AppOptions {
   store?: Store;
   commands?: readonly Command[];
   jobs?: readonly Job[];
+  /** The outbound rate limiter; the default keeps under Feishu's per-chat and per-app limits. */
+  throttle?: Throttle;
 }
 
 /** A running bot: the HTTP server, the store and the workers. */
@@ -104,7 +107,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const client = createClient({ appId: keys.appId, appSecret: keys.appSecret, domain: local ? base : keys.domain, logger });
   const directory = createDirectory(client.sdk, logger);
   const messenger = createMessenger(client);
-  const outbox = createOutboxSender({ store, messenger, clock, logger });
+  const outbox = createOutboxSender({ store, messenger, clock, logger, throttle: opts.throttle });
   const router = createRouter({ store, commands, admins, directory, logger, onOutbox: () => outbox.kick() });
   const intake = createIntake({ store, handle: router.handle, clock, logger });
 
@@ -131,6 +134,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       jobs,
       jobDeps: { store, logger },
       onJobRan: () => outbox.kick(),
+      commands,
       dataFile: config.dataFile,
       times: config.schedule,
     });

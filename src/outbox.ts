@@ -31,7 +31,9 @@ export function createOutboxSender(deps: { store: Store; messenger: Messenger; c
     }
     const attempts = o.attempts + 1;
     if (result.ok) {
-      await deps.store.transact((tx) => tx.updateOutbound(o.id, { status: 'sent', attempts, sentAt: deps.clock().toISOString(), feishuMessageId: result.messageId, error: undefined }));
+      // A sent file's bytes live in Feishu now; keeping them would bloat the data file with every export.
+      const content = o.content.type === 'file' ? { content: { ...o.content, base64: '' } } : {};
+      await deps.store.transact((tx) => tx.updateOutbound(o.id, { status: 'sent', attempts, sentAt: deps.clock().toISOString(), feishuMessageId: result.messageId, error: undefined, ...content }));
       return;
     }
     const error = `${result.status ?? '-'} ${result.code ?? '-'} ${result.msg}`;

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Command } from '../../commands/types.js';
 import type { Store } from '../../storage/store.js';
 import type { Job, JobDeps } from '../jobs/types.js';
 import { readBureau } from './bureau-view.js';
@@ -25,6 +26,8 @@ export function createSandboxRoutes(deps: {
   clock: SandboxClock;
   jobs: readonly Job[];
   jobDeps: JobDeps;
+  /** The registered commands: the page suggests each one's first example to the roles that may use it. */
+  commands: readonly Command[];
   onJobRan: () => void;
   dataFile: string;
   /** Configured job times (`HH:MM`) overriding each job's default. */
@@ -45,7 +48,7 @@ export function createSandboxRoutes(deps: {
   router.get('/api/state', async (ctx) => {
     const now = deps.clock.now();
     const { people, chats } = await bureau();
-    const demo = (await deps.store.read((tx) => tx.listAudit(DEMO_MARK))).length > 0;
+    const [demo, problems] = await deps.store.read(async (tx) => [(await tx.listAudit(DEMO_MARK)).length > 0, (await tx.listProblems()).length] as const);
     ctx.body = {
       now: now.toISOString(),
       offsetMs: deps.clock.offset(),
@@ -54,6 +57,8 @@ export function createSandboxRoutes(deps: {
       demo,
       people,
       chats,
+      commands: deps.commands.map((c) => ({ name: c.name, roles: c.roles, examples: c.examples })),
+      nextProblem: problems + 1,
       jobs: deps.jobs.map((j) => {
         const time = deps.times?.[j.name] ?? j.time;
         return { name: j.name, label: j.label, time, next: nextSlot(j, now, time)?.toISOString() };
@@ -161,7 +166,7 @@ export function createSandboxRoutes(deps: {
     const report = await job.run(deps.clock.now(), deps.jobDeps);
     deps.onJobRan();
     const { chats, people } = await bureau();
-    const where = (to: string) => chats.find((c) => c.id === to)?.name ?? people.find((p) => p.id === to)?.name ?? to;
+    const where = (to: string) => chats.find((c) => c.id === to)?.name ?? chats.find((c) => c.personId === to)?.name ?? to;
     ctx.body = { ...report, sent: report.sent.map((s) => ({ ...s, where: where(s.to) })), now: deps.clock.now().toISOString(), offsetMs: deps.clock.offset() };
   });
 

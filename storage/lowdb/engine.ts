@@ -45,6 +45,8 @@ export interface EngineOptions {
   migrations: readonly Migration[];
   /** Write a fresh snapshot after this many transactions (the log is replayed on open otherwise). */
   checkpointEvery?: number;
+  /** Load snapshot and log without writing anything (safe beside a running server, e.g. for the export CLI). */
+  readOnly?: boolean;
 }
 
 class ReadOnlyError extends Error {
@@ -68,7 +70,7 @@ export class Engine {
   private constructor(
     private readonly opts: EngineOptions,
     private readonly db: Low<Snapshot>,
-    private log: GroupCommitLog,
+    private log: GroupCommitLog | undefined,
   ) {}
 
   /** Loads the snapshot, replays the log, migrates, and opens the log for appending. */
@@ -98,9 +100,9 @@ export class Engine {
     if (snap.schemaVersion > opts.migrations.length) {
       throw new Error(`data file ${opts.file} has schema version ${snap.schemaVersion}, newer than this program (${opts.migrations.length})`);
     }
-    const engine = new Engine(opts, db, await GroupCommitLog.open(opts.file + '.wal'));
+    const engine = new Engine(opts, db, opts.readOnly ? undefined : await GroupCommitLog.open(opts.file + '.wal'));
     engine.load(snap);
-    await engine.checkpoint();
+    if (!opts.readOnly) await engine.checkpoint();
     return engine;
   }
 
@@ -124,6 +126,7 @@ export class Engine {
   /** Runs fn under the single-writer lock; its writes become one log line, durable before this resolves. */
   async run<T>(mode: 'read' | 'write', fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
+    if (mode === 'write' && !this.log) throw new Error('store is open read-only');
     const release = await this.lock();
     const ops: Op[] = [];
     const undo: (() => void)[] = [];
@@ -133,7 +136,7 @@ export class Engine {
       if (ops.length > 0) {
         this.lastTx += 1;
         this.sinceCheckpoint += 1;
-        durable = this.log.append(JSON.stringify({ tx: this.lastTx, ops }));
+        durable = this.log!.append(JSON.stringify({ tx: this.lastTx, ops }));
       }
       release();
       if (durable) {
@@ -237,19 +240,20 @@ export class Engine {
 
   /** Writes a full snapshot through lowdb and drops the log lines it covers. */
   async checkpoint(): Promise<void> {
+    if (!this.log) return;
     const release = await this.lock();
     let rotated: string | undefined;
     let written: Promise<void>;
     try {
-      await this.log.idle();
+      await this.log!.idle();
       const collections: Record<string, Rec[]> = {};
       for (const [name, map] of this.colls) collections[name] = [...map.values()];
       this.db.data = { schemaVersion: this.schemaVersion, lastTx: this.lastTx, counters: { ...this.counters }, collections };
       written = this.db.write(); // lowdb stringifies synchronously, so the snapshot is consistent
       this.db.data = { schemaVersion: 0, lastTx: 0, counters: {}, collections: {} };
-      if (this.log.size() > 0) {
+      if (this.log!.size() > 0) {
         rotated = `${this.opts.file}.wal.${this.lastTx}`;
-        await this.log.close();
+        await this.log!.close();
         await rename(`${this.opts.file}.wal`, rotated);
         this.log = await GroupCommitLog.open(`${this.opts.file}.wal`);
       }
@@ -269,7 +273,7 @@ export class Engine {
     await this.checkpoint();
     this.closed = true;
     const release = await this.lock();
-    await this.log.close();
+    await this.log?.close();
     release();
   }
 }

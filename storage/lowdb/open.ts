@@ -23,7 +23,7 @@ function verbs(t: Tables): Tx {
 }
 
 /** Opens the embedded store: a lowdb JSON snapshot at `file` plus its write-ahead log beside it. */
-export async function openLowdbStore(file: string, opts: { checkpointEvery?: number } = {}): Promise<Store> {
+export async function openLowdbStore(file: string, opts: { checkpointEvery?: number; readOnly?: boolean } = {}): Promise<Store> {
   const engine = await Engine.open({ file, collections: COLLECTIONS, migrations: MIGRATIONS, ...opts });
   return {
     transact: (fn) => engine.run('write', (t) => fn(verbs(t))),

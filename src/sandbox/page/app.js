@@ -1,146 +1,260 @@
-// The sandbox page: pick a person and a chat, type, and watch the bot answer; run scheduled jobs as of a time.
+// The sandbox page: pick a person and a chat, type, and watch the bot answer; cards call back; files download.
 (function () {
   const $ = (id) => document.getElementById(id);
-  const state = { people: [], chats: [], chat: null, cursor: 0, lines: [], unread: {} };
-  const EXAMPLES = ['/帮助', '/成员', '/学习 2小时 集中研讨 《习近平著作选读》第一卷', '/志愿 文明交通劝导 3小时', '/我的', '/问题 数据共享不直接 责任单位:数据资源科 时限:12月31日 负责人:@张三', '/截止', '/进度'];
+  const ROLE = { admin: '管理员', leader: '领导', secretary: '书记', member: '党员' };
+  const state = { people: [], chats: [], commands: [], chat: null, cursor: 0, lines: [], unread: {}, nodes: new Map(), nextProblem: 1 };
 
   async function api(path, body) {
     const res = await fetch('/sandbox/api/' + path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const json = await res.json().catch(() => ({}));
-    if (!res.ok) throw new Error(json.error || res.status);
+    if (!res.ok) throw new Error(json.error || `HTTP ${res.status}`);
     return json;
   }
 
-  function toast(msg) {
+  function toast(msg, type) {
     const t = $('toast');
     t.textContent = msg;
-    t.classList.add('show');
+    t.className = `toast show ${type || ''}`;
     clearTimeout(toast.timer);
-    toast.timer = setTimeout(() => t.classList.remove('show'), 2500);
+    toast.timer = setTimeout(() => (t.className = 'toast'), 3000);
   }
 
-  const ROLE = { admin: '管理员', leader: '领导', secretary: '书记', member: '党员' };
-  const person = () => state.people.find((p) => p.id === $('person').value);
+  const fmtTime = (iso) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const me = () => state.people.find((p) => p.id === $('person').value);
+  const chatOf = (id) => state.chats.find((c) => c.id === id);
+  window.sandboxNameOf = (id) => state.people.find((p) => p.id === id)?.name ?? id;
+
+  // ---- people and chats ----
+  function renderPeople(keep) {
+    const groups = new Map();
+    for (const p of state.people) {
+      const g = p.role === 'admin' || p.role === 'leader' ? '局领导与党建办' : p.branch || '未分支部';
+      groups.set(g, [...(groups.get(g) || []), p]);
+    }
+    $('person').innerHTML = [...groups]
+      .map(([g, list]) => `<optgroup label="${g}">${list.map((p) => `<option value="${p.id}">${p.name}（${ROLE[p.role] || p.role}${p.branch ? '·' + p.branch : ''}）</option>`).join('')}</optgroup>`)
+      .join('');
+    if (keep && state.people.some((p) => p.id === keep)) $('person').value = keep;
+  }
+
+  function visibleChats() {
+    const p = me();
+    return state.chats.filter((c) => c.kind !== 'p2p' || c.personId === p?.id);
+  }
 
   function renderChats() {
-    const me = person();
-    const visible = state.chats.filter((c) => c.kind !== 'p2p' || c.personId === me?.id);
-    if (!visible.some((c) => c.id === state.chat)) state.chat = visible[0]?.id;
+    const p = me();
+    const list = visibleChats();
+    if (!list.some((c) => c.id === state.chat)) state.chat = (list.find((c) => c.kind !== 'p2p' && c.members.includes(p?.id)) || list[0])?.id;
     $('chats').innerHTML = '';
-    for (const c of visible) {
+    for (const c of list) {
       const li = document.createElement('li');
-      li.textContent = c.kind === 'p2p' ? '与督办私聊' : c.name;
+      const inside = c.members.includes(p?.id);
       li.dataset.chat = c.id;
-      if (c.id === state.chat) li.className = 'active';
-      if (state.unread[c.id]) { const b = document.createElement('span'); b.className = 'badge'; b.textContent = state.unread[c.id]; li.appendChild(b); }
-      li.onclick = () => { state.chat = c.id; state.unread[c.id] = 0; renderChats(); renderLog(); };
+      li.className = `${c.id === state.chat ? 'active' : ''} ${inside ? '' : 'outside'}`;
+      li.innerHTML = `<span>${c.kind === 'p2p' ? '与督办私聊' : c.name}${inside ? '' : '<small>（旁观）</small>'}</span>`;
+      if (state.unread[c.id]) li.insertAdjacentHTML('beforeend', `<span class="badge">${state.unread[c.id]}</span>`);
+      li.onclick = () => selectChat(c.id);
       $('chats').appendChild(li);
     }
-    const cur = state.chats.find((c) => c.id === state.chat);
-    $('chat-title').textContent = cur ? (cur.kind === 'p2p' ? `与督办私聊（${me?.name}）` : cur.name) : '—';
+    const cur = chatOf(state.chat);
+    $('chat-title').textContent = cur ? (cur.kind === 'p2p' ? `与督办私聊（${p?.name}）` : cur.name) : '—';
+    const inside = cur && cur.members.includes(p?.id);
+    $('text').disabled = !inside;
+    $('send').disabled = !inside;
+    $('text').placeholder = inside ? (cur.kind === 'p2p' ? '输入命令，如 /帮助' : '输入命令，如 /帮助（群里会自动 @督办）') : `${p?.name ?? ''} 不在此群，只能旁观；换一个人发言`;
+    const others = Object.entries(state.unread).filter(([id, n]) => n && chatOf(id)?.kind === 'p2p' && chatOf(id)?.personId !== p?.id);
+    $('p2p-hint').textContent = others.length ? `其他人的私聊有新消息：${others.map(([id, n]) => `${window.sandboxNameOf(chatOf(id).personId)} ${n} 条`).join('、')}（切换人员查看）` : '';
+    renderChips();
+  }
+
+  function selectChat(id) {
+    state.chat = id;
+    state.unread[id] = 0;
+    renderChats();
+    renderLog();
+  }
+
+  // ---- the conversation ----
+  async function press(line, { value, formValue, name, button }) {
+    if (button) button.disabled = true;
+    try {
+      const r = await api('card', { personId: $('person').value, messageId: line.messageId, value, formValue, name });
+      toast(r.toast?.content || '已提交（服务端未返回提示）', r.toast?.type);
+      if (r.card?.type === 'raw' && r.card.data) replaceContent(line.messageId, r.card.data);
+    } catch (e) {
+      toast('操作失败：' + e.message, 'error');
+    } finally {
+      if (button && button.isConnected) button.disabled = false;
+    }
+  }
+
+  function bodyNode(l) {
+    if (l.msgType === 'interactive') return window.renderCard(l.content, (action) => press(l, action));
+    const b = document.createElement('div');
+    if (l.msgType === 'file') {
+      b.className = 'bubble file';
+      const a = document.createElement('a');
+      a.href = `/sandbox/api/files/${encodeURIComponent(l.content.file_key)}`;
+      a.dataset.testid = 'file-link';
+      a.textContent = `📎 ${l.content.file_name || '下载文件'}`;
+      a.setAttribute('download', l.content.file_name || '');
+      b.appendChild(a);
+      return b;
+    }
+    b.className = 'bubble';
+    b.textContent = l.content?.text ?? JSON.stringify(l.content);
+    return b;
   }
 
   function lineNode(l) {
     const wrap = document.createElement('div');
     wrap.className = `msg ${l.from}`;
     wrap.dataset.testid = l.from === 'bot' ? 'bot-message' : 'user-message';
+    wrap.dataset.messageId = l.messageId;
     const who = document.createElement('div');
     who.className = 'who';
-    who.textContent = `${l.from === 'bot' ? '督办' : l.name} · ${new Date(l.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}`;
-    wrap.appendChild(who);
-    if (l.msgType === 'interactive') {
-      wrap.appendChild(
-        window.renderCard(l.content, async (value, formValue, btn) => {
-          if (btn) btn.disabled = true;
-          try {
-            const r = await api('card', { personId: $('person').value, messageId: l.messageId, value, formValue });
-            toast(r.toast?.content || '已提交');
-          } catch (e) {
-            toast('操作失败：' + e.message);
-          } finally {
-            if (btn) btn.disabled = false;
-          }
-        }),
-      );
-    } else if (l.msgType === 'file') {
-      const b = document.createElement('div');
-      b.className = 'bubble file';
-      b.innerHTML = `📎 <a href="/sandbox/api/files/${encodeURIComponent(l.content.file_key)}" data-testid="file-link">下载文件</a>`;
-      wrap.appendChild(b);
-    } else {
-      const b = document.createElement('div');
-      b.className = 'bubble';
-      b.textContent = l.content.text ?? JSON.stringify(l.content);
-      wrap.appendChild(b);
-    }
+    who.textContent = `${l.from === 'bot' ? '督办' : l.name} · ${fmtTime(l.at)}`;
+    wrap.append(who, bodyNode(l));
     return wrap;
+  }
+
+  function replaceContent(messageId, content) {
+    const l = state.lines.find((x) => x.messageId === messageId && x.kind !== 'update');
+    if (!l) return;
+    l.content = content;
+    const node = [...$('log').children].find((n) => n.dataset.messageId === messageId);
+    if (node) node.replaceChild(bodyNode(l), node.lastChild);
   }
 
   function renderLog() {
     const log = $('log');
     log.innerHTML = '';
-    for (const l of state.lines.filter((x) => x.chatId === state.chat)) log.appendChild(lineNode(l));
+    const lines = state.lines.filter((x) => x.chatId === state.chat && x.kind !== 'update');
+    if (lines.length === 0) log.innerHTML = '<div class="empty">还没有消息。选择上方的示例命令，或在下面输入 /帮助。</div>';
+    for (const l of lines) log.appendChild(lineNode(l));
     log.scrollTop = log.scrollHeight;
   }
 
   async function poll() {
+    let lines;
     try {
-      const { lines } = await api('messages?after=' + state.cursor);
-      for (const l of lines) {
-        state.cursor = Math.max(state.cursor, l.seq);
-        state.lines.push(l);
-        if (l.chatId === state.chat) {
-          $('log').appendChild(lineNode(l));
-          $('log').scrollTop = $('log').scrollHeight;
-        } else if (l.from === 'bot') state.unread[l.chatId] = (state.unread[l.chatId] || 0) + 1;
+      ({ lines } = await api('messages?after=' + state.cursor));
+    } catch {
+      return; // server restarting: try again on the next tick
+    }
+    let othersChanged = false;
+    for (const l of lines) {
+      state.cursor = Math.max(state.cursor, l.seq);
+      if (l.kind === 'update') {
+        replaceContent(l.messageId, l.content);
+        continue;
       }
-      if (lines.some((l) => l.chatId !== state.chat)) renderChats();
-    } catch (e) {
-      /* server restarting: try again on the next tick */
+      state.lines.push(l);
+      if (l.chatId === state.chat) {
+        $('log').querySelector('.empty')?.remove();
+        $('log').appendChild(lineNode(l));
+        $('log').scrollTop = $('log').scrollHeight;
+      } else if (l.from === 'bot') {
+        state.unread[l.chatId] = (state.unread[l.chatId] || 0) + 1;
+        othersChanged = true;
+      }
     }
+    if (othersChanged) renderChats();
   }
 
-  async function refreshState() {
-    const s = await api('state');
-    $('now').textContent = new Date(s.now).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
-    return s;
+  // ---- suggestions: each command's first example the person may use, with names from this bureau ----
+  function localise(text, p) {
+    const mates = state.people.filter((x) => x.branchId && x.branchId === p?.branchId && x.id !== p?.id);
+    const anyone = state.people.filter((x) => x.role === 'member');
+    const pool = mates.length ? mates : anyone;
+    let i = 0;
+    const branches = [...new Set(state.people.map((x) => x.branch).filter(Boolean))];
+    return text
+      .replace(/@([\u4e00-\u9fa5]{2,4})/g, (m, n) => (state.people.some((x) => x.name === n) ? m : `@${(pool[i++ % Math.max(1, pool.length)] || { name: n }).name}`))
+      .replace(/第[一二三四五六七八九十]支部/g, (m) => (branches.includes(m) ? m : p?.branch || branches[0] || m))
+      .replace(/\bP12\b/g, `P${Math.max(1, state.nextProblem - 1)}`);
   }
 
-  async function init() {
-    const s = await refreshState();
-    state.people = s.people;
-    state.chats = s.chats;
-    $('person').innerHTML = s.people.map((p) => `<option value="${p.id}">${p.name}（${ROLE[p.role] || p.role}${p.branch ? '·' + p.branch : ''}）</option>`).join('');
-    $('person').onchange = () => { renderChats(); renderLog(); };
-    const local = new Date(new Date(s.now).getTime() + 8 * 3600e3).toISOString().slice(0, 16);
-    $('job-at').value = local;
-    $('jobs').innerHTML = s.jobs.length ? '' : '<li class="hint">定时任务尚未配置</li>';
-    for (const j of s.jobs) {
-      const li = document.createElement('li');
-      const b = document.createElement('button');
-      b.textContent = `运行：${j.label}（${j.name}）`;
-      b.dataset.job = j.name;
-      b.onclick = async () => {
-        const at = $('job-at').value ? new Date($('job-at').value + ':00+08:00').toISOString() : undefined;
-        try {
-          const r = await api(`jobs/${j.name}/run`, { at });
-          $('job-result').textContent = `${j.name}：发送 ${r.sent?.length ?? 0} 条${r.skipped?.length ? `，跳过：${r.skipped.map((x) => x.reason).join('；')}` : ''}`;
-        } catch (e) {
-          $('job-result').textContent = '运行失败：' + e.message;
-        }
-      };
-      li.appendChild(b);
-      $('jobs').appendChild(li);
-    }
-    for (const ex of EXAMPLES) {
+  function renderChips() {
+    const p = me();
+    const mine = state.commands.filter((c) => p && (p.role === 'admin' || c.roles.includes(p.role)));
+    $('chips').innerHTML = '';
+    for (const c of mine) {
+      const ex = localise(c.examples[0], p);
       const b = document.createElement('button');
       b.type = 'button';
-      b.textContent = ex.length > 16 ? ex.slice(0, 16) + '…' : ex;
+      b.textContent = ex.length > 18 ? ex.slice(0, 18) + '…' : ex;
       b.title = ex;
       b.onclick = () => { $('text').value = ex; $('text').focus(); };
       $('chips').appendChild(b);
     }
+  }
+
+  // ---- a five-minute tour, built from whoever is in this bureau ----
+  function renderTour() {
+    const sec = state.people.find((x) => x.role === 'secretary');
+    const member = state.people.find((x) => x.role === 'member' && x.branchId === sec?.branchId) || state.people.find((x) => x.role === 'member');
+    const leader = state.people.find((x) => x.role === 'leader');
+    const group = state.chats.find((c) => c.kind === 'branch' && c.members.includes(member?.id));
+    const leaders = state.chats.find((c) => c.kind === 'leadership');
+    if (!sec || !member || !group) { $('tour').innerHTML = '<li class="hint">需要至少一个支部、书记和党员。</li>'; return; }
+    const n = state.nextProblem;
+    const steps = [
+      ['学习登记', member, group, '/学习 2小时 自学 《习近平著作选读》第一卷'],
+      ['登记问题', sec, group, `/问题 窗口高峰期排队时间长 责任单位:政务服务科 时限:下周五 负责人:@${member.name} 来源:群众反映`],
+      ['制定措施', sec, group, `/措施 P${n} 增设自助取号机并优化分流 时限:下周三 负责人:@${member.name}`],
+      ['完成措施', member, group, `/整改 P${n}-1 完成 自助取号机已投入使用`],
+      ['申请销号', member, group, `/销号 P${n} 高峰期平均等候由25分钟降至8分钟，附现场照片`],
+      ['审核销号', sec, group, `/审核 P${n} 通过`, '（或在「待审核」卡片上点「通过」）'],
+      ['截止提醒', null, null, null, '在下方「时钟与定时任务」里运行「截止提醒」，提醒出现在支部群'],
+      ['领导看进度', leader, leaders, '/进度'],
+    ];
+    $('tour').innerHTML = '';
+    steps.forEach(([title, who, chat, text, note], i) => {
+      const li = document.createElement('li');
+      li.innerHTML = `<b>${i + 1}. ${title}</b> <span class="hint">${who ? `${who.name} 在「${chat ? chat.name : '私聊'}」` : ''}${note || ''}</span>`;
+      if (who && chat && text) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.textContent = '填入';
+        b.onclick = () => {
+          $('person').value = who.id;
+          state.chat = chat.id;
+          renderChats();
+          selectChat(chat.id);
+          $('text').value = text;
+          $('text').focus();
+        };
+        li.appendChild(b);
+      }
+      $('tour').appendChild(li);
+    });
+  }
+
+  async function refresh() {
+    const s = await api('state');
+    state.people = s.people;
+    state.chats = s.chats;
+    state.commands = s.commands;
+    state.nextProblem = s.nextProblem;
+    window.sandboxClock?.show(s);
+    $('data').textContent = s.demo ? `演示局数据：${s.dataFile}` : `体验数据：${s.dataFile}`;
+    $('data').className = `data ${s.demo ? 'demo' : ''}`;
+    $('demo-how').hidden = s.demo;
+    return s;
+  }
+
+  async function init() {
+    await refresh();
+    renderPeople();
+    const first = state.people.find((p) => p.role === 'member') || state.people[0];
+    if (first) $('person').value = first.id;
+    $('person').onchange = () => { state.chat = null; renderChats(); renderLog(); };
     renderChats();
+    renderTour();
+    renderLog();
+    window.sandboxClock?.init({ api, toast, after: poll, refresh: () => refresh().then(renderTour) });
     $('composer').onsubmit = async (ev) => {
       ev.preventDefault();
       const text = $('text').value.trim();
@@ -149,13 +263,16 @@
       try {
         await api('send', { personId: $('person').value, chatId: state.chat, text });
       } catch (e) {
-        toast('发送失败：' + e.message);
+        toast('发送失败：' + e.message, 'error');
       }
-      poll();
+      await poll();
+      refresh().then(renderTour).catch(() => {});
     };
+    $('demo-how').onclick = () => ($('demo-help').hidden = !$('demo-help').hidden);
     setInterval(poll, 700);
-    setInterval(refreshState, 15000);
-    poll();
+    setInterval(() => refresh().catch(() => {}), 15000);
+    await poll();
+    document.body.dataset.ready = 'true';
   }
   init();
 })();

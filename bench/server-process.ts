@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root, where `src/main.ts` lives. */
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** A server running in its own process, so its memory and CPU are its own. */
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** Milliseconds from spawn to the first 200 from /healthz. */
+  startMs: number;
+  /** Resident set size now and at its peak, in MB, from /proc. */
+  memory(): { rssMb: number; peakMb: number };
+  /** SIGTERM and wait for the exit (a clean shutdown writes the snapshot). */
+  stop(): Promise<void>;
+  /** SIGKILL: no cleanup at all. */
+  kill(): Promise<void>;
+  child: ChildProcess;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Runs `entry` (relative to the repo) with Node and tsx, like `npm start`, and waits until /healthz answers 200. */
+export async function startServer(entry: string, env: Record<string, string>, opts: { timeoutMs?: number; healthPath?: string } = {}): Promise<ServerProcess> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = t0 + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}: ${stderr}`);
+    if (performance.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${entry} not healthy in time: ${stderr}`);
+    }
+    const ok = await fetch(url + (opts.healthPath ?? '/healthz'))
+      .then((r) => r.status === 200)
+      .catch(() => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const startMs = performance.now() - t0;
+  return {
+    url,
+    pid: child.pid!,
+    startMs,
+    child,
+    memory: () => procMemory(child.pid!),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** VmRSS and VmHWM of a process, in MB. */
+export function procMemory(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+}
