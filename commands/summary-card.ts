@@ -77,8 +77,9 @@ export function branchChart(f: BureauFigures, shown: readonly { id: string; name
   for (const b of shown) {
     const l = f.ledger.byBranch[b.id];
     const q = f.quotaByBranch[b.id];
-    values.push({ branch: b.name, series: '整改销号率', value: l && l.found > 0 ? Math.round(l.rate * 1000) / 10 : 0 });
-    values.push({ branch: b.name, series: '指标完成率', value: q && q.total > 0 ? Math.round((q.met / q.total) * 1000) / 10 : 0 });
+    // A branch with nothing to measure gets no bar rather than a misleading 0.
+    if (l && l.found > 0) values.push({ branch: b.name, series: '整改销号率', value: Math.round(l.rate * 1000) / 10 });
+    if (q && q.total > 0) values.push({ branch: b.name, series: '指标完成率', value: Math.round((q.met / q.total) * 1000) / 10 });
   }
   return {
     type: 'bar',
