@@ -35,6 +35,9 @@ export function parseDeadline(ctx: CommandContext, text: string | undefined, lab
   if (parsed.date < today) {
     throw new UserError(`${label} ${formatDate(parsed.date)} 已经过去（今天是 ${formatDate(today)}），请填写今天或以后的日期。`);
   }
+  if (parsed.notes.some((n) => n.includes('尚未收录'))) {
+    ctx.warn(`holiday calendar has no data for ${parsed.date.slice(0, 4)}: working days fall back to Mon–Fri; update chinese-days`, { deadline: parsed.date });
+  }
   return { date: parsed.date, notes: parsed.notes.filter((n) => !n.startsWith('该日期早于今天')) };
 }
 

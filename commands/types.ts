@@ -34,6 +34,8 @@ export interface CommandContext {
   commands: readonly Command[];
   /** Answers in the same chat, as a reply to the command message. */
   reply(content: string | OutboundContent): void;
+  /** Writes a warning to the operator's log (never to the chat), e.g. when the holiday calendar lacks a year. */
+  warn(message: string, detail?: Record<string, unknown>): void;
   /** Sends to another chat or person; delivered only if the command succeeds. */
   notify(to: { chatId: string } | { openId: string }, content: string | OutboundContent): void;
 }

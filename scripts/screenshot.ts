@@ -1,4 +1,6 @@
-// Takes desktop and phone screenshots of a running sandbox: tsx scripts/screenshot.ts [url] [outdir]
+// Desktop and phone screenshots of a running sandbox: tsx scripts/screenshot.ts [url] [outdir]
+// AS (a person's name), CHAT (a chat's name) and SAY (messages separated by |) choose what is shown; by default the
+// first leader asks for /进度 in the leadership chat, so the progress card and its chart are on screen.
 import { chromium } from 'playwright-core';
 
 const url = process.argv[2] ?? 'http://localhost:3000/sandbox';
@@ -7,15 +9,26 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
-  const page = await browser.newPage({ viewport });
+for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: name === 'phone' ? 2 : 1 });
   await page.goto(url);
-  await page.waitForSelector('#person option', { state: 'attached' });
-  for (const text of (process.env.SAY ?? '/帮助').split('|')) {
+  await page.waitForSelector('body[data-ready=true]');
+  const person = process.env.AS
+    ? await page.locator('#person option', { hasText: process.env.AS }).first().getAttribute('value')
+    : await page.locator('#person option', { hasText: '领导' }).first().getAttribute('value');
+  if (person) await page.selectOption('#person', person);
+  await page.locator('#chats li', { hasText: process.env.CHAT ?? '领导班子群' }).first().click();
+  for (const text of (process.env.SAY ?? '/进度').split('|')) {
+    const before = await page.locator('[data-testid=bot-message]').count();
     await page.fill('#text', text);
-    await page.click('button[type=submit]');
-    await page.waitForTimeout(1200);
+    await page.click('#send');
+    await page.locator('[data-testid=bot-message]').nth(before).waitFor();
   }
+  if ((await page.locator('.chart').count()) > 0) await page.waitForSelector('.chart[data-rendered=true]');
+  // Let VChart finish laying out before the picture is taken.
+  await page.waitForTimeout(500);
+  // Show the answer from its header down.
+  await page.locator('.msg.bot').last().evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: `${out}/sandbox-${name}.png`, fullPage: name === 'phone' });
   await page.close();
 }

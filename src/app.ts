@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import * as lark from '@larksuiteoapi/node-sdk';
 import Router from '@koa/router';
 import Koa from 'koa';
+import { hasCalendarData, toLocalDate } from '../commands/calendar.js';
 import { checkCommands, COMMANDS } from '../commands/index.js';
 import type { Command } from '../commands/types.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
@@ -149,6 +150,10 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     await ws.start({ eventDispatcher: createDispatcher({ accept: intake.accept, clock, logger }) });
   }
 
+  const year = Number(toLocalDate(clock()).slice(0, 4));
+  for (const y of [year, year + 1]) {
+    if (!hasCalendarData(y)) logger.warn({ year: y }, `HOLIDAY CALENDAR HAS NO DATA FOR ${y}: working days fall back to Mon–Fri until the chinese-days package is updated (npm update chinese-days)`);
+  }
   await directory.loadBotInfo();
   await intake.resume();
   outbox.start();

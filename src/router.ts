@@ -100,6 +100,7 @@ export function createRouter(deps: RouterDeps) {
             store: tx,
             commands: deps.commands,
             reply,
+            warn: (message, detail) => deps.logger.warn({ ...detail, command: cmd.name, eventId: ev.eventId }, message),
             notify: (to, content) => out.push({ to: 'chatId' in to ? { kind: 'chat', chatId: to.chatId } : { kind: 'user', openId: to.openId }, content: toContent(content) }),
           };
           try {

@@ -1,5 +1,5 @@
 import { schedule, type ScheduledTask } from 'node-cron';
-import { hasCalendarData, isWorkingDay, parts, toLocalDate } from '../commands/calendar.js';
+import { isWorkingDay, toLocalDate } from '../commands/calendar.js';
 import { atShanghai, isQuietHour } from './jobs/gate.js';
 import type { Job, JobDeps, JobReport } from './jobs/types.js';
 import type { Logger } from './logger.js';
@@ -37,10 +37,6 @@ export function createScheduler(deps: { jobs: readonly Job[]; jobDeps: JobDeps; 
 
   return {
     start(): void {
-      const year = parts(toLocalDate(deps.clock())).year;
-      for (const y of [year, year + 1]) {
-        if (!hasCalendarData(y)) log.warn({ year: y }, `holiday calendar has no data for ${y}: treating Mon–Fri as working days until chinese-days is updated`);
-      }
       for (const job of deps.jobs) {
         const [hh, mm] = timeOf(job).split(':');
         tasks.push(schedule(`${Number(mm)} ${Number(hh)} * * *`, () => void tick(job, 'cron'), { timezone: 'Asia/Shanghai', name: job.name, noOverlap: true }));

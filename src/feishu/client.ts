@@ -10,8 +10,10 @@ export interface FeishuClient {
 }
 
 /** An SDK client with its own token cache (the SDK's default cache is shared by every client in the process). */
-export function createClient(opts: { appId: string; appSecret: string; domain: string; logger: Logger }): FeishuClient {
+export function createClient(opts: { appId: string; appSecret: string; domain: string; logger: Logger; timeoutMs?: number }): FeishuClient {
   const domain = opts.domain === 'feishu' ? lark.Domain.Feishu : opts.domain === 'lark' ? lark.Domain.Lark : opts.domain.replace(/\/+$/, '');
+  // The SDK's shared axios instance has no timeout: a hung connection would stall the outbox lane forever.
+  if (!lark.defaultHttpInstance.defaults.timeout) lark.defaultHttpInstance.defaults.timeout = opts.timeoutMs ?? 10_000;
   const cache = new lark.DefaultCache();
   const sdk = new lark.Client({
     appId: opts.appId,

@@ -14,6 +14,8 @@ export interface Line {
   replyTo?: string;
   msgType: string;
   content: unknown;
+  /** For a file message, the uploaded file's name. */
+  fileName?: string;
 }
 
 /** The page's view of every chat, in memory: lines typed on the page and everything the bot sent or patched. */
@@ -27,7 +29,7 @@ export interface Conversation {
 }
 
 /** Listens to the in-process Open Platform; private messages land in the recipient's chat with the bot. */
-export function createConversation(platform: OpenPlatform): Conversation {
+export function createConversation(platform: OpenPlatform, clock: () => Date): Conversation {
   const lines: Line[] = [];
   let seq = 0;
   const latest = new Map<string, Line>();
@@ -44,10 +46,13 @@ export function createConversation(platform: OpenPlatform): Conversation {
   };
 
   platform.on('message', (m: SentMessage) => {
-    if (m.kind === 'patch') return update(m.messageId, m.content, m.msgType, m.at);
+    // Stamped with the bot's clock, which the page may have moved, not the stand-in platform's wall clock.
+    if (m.kind === 'patch') return update(m.messageId, m.content, m.msgType, clock());
     const chatId = m.chatId ?? (m.receiveIdType === 'open_id' && m.receiveId ? p2pChatOf(m.receiveId) : undefined);
     if (!chatId) return;
-    const line = push({ chatId, at: m.at.toISOString(), from: 'bot', kind: 'message', messageId: m.messageId, replyTo: m.replyTo, msgType: m.msgType, content: m.content });
+    const fileKey = m.msgType === 'file' ? (m.content as { file_key?: string }).file_key : undefined;
+    const fileName = fileKey ? platform.files.find((f) => f.fileKey === fileKey)?.fileName : undefined;
+    const line = push({ chatId, at: clock().toISOString(), from: 'bot', kind: 'message', messageId: m.messageId, replyTo: m.replyTo, msgType: m.msgType, content: m.content, ...(fileName ? { fileName } : {}) });
     latest.set(m.messageId, line);
   });
 

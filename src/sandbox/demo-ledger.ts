@@ -138,13 +138,15 @@ async function openProblem(tx: Tx, cast: DemoCast, b: number, dp: DemoProblem, t
 /** Assigned tasks: three long done, one due the working day after `d0` and one five working days after. */
 async function seedTasks(tx: Tx, cast: DemoCast, { d0, rng, days }: { d0: LocalDate; rng: Prng; days: DemoDays }): Promise<void> {
   const done = [
-    { content: '报送上半年党建工作总结', assigner: cast.admin, chat: 0, assignees: cast.secretaries, result: '已按时报送机关党委' },
-    { content: '形成数据共享专题调研报告', assigner: cast.pairedLeader[2]!, chat: 2, assignees: [cast.secretaries[2]!], result: '调研报告已报送局党组' },
-    { content: '整理营商环境评价佐证材料', assigner: cast.secretaries[3]!, chat: 3, assignees: cast.members[3]!.slice(0, 2), result: '佐证材料已整理归档' },
+    // Given to every secretary in the office's chat: bureau-wide, so no branch.
+    { content: '报送上半年党建工作总结', assigner: cast.admin, chat: 0, branch: undefined, assignees: cast.secretaries, result: '已按时报送机关党委' },
+    { content: '形成数据共享专题调研报告', assigner: cast.pairedLeader[2]!, chat: 2, branch: 2, assignees: [cast.secretaries[2]!], result: '调研报告已报送局党组' },
+    { content: '整理营商环境评价佐证材料', assigner: cast.secretaries[3]!, chat: 3, branch: 3, assignees: cast.members[3]!.slice(0, 2), result: '佐证材料已整理归档' },
   ];
   for (const [i, d] of done.entries()) {
     const given = days.work(addDays(days.first, 60 + i * 90 + rng.int(0, 20)));
-    const t = await tx.addTask({ content: d.content, deadline: addDays(given, 14), assigner: d.assigner, chatId: cast.chatIds[d.chat]!, ...(d.assignees.length === 1 || d.chat === 3 ? { branchId: cast.branchIds[d.chat]! } : {}), assignees: d.assignees }, { by: d.assigner, at: days.at(given) });
+    const branch = d.branch === undefined ? {} : { branchId: cast.branchIds[d.branch]! };
+    const t = await tx.addTask({ content: d.content, deadline: addDays(given, 14), assigner: d.assigner, chatId: cast.chatIds[d.chat]!, ...branch, assignees: d.assignees }, { by: d.assigner, at: days.at(given) });
     const reported = days.work(addDays(given, rng.int(5, 10)));
     const at = days.at(reported);
     await tx.updateTask(t.id, { status: '已办结', assignees: t.assignees.map((a) => ({ ...a, reportedAt: at, result: d.result })) }, { at, by: d.assignees[0]!, action: 'task-report', note: d.result });

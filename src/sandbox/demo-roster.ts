@@ -10,6 +10,9 @@ export interface DemoBranch {
   people: readonly string[];
 }
 
+/** The audit subject the demo builder leaves, so the page can say which bureau it is showing. */
+export const DEMO_MARK = 'sandbox-demo';
+
 /** The demo bureau's leadership chat. */
 export const DEMO_LEADERSHIP_CHAT = 'oc_demo_leadership';
 

@@ -30,6 +30,8 @@ export interface SentMessage {
   receiveIdType?: string;
   receiveId?: string;
   replyInThread?: boolean;
+  /** When the request that produced it reached the platform (before any injected delay): what rate limits count. */
+  arrivedAt?: Date;
 }
 
 /** One request as the fake saw it; `status` 0 means the socket was reset by a fault. */
@@ -354,7 +356,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
     checkChat(chatId);
     const msgType = String(body.msg_type);
     const m = store({ chatId, msgType, content: String(body.content) }, uuid);
-    record({ kind: 'create', chatId, messageId: m.messageId, msgType, content, receiveIdType, receiveId, ...(uuid ? { uuid } : {}) });
+    record({ kind: 'create', chatId, messageId: m.messageId, msgType, content, receiveIdType, receiveId, arrivedAt: ctx.state.arrivedAt, ...(uuid ? { uuid } : {}) });
     return ok(messageData(m));
   }
 
@@ -529,6 +531,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
   async function serve(ctx: Koa.Context): Promise<void> {
     const entry: RecordedRequest = { method: ctx.method, path: ctx.path, search: ctx.querystring, at: new Date(now()), status: 0, fault: false };
     requests.push(entry);
+    ctx.state.arrivedAt = entry.at;
     const logId = `${new Date(now()).toISOString().replace(/\D/g, '').slice(0, 14)}${hex(8).toUpperCase()}`;
     ctx.set('x-tt-logid', logId);
     let reply: Reply;

@@ -5,13 +5,11 @@ import type { Job, JobDeps } from '../jobs/types.js';
 import { readBureau } from './bureau-view.js';
 import type { SandboxClock } from './clock.js';
 import { createConversation } from './conversation.js';
+import { DEMO_MARK } from './demo-roster.js';
 import type { OpenPlatform } from './open-platform.js';
 import { servePageFiles } from './page-files.js';
 import { nextSendingTime, nextSlot } from './sending-time.js';
 import { cardActionEvent, messageEvent, newEventId, newMessageId, post, toRequest, type WireKeys } from './wire.js';
-
-/** The audit subject the demo builder leaves, so the page can say which bureau it is showing. */
-export const DEMO_MARK = 'sandbox-demo';
 
 /**
  * The sandbox page and its API (local mode only). Messages typed on the page become real, encrypted and signed
@@ -34,7 +32,7 @@ export function createSandboxRoutes(deps: {
   times?: Record<string, string>;
 }): Router {
   const router = new Router({ prefix: '/sandbox' });
-  const talk = createConversation(deps.platform);
+  const talk = createConversation(deps.platform, deps.clock.now);
   const bureau = async () => {
     const b = await deps.store.read(readBureau);
     // The contact API of the stand-in platform answers with the store's names, as a real tenant's directory would.

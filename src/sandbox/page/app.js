@@ -80,8 +80,10 @@
     if (button) button.disabled = true;
     try {
       const r = await api('card', { personId: $('person').value, messageId: line.messageId, value, formValue, name });
-      toast(r.toast?.content || '已提交（服务端未返回提示）', r.toast?.type);
-      if (r.card?.type === 'raw' && r.card.data) replaceContent(line.messageId, r.card.data);
+      const replaced = r.card?.type === 'raw' && r.card.data;
+      if (replaced) replaceContent(line.messageId, r.card.data);
+      if (r.toast) toast(r.toast.content, r.toast.type);
+      else toast(replaced ? '卡片已更新' : '已提交（服务端没有返回提示）');
     } catch (e) {
       toast('操作失败：' + e.message, 'error');
     } finally {
@@ -97,8 +99,8 @@
       const a = document.createElement('a');
       a.href = `/sandbox/api/files/${encodeURIComponent(l.content.file_key)}`;
       a.dataset.testid = 'file-link';
-      a.textContent = `📎 ${l.content.file_name || '下载文件'}`;
-      a.setAttribute('download', l.content.file_name || '');
+      a.textContent = `📎 ${l.fileName || '下载文件'}`;
+      a.setAttribute('download', l.fileName || '');
       b.appendChild(a);
       return b;
     }
