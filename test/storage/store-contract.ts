@@ -85,6 +85,65 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await s.close();
     });
 
+    it('keeps study records once, voids without deleting, and filters by participant, branch and date', async () => {
+      const s = await factory().open();
+      const base = { form: '支部集体学习' as const, minutes: 120, content: '《党章》', branchId: 'B1', attendees: ['ou_b', 'ou_c'], entered: stamp };
+      const r1 = await s.transact((tx) => tx.addStudyRecord({ ...base, date: '2026-11-20', personId: 'ou_a' }));
+      const r2 = await s.transact((tx) => tx.addStudyRecord({ ...base, date: '2026-11-22', personId: 'ou_d', attendees: [], branchId: 'B2' }));
+      expect([r1.id, r2.id]).toEqual(['S1', 'S2']);
+      await s.transact((tx) => tx.voidStudyRecord('S2', { ...stamp, reason: '重复' }));
+      expect((await s.read((tx) => tx.listStudyRecords({ personId: 'ou_c' }))).map((r) => r.id)).toEqual(['S1']);
+      expect(await s.read((tx) => tx.listStudyRecords({ branchId: 'B2' }))).toEqual([]);
+      expect((await s.read((tx) => tx.listStudyRecords({ branchId: 'B2', includeVoided: true })))[0]).toMatchObject({ id: 'S2', voided: { reason: '重复' } });
+      expect((await s.read((tx) => tx.listStudyRecords({ from: '2026-11-21', includeVoided: true }))).map((r) => r.id)).toEqual(['S2']);
+      await s.close();
+    });
+
+    it('overrides default quotas and logs every change', async () => {
+      const s = await factory().open();
+      expect((await s.read((tx) => tx.listQuotas())).length).toBeGreaterThanOrEqual(3);
+      await s.transact((tx) => tx.setQuota({ role: 'member', form: '志愿服务', period: 'month', min: 2, unit: 'count' }, stamp));
+      const q = (await s.read((tx) => tx.listQuotas())).filter((x) => x.role === 'member' && x.form === '志愿服务' && x.period === 'month');
+      expect(q.map((x) => x.min)).toEqual([2]);
+      await s.transact((tx) => tx.removeQuota({ role: 'member', form: '志愿服务', period: 'month' }, stamp));
+      expect((await s.read((tx) => tx.listQuotas())).some((x) => x.role === 'member' && x.form === '志愿服务' && x.period === 'month')).toBe(false);
+      expect((await s.read((tx) => tx.listQuotaChanges())).map((c) => c.action)).toEqual(['set', 'remove']);
+      await s.close();
+    });
+
+    it('numbers problems and measures, appends history for every change, and never loses the original deadline', async () => {
+      const s = await factory().open();
+      const p = await s.transact((tx) => tx.openProblem({ branchId: 'B1', description: '数据共享不直接', responsibleUnit: '数据资源科', leadPerson: 'ou_a', deadline: '2026-12-31' }, stamp));
+      const m = await s.transact((tx) => tx.addMeasure({ problemId: p.id, content: '建平台', owner: 'ou_b', deadline: '2026-12-20' }, stamp));
+      expect([p.id, m.id]).toEqual(['P1', 'P1-1']);
+      await s.transact((tx) => tx.updateProblem('P1', { deadline: '2027-01-29' }, { ...stamp, action: 'extend-approve', note: '等待接口' }));
+      const after = (await s.read((tx) => tx.getProblem('P1')))!;
+      expect(after.deadline).toBe('2027-01-29');
+      expect(after.history.find((e) => e.field === 'deadline' && e.from === '2026-12-31')).toMatchObject({ to: '2027-01-29', action: 'extend-approve' });
+      await s.transact((tx) => tx.updateMeasure('P1-1', { status: '已完成', done: { by: 'ou_b', at: stamp.at, note: '完成' } }, { ...stamp, action: 'measure-done' }));
+      expect((await s.read((tx) => tx.listMeasures({ problemId: 'P1' })))[0]).toMatchObject({ status: '已完成' });
+      const t = await s.transact((tx) => tx.addTask({ content: '写报告', deadline: '2026-12-31', assigner: 'ou_s', chatId: 'oc_1', branchId: 'B1', assignees: ['ou_a', 'ou_b'] }, stamp));
+      expect(t).toMatchObject({ id: 'T1', status: '办理中' });
+      expect((await s.read((tx) => tx.listTasks({ assignee: 'ou_b' }))).map((x) => x.id)).toEqual(['T1']);
+      await s.close();
+    });
+
+    it('claims job slots and notices once, freezes bulletins, and keeps switch history', async () => {
+      const s = await factory().open();
+      const run = { job: 'weekly-digest', slot: '2026-11-23', trigger: 'cron' as const, startedAt: stamp.at, sent: 0 };
+      expect(await Promise.all([s.transact((tx) => tx.claimJobRun(run)), s.transact((tx) => tx.claimJobRun(run))])).toEqual([true, false]);
+      expect(await s.transact((tx) => tx.markSent('rem:P1:before-5', 'reminders', stamp.at))).toBe(true);
+      expect(await s.transact((tx) => tx.markSent('rem:P1:before-5', 'reminders', stamp.at))).toBe(false);
+      await s.transact((tx) => tx.saveBulletin({ id: '2026-10', period: '2026年10月', publishedAt: stamp.at, figures: { found: 3 } }));
+      await s.transact((tx) => tx.saveBulletin({ id: '2026-10', period: '2026年10月', publishedAt: stamp.at, figures: { found: 4 } }));
+      expect((await s.read((tx) => tx.getBulletin('2026-10')))!.figures).toEqual({ found: 3 });
+      expect(await s.read((tx) => tx.isEnabled('B1', 'weekly-digest'))).toBe(true);
+      await s.transact((tx) => tx.setEnabled('B1', 'weekly-digest', false, stamp));
+      await s.transact((tx) => tx.setEnabled('B1', 'weekly-digest', true, stamp));
+      expect((await s.read((tx) => tx.listSwitches('B1')))[0]!.history.map((h) => h.enabled)).toEqual([false, true]);
+      await s.close();
+    });
+
     it('binds chats and keeps an audit trail', async () => {
       const s = await factory().open();
       await s.transact(async (tx) => {
