@@ -54,21 +54,38 @@ export interface BureauFigures {
   branches: { id: string; name: string }[];
 }
 
-/** Reads what the figures need from the store and computes them; `asOf` defaults to the period end. */
+/**
+ * Reads what the figures need from the store and computes them; `asOf` defaults to the period end. A branch or a
+ * person reads only its own slice through the store's indexes (what `computeFigures` would keep of the whole).
+ */
 export async function bureauFigures(
   tx: Tx,
   opts: { period: { start: LocalDate; end: LocalDate; label: string }; asOf: LocalDate; branchId?: string; personId?: string },
 ): Promise<BureauFigures> {
   const year = periodRange(opts.asOf, 'year');
-  const [problems, measures, tasks, records, people, branches, quotas] = await Promise.all([
-    tx.listProblems(),
-    tx.listMeasures(),
-    tx.listTasks(),
-    tx.listStudyRecords({ from: opts.period.start < year.start ? opts.period.start : year.start, to: opts.asOf }),
-    tx.listPeople(),
-    tx.listBranches(),
-    tx.listQuotas(),
-  ]);
+  const span = { from: opts.period.start < year.start ? opts.period.start : year.start, to: opts.asOf };
+  const [people, branches, quotas] = await Promise.all([tx.listPeople(), tx.listBranches(), tx.listQuotas()]);
+  if (opts.personId === undefined && opts.branchId === undefined) {
+    const [problems, measures, tasks, records] = await Promise.all([tx.listProblems(), tx.listMeasures(), tx.listTasks(), tx.listStudyRecords(span)]);
+    return computeFigures({ problems, measures, tasks, records, people, branches, quotas }, opts);
+  }
+  const { personId, branchId } = opts;
+  let problems: Problem[];
+  let tasks: Task[];
+  let records: StudyRecord[];
+  if (personId !== undefined) {
+    const owned = await tx.listMeasures({ owner: personId });
+    const ids = new Set([...(await tx.listProblems({ leadPerson: personId })).map((p) => p.id), ...owned.map((m) => m.problemId)]);
+    problems = (await Promise.all([...ids].map((id) => tx.getProblem(id)))).filter((p): p is Problem => p !== undefined);
+    tasks = await tx.listTasks({ assignee: personId });
+    records = await tx.listStudyRecords({ ...span, personId });
+  } else {
+    problems = await tx.listProblems({ branchId });
+    tasks = await tx.listTasks({ branchId });
+    const lists = [await tx.listStudyRecords({ ...span, branchId }), ...(await Promise.all(people.filter((p) => p.branchId === branchId).map((p) => tx.listStudyRecords({ ...span, personId: p.id }))))];
+    records = [...new Map(lists.flat().map((r) => [r.id, r])).values()];
+  }
+  const measures = (await Promise.all(problems.map((p) => tx.listMeasures({ problemId: p.id })))).flat();
   return computeFigures({ problems, measures, tasks, records, people, branches, quotas }, opts);
 }
 
@@ -79,24 +96,35 @@ export function computeFigures(
 ): BureauFigures {
   const { asOf, branchId, personId } = opts;
   const inScopeBranch = (b: string | undefined) => branchId === undefined || b === branchId;
-  const problems = data.problems.filter((p) => inScopeBranch(p.branchId) && (personId === undefined || p.leadPerson === personId || data.measures.some((m) => m.problemId === p.id && m.owner === personId)));
-  const problemIds = new Set(problems.map((p) => p.id));
-  const measures = data.measures.filter((m) => problemIds.has(m.problemId) && (personId === undefined || m.owner === personId || problems.find((p) => p.id === m.problemId)?.leadPerson === personId));
+  const ownsMeasureOf = new Set(personId === undefined ? [] : data.measures.filter((m) => m.owner === personId).map((m) => m.problemId));
+  const problems = data.problems.filter((p) => inScopeBranch(p.branchId) && (personId === undefined || p.leadPerson === personId || ownsMeasureOf.has(p.id)));
+  const inScope = new Map(problems.map((p) => [p.id, p]));
+  const measures = data.measures.filter((m) => inScope.has(m.problemId) && (personId === undefined || m.owner === personId || inScope.get(m.problemId)?.leadPerson === personId));
   const ledger = ledgerFigures({ problems, measures }, { asOf, period: { start: opts.period.start, end: opts.period.end } });
 
   const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
   const members = data.people.filter((p) => p.branchId && (p.role === 'member' || p.role === 'secretary') && inScopeBranch(p.branchId) && (personId === undefined || p.id === personId));
-  const records = data.records.filter((r) => !r.voided && r.date <= asOf && (personId === undefined || participantsOf(r).includes(personId)) && (branchId === undefined || participantsOf(r).some((id) => branchOf.get(id) === branchId) || r.branchId === branchId));
+  const records = data.records.filter((r) => !r.voided && r.date <= asOf && (personId === undefined || participantsOf(r).includes(personId)) && (branchId === undefined || r.branchId === branchId || participantsOf(r).some((id) => branchOf.get(id) === branchId)));
   const year = periodRange(asOf, 'year');
+  const inPeriod = records.filter((r) => r.date >= opts.period.start && r.date <= opts.period.end);
   const study = {
-    period: studyFigures(records.filter((r) => r.date >= opts.period.start && r.date <= opts.period.end), members),
+    period: studyFigures(inPeriod, members),
     year: studyFigures(records.filter((r) => r.date >= year.start), members),
   };
+  // Each record counts for its own branch and for every branch one of its participants belongs to.
+  const recordsByBranch = new Map<string, StudyRecord[]>();
+  for (const r of inPeriod) {
+    const bs = new Set<string | undefined>([r.branchId, ...participantsOf(r).map((id) => branchOf.get(id))]);
+    for (const b of bs) {
+      if (b === undefined) continue;
+      const list = recordsByBranch.get(b);
+      if (list) list.push(r);
+      else recordsByBranch.set(b, [r]);
+    }
+  }
   const studyByBranch: Record<string, StudyFigures> = {};
   for (const b of data.branches.filter((x) => inScopeBranch(x.id))) {
-    const bm = members.filter((p) => p.branchId === b.id);
-    const br = records.filter((r) => r.date >= opts.period.start && r.date <= opts.period.end && (r.branchId === b.id || participantsOf(r).some((id) => branchOf.get(id) === b.id)));
-    studyByBranch[b.id] = studyFigures(br, bm);
+    studyByBranch[b.id] = studyFigures(recordsByBranch.get(b.id) ?? [], members.filter((p) => p.branchId === b.id));
   }
 
   const judged = data.people.filter((p) => (branchId === undefined || p.branchId === branchId) && (personId === undefined || p.id === personId));
@@ -161,9 +189,13 @@ function studyFigures(records: readonly StudyRecord[], members: readonly Pick<Pe
     f.sessions++;
     f.hours += (r.minutes ?? 0) / 60;
     minutes += r.minutes ?? 0;
-    const who = participantsOf(r);
-    participations += who.length;
-    for (const id of who) people.add(id);
+    people.add(r.personId);
+    participations += 1;
+    for (const id of r.attendees) {
+      if (id === r.personId) continue;
+      people.add(id);
+      participations += 1;
+    }
   }
   for (const form of FORMS) if (byForm[form]) byForm[form]!.hours = round1(byForm[form]!.hours);
   return {

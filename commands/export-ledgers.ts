@@ -3,13 +3,9 @@ import type { Measure, Problem } from '../storage/ledger.js';
 import { PROBLEM_SOURCES } from '../storage/ledger.js';
 import { participantsOf, type StudyRecord } from '../storage/study.js';
 import type { LocalDate } from './calendar.js';
+import type { Names } from './names.js';
 import { NO_SOURCE } from './ledger-figures.js';
 
-/** Names to print for ids. */
-export interface Names {
-  person(id: string): string;
-  branch(id: string | undefined): string;
-}
 
 /** The official problem-ledger columns, in order, with their widths in characters. */
 export const PROBLEM_COLUMNS = [

@@ -39,11 +39,31 @@ export function quotaStatus(input: {
   asOf: LocalDate;
 }): QuotaStatus[] {
   const out: QuotaStatus[] = [];
+  // Each person's own records, in input order: a quota only ever counts records the person took part in.
+  const forms = new Set(input.quotas.filter((q) => !q.removed).map((q) => q.form));
+  const judged = new Set(input.people.map((p) => p.id));
+  const mine = new Map<string, StudyRecord[]>();
+  for (const r of input.records) {
+    if (r.voided || !forms.has(r.form)) continue;
+    const add = (id: string) => {
+      if (!judged.has(id)) return;
+      const list = mine.get(id);
+      if (list) list.push(r);
+      else mine.set(id, [r]);
+    };
+    add(r.personId);
+    for (const id of r.attendees) if (id !== r.personId) add(id);
+  }
+  const periods = new Map<Period, ReturnType<typeof periodRange>>();
   for (const person of input.people) {
+    const own = mine.get(person.id) ?? [];
     for (const quota of input.quotas) {
       if (quota.removed || !quotaAppliesTo(quota, person.role)) continue;
-      const period = periodRange(input.asOf, quota.period);
-      const counted = input.records.filter((r) => r.date >= period.start && r.date <= period.end && countsToward(quota, r, person.id));
+      let period = periods.get(quota.period);
+      if (!period) periods.set(quota.period, (period = periodRange(input.asOf, quota.period)));
+      const { start, end } = period;
+      // `own` holds only records the person took part in, so countsToward reduces to the form and the lecturer rule.
+      const counted = own.filter((r) => r.form === quota.form && r.date >= start && r.date <= end && (quota.form !== '专题党课' || r.personId === person.id));
       const done = quota.unit === 'count' ? counted.length : counted.reduce((sum, r) => sum + (r.minutes ?? 0), 0) / 60;
       out.push({ personId: person.id, quota, period, done, required: quota.min, unit: quota.unit, periodEnd: period.end, met: done >= quota.min });
     }

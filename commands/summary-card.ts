@@ -2,6 +2,7 @@ import type { BureauFigures, QuotaGap } from './bureau-figures.js';
 import { formatDate } from './calendar.js';
 import { card, checkedCard, md, type Card, type CardElement } from './card.js';
 import { formatRate } from './ledger-figures.js';
+import type { Names } from './names.js';
 
 /** How many branches the chart shows before the card summarises and points to the export. */
 export const CHART_BRANCHES = 16;
@@ -22,7 +23,7 @@ export function studyLine(label: string, s: BureauFigures['study']['period']): s
 }
 
 /** The progress summary as a card JSON 2.0: headline, study, a per-branch chart, overdue items and the gap list. */
-export function renderSummaryCard(f: BureauFigures, names: { person(id: string): string; branch(id: string | undefined): string }, scopeLabel: string): Card {
+export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: string): Card {
   const t = f.ledger.total;
   const els: CardElement[] = [];
   const during = t.period ? `\n本期新增问题 ${t.period.found} 个，销号 ${t.period.rectified} 个；新增措施 ${t.period.measures} 项，完成 ${t.period.measuresDone} 项。` : '';

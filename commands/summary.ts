@@ -1,16 +1,9 @@
 import { bureauFigures } from './bureau-figures.js';
+import { loadNames } from './names.js';
 import { toLocalDate } from './calendar.js';
 import { parsePeriodWord, PERIOD_EXAMPLES } from './periods.js';
 import { renderSummaryCard } from './summary-card.js';
-import { UserError, type Command, type CommandContext } from './types.js';
-
-/** Names for ids, read once per command. */
-export async function nameBook(ctx: Pick<CommandContext, 'store'>): Promise<{ person(id: string): string; branch(id: string | undefined): string }> {
-  const [people, branches] = await Promise.all([ctx.store.listPeople(), ctx.store.listBranches()]);
-  const p = new Map(people.map((x) => [x.id, x.name]));
-  const b = new Map(branches.map((x) => [x.id, x.name]));
-  return { person: (id) => p.get(id) ?? id, branch: (id) => (id ? (b.get(id) ?? id) : '领导班子') };
-}
+import { UserError, type Command } from './types.js';
 
 /** `/进度 [支部] [本月|本季度|2026年|11月]`: the leader's one-card picture; a secretary sees the branch, a member their own. */
 export const summary: Command = {
@@ -53,6 +46,6 @@ export const summary: Command = {
     }
     const asOf = period.end < today ? period.end : today;
     const figures = await bureauFigures(ctx.store, { period, asOf, branchId, personId });
-    ctx.reply({ type: 'card', card: renderSummaryCard(figures, await nameBook(ctx), scope) });
+    ctx.reply({ type: 'card', card: renderSummaryCard(figures, await loadNames(ctx.store), scope) });
   },
 };
