@@ -1,4 +1,4 @@
-// Desktop and phone screenshots of a running sandbox: tsx scripts/screenshot.ts [url] [outdir]
+// Desktop and phone screenshots of a running sandbox (and the phone's last answer alone): tsx scripts/screenshot.ts [url] [outdir]
 // AS (a person's name), CHAT (a chat's name) and SAY (messages separated by |) choose what is shown; by default the
 // first leader asks for /进度 in the leadership chat, so the progress card and its chart are on screen.
 import { chromium } from 'playwright-core';
@@ -30,6 +30,12 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['pho
   // Show the answer from its header down.
   await page.locator('.msg.bot').last().evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: `${out}/sandbox-${name}.png`, fullPage: name === 'phone' });
+  // The whole answer on its own, as it would be read scrolling through the chat.
+  if (name === 'phone') {
+    await page.addStyleTag({ content: '.chat { height: auto !important } .log { overflow: visible !important }' });
+    await page.waitForTimeout(300);
+    await page.locator('.msg.bot').last().screenshot({ path: `${out}/sandbox-phone-answer.png` });
+  }
   await page.close();
 }
 await browser.close();

@@ -66,6 +66,19 @@ describe('the sandbox page API', () => {
     expect((await sb.state()).people.find((p) => p.name === '张三')!.role).toBe('secretary');
   });
 
+  it('shows the demo bureau from its own data file, and says it is the demo', async () => {
+    sb = await startSandbox({ demo: true, clock: tickingFrom('2026-11-24T10:00:00+08:00') });
+    const s = await sb.state();
+    expect(s.demo).toBe(true);
+    expect(s.people).toHaveLength(40);
+    expect(s.people.slice(0, 6).map((p) => `${p.name}:${p.role}:${p.branch}`)).toEqual(['刘建华:admin:', '陈志远:leader:', '王立新:leader:', '赵敏:leader:', '孙国栋:leader:', '周文静:secretary:办公室党支部']);
+    expect(s.chats.filter((c) => c.kind !== 'p2p').map((c) => c.name)).toEqual(['办公室党支部群', '政务服务科党支部群', '数据资源科党支部群', '行政审批科党支部群', '信息中心党支部群', '领导班子群']);
+    await sb.say('陈志远', '领导班子群', '/进度');
+    const card = (await sb.lines('领导班子群')).find((l) => l.msgType === 'interactive')!.content;
+    expect(card.body.elements[0].content).toContain('检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期 2 个');
+    expect(card.body.elements.some((e: { tag: string }) => e.tag === 'chart')).toBe(true);
+  });
+
   it('refuses a message into a chat the person is not in, and puts private notices in the private chat', async () => {
     sb = await startSandbox({ clock: tickingFrom('2026-11-24T10:00:00+08:00') });
     const refused = await sb.say('张三', '第二支部群', '/帮助');

@@ -7,13 +7,14 @@ import { createLogger } from '../../src/logger.js';
 import { buildDemo } from '../../src/sandbox/demo-build.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
 
-/** A person or chat as `/sandbox/api/state` lists them. */
+/** A person as `/sandbox/api/state` lists them. */
 export interface StatePerson {
   id: string;
   name: string;
   role: string;
   branch: string;
 }
+/** A chat as `/sandbox/api/state` lists it. */
 export interface StateChat {
   id: string;
   name: string;

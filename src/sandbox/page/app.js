@@ -2,7 +2,7 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const ROLE = { admin: '管理员', leader: '领导', secretary: '书记', member: '党员' };
-  const state = { people: [], chats: [], commands: [], chat: null, cursor: 0, lines: [], unread: {}, nodes: new Map(), nextProblem: 1 };
+  const state = { people: [], chats: [], commands: [], chat: null, cursor: 0, lines: [], unread: {}, nextProblem: 1, tourProblem: null, loaded: false };
 
   async function api(path, body) {
     const res = await fetch('/sandbox/api/' + path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -114,16 +114,19 @@
     wrap.className = `msg ${l.from}`;
     wrap.dataset.testid = l.from === 'bot' ? 'bot-message' : 'user-message';
     wrap.dataset.messageId = l.messageId;
+    if (l.replyTo) wrap.dataset.replyTo = l.replyTo;
     const who = document.createElement('div');
     who.className = 'who';
-    who.textContent = `${l.from === 'bot' ? '督办' : l.name} · ${fmtTime(l.at)}`;
+    const asked = l.replyTo && state.lines.find((x) => x.messageId === l.replyTo);
+    who.textContent = `${l.from === 'bot' ? '督办' : l.name} · ${fmtTime(l.at)}${asked ? ` · 回复 ${asked.name}` : ''}`;
     wrap.append(who, bodyNode(l));
     return wrap;
   }
 
   function replaceContent(messageId, content) {
     const l = state.lines.find((x) => x.messageId === messageId && x.kind !== 'update');
-    if (!l) return;
+    // The poll brings back the update this page already applied; redrawing would wipe a form being filled in.
+    if (!l || JSON.stringify(l.content) === JSON.stringify(content)) return;
     l.content = content;
     const node = [...$('log').children].find((n) => n.dataset.messageId === messageId);
     if (node) node.replaceChild(bodyNode(l), node.lastChild);
@@ -138,7 +141,14 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  async function poll() {
+  // One request at a time, so two ticks never both append the same lines.
+  let polling = null;
+  function poll() {
+    polling = polling || fetchLines().finally(() => (polling = null));
+    return polling;
+  }
+
+  async function fetchLines() {
     let lines;
     try {
       ({ lines } = await api('messages?after=' + state.cursor));
@@ -147,7 +157,8 @@
     }
     let othersChanged = false;
     for (const l of lines) {
-      state.cursor = Math.max(state.cursor, l.seq);
+      if (l.seq <= state.cursor) continue;
+      state.cursor = l.seq;
       if (l.kind === 'update') {
         replaceContent(l.messageId, l.content);
         continue;
@@ -157,11 +168,13 @@
         $('log').querySelector('.empty')?.remove();
         $('log').appendChild(lineNode(l));
         $('log').scrollTop = $('log').scrollHeight;
-      } else if (l.from === 'bot') {
+      } else if (l.from === 'bot' && state.loaded) {
         state.unread[l.chatId] = (state.unread[l.chatId] || 0) + 1;
         othersChanged = true;
       }
     }
+    // What was there before the page opened is history, not news.
+    state.loaded = true;
     if (othersChanged) renderChats();
   }
 
@@ -201,16 +214,17 @@
     const group = state.chats.find((c) => c.kind === 'branch' && c.members.includes(member?.id));
     const leaders = state.chats.find((c) => c.kind === 'leadership');
     if (!sec || !member || !group) { $('tour').innerHTML = '<li class="hint">需要至少一个支部、书记和党员。</li>'; return; }
-    const n = state.nextProblem;
+    // Steps 3–6 work on the problem step 2 opened (or, if it was skipped, the latest one); numbers are read on click.
+    const n = () => state.tourProblem ?? Math.max(1, state.nextProblem - 1);
     const steps = [
-      ['学习登记', member, group, '/学习 2小时 自学 《习近平著作选读》第一卷'],
-      ['登记问题', sec, group, `/问题 窗口高峰期排队时间长 责任单位:政务服务科 时限:下周五 负责人:@${member.name} 来源:群众反映`],
-      ['制定措施', sec, group, `/措施 P${n} 增设自助取号机并优化分流 时限:下周三 负责人:@${member.name}`],
-      ['完成措施', member, group, `/整改 P${n}-1 完成 自助取号机已投入使用`],
-      ['申请销号', member, group, `/销号 P${n} 高峰期平均等候由25分钟降至8分钟，附现场照片`],
-      ['审核销号', sec, group, `/审核 P${n} 通过`, '（或在「待审核」卡片上点「通过」）'],
+      ['学习登记', member, group, () => '/学习 2小时 自学 《习近平著作选读》第一卷'],
+      ['登记问题', sec, group, () => ((state.tourProblem = state.nextProblem), `/问题 窗口高峰期排队时间长 责任单位:政务服务科 时限:下周五 负责人:@${member.name} 来源:群众反映`)],
+      ['制定措施', sec, group, () => `/措施 P${n()} 增设自助取号机并优化分流 时限:下周三 负责人:@${member.name}`],
+      ['完成措施', member, group, () => `/整改 P${n()}-1 完成 自助取号机已投入使用`],
+      ['申请销号', member, group, () => `/销号 P${n()} 高峰期平均等候由25分钟降至8分钟，附现场照片`],
+      ['审核销号', sec, group, () => `/审核 P${n()} 通过`, '（或在「待审核」卡片上点「通过」）'],
       ['截止提醒', null, null, null, '在下方「时钟与定时任务」里运行「截止提醒」，提醒出现在支部群'],
-      ['领导看进度', leader, leaders, '/进度'],
+      ['领导看进度', leader, leaders, () => '/进度'],
     ];
     $('tour').innerHTML = '';
     steps.forEach(([title, who, chat, text, note], i) => {
@@ -225,7 +239,7 @@
           state.chat = chat.id;
           renderChats();
           selectChat(chat.id);
-          $('text').value = text;
+          $('text').value = text();
           $('text').focus();
         };
         li.appendChild(b);
