@@ -116,10 +116,10 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   routes.post('/webhook/event', webhook);
   routes.post('/webhook/card', webhook);
   routes.get('/healthz', async (ctx) => {
-    const inbox = await store.read((tx) => tx.countInbound());
+    const [inbox, outboxPending] = await store.read(async (tx) => [await tx.countInbound(), (await tx.listOutbound({ status: 'pending' })).length] as const);
     const health = store.health();
     ctx.status = health.ok && intake.accepting ? 200 : 503;
-    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: health, inbox, feishu: { mode: local ? 'sandbox' : keys.mode, ws: wsState() } };
+    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: health, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ws: wsState() } };
   });
   const admin = createAdminRoutes({ token: config.adminToken, jobs, jobDeps: { store, logger }, clock, onRan: () => outbox.kick() });
   app.use(routes.routes()).use(routes.allowedMethods());
