@@ -30,6 +30,9 @@ export const bind: Command = {
     let branch = await ctx.store.findBranchByName(name);
     let created = false;
     if (ctx.role === 'secretary') {
+      if (before && (before.kind === 'leadership' || before.branchId !== ctx.sender.branchId)) {
+        throw new UserError(`本群已绑定为${was}，书记不能改绑；如需改绑请联系管理员。`, { showUsage: false });
+      }
       if (!branch || branch.id !== ctx.sender.branchId) {
         throw new UserError(`书记只能绑定自己所在的支部${ctx.sender.branchId ? '' : '（你还没有归属支部，请管理员用 /任命 设置）'}；绑定其他支部请联系管理员。`, {
           showUsage: false,
