@@ -89,9 +89,51 @@ export async function bureauFigures(
   return computeFigures({ problems, measures, tasks, records, people, branches, quotas }, opts);
 }
 
+/** Everything `computeFigures` reads. */
+export type FigureData = { problems: readonly Problem[]; measures: readonly Measure[]; tasks: readonly Task[]; records: readonly StudyRecord[]; people: readonly Person[]; branches: readonly Branch[]; quotas: readonly Quota[] };
+
+/**
+ * Splits the bureau's data by branch in one pass, for callers that compute every branch's figures (the weekly
+ * digest): `computeFigures(slice, { branchId })` gives the same figures as on the whole, at a fiftieth of the work.
+ * A record goes to its own branch and to the branch of each participant; people, branches and quotas stay whole.
+ */
+export function sliceByBranch(data: FigureData): Map<string, FigureData> {
+  const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
+  const slices = new Map(data.branches.map((b) => [b.id, { problems: [] as Problem[], measures: [] as Measure[], tasks: [] as Task[], records: [] as StudyRecord[] }]));
+  const problemBranch = new Map(data.problems.map((p) => [p.id, p.branchId]));
+  for (const p of data.problems) slices.get(p.branchId)?.problems.push(p);
+  for (const m of data.measures) slices.get(problemBranch.get(m.problemId) ?? '')?.measures.push(m);
+  for (const t of data.tasks) if (t.branchId) slices.get(t.branchId)?.tasks.push(t);
+  for (const r of data.records) {
+    const own = branchOf.get(r.personId);
+    if (r.attendees.length === 0) {
+      if (r.branchId !== undefined) slices.get(r.branchId)?.records.push(r);
+      if (own !== undefined && own !== r.branchId) slices.get(own)?.records.push(r);
+      continue;
+    }
+    const bs = new Set<string | undefined>([r.branchId, own, ...r.attendees.map((id) => branchOf.get(id))]);
+    for (const b of bs) if (b !== undefined) slices.get(b)?.records.push(r);
+  }
+  return new Map([...slices].map(([id, s]) => [id, { ...s, people: data.people, branches: data.branches, quotas: data.quotas }]));
+}
+
+/** Quota standings of everyone in scope for the quota periods containing `asOf` that end by `until`. */
+function quotaStandings(data: Pick<FigureData, 'people' | 'quotas' | 'records'>, o: { asOf: LocalDate; until: LocalDate; branchId?: string; personId?: string }): QuotaStatus[] {
+  const judged = data.people.filter((p) => (o.branchId === undefined || p.branchId === o.branchId) && (o.personId === undefined || p.id === o.personId));
+  return quotaStatus({ quotas: data.quotas, records: data.records, people: judged, asOf: o.asOf }).filter((s) => s.periodEnd <= o.until);
+}
+
+/** Just the gap list of `computeFigures(data, …).gaps`, without the rest of the figures. */
+export function quotaGaps(data: Pick<FigureData, 'people' | 'quotas' | 'records'>, o: { asOf: LocalDate; until: LocalDate; branchId?: string; personId?: string }): QuotaGap[] {
+  const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
+  return quotaStandings(data, o)
+    .filter((s) => !s.met)
+    .map((s) => gapOf(s, branchOf.get(s.personId)));
+}
+
 /** The pure part of `bureauFigures`, for callers that already hold the data. */
 export function computeFigures(
-  data: { problems: readonly Problem[]; measures: readonly Measure[]; tasks: readonly Task[]; records: readonly StudyRecord[]; people: readonly Person[]; branches: readonly Branch[]; quotas: readonly Quota[] },
+  data: FigureData,
   opts: { period: { start: LocalDate; end: LocalDate; label: string }; asOf: LocalDate; branchId?: string; personId?: string },
 ): BureauFigures {
   const { asOf, branchId, personId } = opts;
@@ -104,7 +146,8 @@ export function computeFigures(
 
   const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
   const members = data.people.filter((p) => p.branchId && (p.role === 'member' || p.role === 'secretary') && inScopeBranch(p.branchId) && (personId === undefined || p.id === personId));
-  const records = data.records.filter((r) => !r.voided && r.date <= asOf && (personId === undefined || participantsOf(r).includes(personId)) && (branchId === undefined || r.branchId === branchId || participantsOf(r).some((id) => branchOf.get(id) === branchId)));
+  const takesPart = (r: StudyRecord, test: (id: string) => boolean) => test(r.personId) || r.attendees.some(test);
+  const records = data.records.filter((r) => !r.voided && r.date <= asOf && (personId === undefined || takesPart(r, (id) => id === personId)) && (branchId === undefined || r.branchId === branchId || takesPart(r, (id) => branchOf.get(id) === branchId)));
   const year = periodRange(asOf, 'year');
   const inPeriod = records.filter((r) => r.date >= opts.period.start && r.date <= opts.period.end);
   const study = {
@@ -127,8 +170,7 @@ export function computeFigures(
     studyByBranch[b.id] = studyFigures(recordsByBranch.get(b.id) ?? [], members.filter((p) => p.branchId === b.id));
   }
 
-  const judged = data.people.filter((p) => (branchId === undefined || p.branchId === branchId) && (personId === undefined || p.id === personId));
-  const statuses = quotaStatus({ quotas: data.quotas, records: data.records, people: judged, asOf }).filter((s) => s.periodEnd <= opts.period.end);
+  const statuses = quotaStandings(data, { asOf, until: opts.period.end, branchId, personId });
   const quotaByBranch: Record<string, { met: number; total: number }> = {};
   const gaps: QuotaGap[] = [];
   for (const s of statuses) {
@@ -140,6 +182,12 @@ export function computeFigures(
   }
 
   const overdue: OverdueItem[] = [];
+  const late = new Map<LocalDate, number>();
+  const workingDaysLate = (deadline: LocalDate) => {
+    let n = late.get(deadline);
+    if (n === undefined) late.set(deadline, (n = workingDaysUntil(deadline, asOf)));
+    return n;
+  };
   const byId = new Map(data.problems.map((p) => [p.id, p]));
   // Judged as things stood on `asOf`, so a past period's list agrees with its counts.
   const cutoff = startOfDay(addDays(asOf, 1)).getTime();
@@ -149,18 +197,18 @@ export function computeFigures(
     if (!existed(p)) continue;
     const s = stateAsOf(p, asOf);
     openOn.set(p.id, s.status !== '已整改销号');
-    if (s.status !== '已整改销号' && s.deadline < asOf) overdue.push({ kind: 'problem', id: p.id, title: p.description, owner: p.leadPerson, branchId: p.branchId, deadline: s.deadline, days: workingDaysUntil(s.deadline, asOf) });
+    if (s.status !== '已整改销号' && s.deadline < asOf) overdue.push({ kind: 'problem', id: p.id, title: p.description, owner: p.leadPerson, branchId: p.branchId, deadline: s.deadline, days: workingDaysLate(s.deadline) });
   }
   for (const m of measures) {
     if (!openOn.get(m.problemId) || Date.parse(m.created.at) >= cutoff) continue;
     const s = stateAsOf(m, asOf);
-    if (s.status !== '已完成' && s.deadline < asOf) overdue.push({ kind: 'measure', id: m.id, title: m.content, owner: m.owner, branchId: byId.get(m.problemId)?.branchId, deadline: s.deadline, days: workingDaysUntil(s.deadline, asOf) });
+    if (s.status !== '已完成' && s.deadline < asOf) overdue.push({ kind: 'measure', id: m.id, title: m.content, owner: m.owner, branchId: byId.get(m.problemId)?.branchId, deadline: s.deadline, days: workingDaysLate(s.deadline) });
   }
   for (const t of data.tasks) {
     if (t.status !== '办理中' || t.deadline >= asOf || !inScopeBranch(t.branchId)) continue;
     for (const a of t.assignees) {
       if (a.reportedAt || (personId !== undefined && a.openId !== personId)) continue;
-      overdue.push({ kind: 'task', id: t.id, title: t.content, owner: a.openId, branchId: t.branchId, deadline: t.deadline, days: workingDaysUntil(t.deadline, asOf) });
+      overdue.push({ kind: 'task', id: t.id, title: t.content, owner: a.openId, branchId: t.branchId, deadline: t.deadline, days: workingDaysLate(t.deadline) });
     }
   }
   overdue.sort((a, b) => b.days - a.days || a.id.localeCompare(b.id));

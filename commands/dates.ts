@@ -16,6 +16,7 @@ import {
   weekdayName,
   type LocalDate,
 } from './calendar.js';
+import { lookup } from './lookup.js';
 
 /** Either the resolved Shanghai date with Chinese remarks for the echo, or a short Chinese error showing accepted forms. */
 export type DateParse = { ok: true; date: LocalDate; notes: string[] } | { ok: false; error: string };
@@ -251,7 +252,8 @@ function prefixYear(prefix: RegExpExecArray, ctx: Ctx): number | undefined {
   const thisYear = parts(ctx.today).year;
   const relative: Record<string, number> = { 今年: 0, 本年: 0, 明年: 1, 来年: 1, 后年: 2, 去年: -1, 前年: -2 };
   const word = prefix[1]!;
-  if (relative[word] !== undefined) return thisYear + relative[word];
+  const offset = lookup(relative, word);
+  if (offset !== undefined) return thisYear + offset;
   const n = parseChineseNumber(prefix[2]!);
   if (n === undefined) return undefined;
   return prefix[2]!.length === 2 ? 2000 + n : n;

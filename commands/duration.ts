@@ -1,4 +1,5 @@
 import { parseChineseNumber } from './dates.js';
+import { lookup } from './lookup.js';
 
 /** A duration read from text, in whole minutes, or why the written duration cannot be stored. */
 export type DurationParse = { ok: true; minutes: number } | { ok: false; error: string };
@@ -30,7 +31,7 @@ export function parseDuration(text: string): DurationParse | undefined {
 }
 
 function read(s: string): number | undefined {
-  const word = WORDS[s];
+  const word = lookup(WORDS, s);
   if (word !== undefined) return word;
   const half = AND_A_HALF.exec(s);
   if (half) {

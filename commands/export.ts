@@ -2,6 +2,7 @@ import { toLocalDate } from './calendar.js';
 import { exportProblems, exportStudy } from './export-files.js';
 import { parsePeriodWord, PERIOD_EXAMPLES } from './periods.js';
 import { UserError, type Command, type CommandContext } from './types.js';
+import { lookup } from './lookup.js';
 
 const KINDS: Record<string, 'problems' | 'study'> = { 问题台账: 'problems', 问题清单: 'problems', 整改台账: 'problems', problems: 'problems', 学习台账: 'study', study: 'study' };
 
@@ -38,7 +39,7 @@ export const exportLedger: Command = {
   examples: ['/导出 问题台账 全部', '/导出 学习台账 第一支部 2026年'],
   async run(ctx) {
     const [kindWord, ...rest] = ctx.args.split(' ').filter(Boolean);
-    const kind = kindWord ? KINDS[kindWord.toLowerCase()] : undefined;
+    const kind = kindWord ? lookup(KINDS, kindWord.toLowerCase()) : undefined;
     if (!kind) throw new UserError(`要导出哪个台账？写「问题台账」或「学习台账」${kindWord ? `（收到「${kindWord}」）` : ''}。`);
     const today = toLocalDate(ctx.now);
     let period = parsePeriodWord('本年', today)!;

@@ -1,4 +1,5 @@
 import { FORMS, type Form } from '../storage/study.js';
+import { lookup } from './lookup.js';
 
 /** The form of a /学习 entry that names none. */
 export const DEFAULT_FORM: Form = '个人自学';
@@ -43,7 +44,7 @@ export const FORM_SYNONYMS: Readonly<Record<string, Form>> = {
 
 /** The form a word names (`研讨`, `三会一课`, `党课` …), or undefined. */
 export function parseForm(word: string): Form | undefined {
-  return FORM_SYNONYMS[word.normalize('NFKC').trim()];
+  return lookup(FORM_SYNONYMS, word.normalize('NFKC').trim());
 }
 
 /** A form written flush against a quoted title (`集中研讨《习近平著作选读》`): the form and the title. */

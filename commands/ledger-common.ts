@@ -7,6 +7,7 @@ import { parseDate } from './dates.js';
 import { mentionsIn } from './fields.js';
 import { formatInstant } from './ledger-status.js';
 import { UserError, type CommandContext, type Mention } from './types.js';
+import { lookup } from './lookup.js';
 
 /** Field names people write, with the spellings the reports use; the first of each group is the canonical one. */
 export const DEADLINE_KEYS = ['时限', '整改时限', '完成时限', '截止时间', '截止', '期限'] as const;
@@ -63,7 +64,7 @@ export async function personField(ctx: CommandContext, value: string | undefined
 export function parseSource(text: string): ProblemSource {
   const t = text.trim();
   const aliases: Record<string, ProblemSource> = { 调研: '调查研究发现', 调查研究: '调查研究发现', 推动发展: '推动发展遇到', 群众反映: '群众反映强烈', 专项整治: '专项整治', 专项: '专项整治' };
-  const hit = PROBLEM_SOURCES.find((s) => s === t) ?? aliases[t];
+  const hit = PROBLEM_SOURCES.find((s) => s === t) ?? lookup(aliases, t);
   if (!hit) throw new UserError(`来源「${t}」不认识：可写 调查研究、推动发展、群众反映、专项整治。`);
   return hit;
 }

@@ -1,5 +1,6 @@
 import { addMonths, fromParts, parts, periodRange, type LocalDate, type Period } from './calendar.js';
 import { parseChineseNumber } from './dates.js';
+import { lookup } from './lookup.js';
 
 /** A reporting period picked by name, with the day its quotas are judged on. */
 export interface NamedPeriod {
@@ -27,7 +28,7 @@ export function parsePeriodWord(word: string, today: LocalDate): NamedPeriod | u
     本季度: [0, 'quarter'], 本季: [0, 'quarter'], 这个季度: [0, 'quarter'], 上季度: [-3, 'quarter'], 上个季度: [-3, 'quarter'],
     本年: [0, 'year'], 今年: [0, 'year'], 本年度: [0, 'year'], 去年: [-12, 'year'], 上年: [-12, 'year'],
   };
-  const rel = relative[s];
+  const rel = lookup(relative, s);
   if (rel) return named(addMonths(periodRange(today, rel[1]).start, rel[0]), rel[1]);
 
   const iso = /^(\d{4})-(\d{1,2})$/.exec(s);

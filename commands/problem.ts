@@ -19,6 +19,7 @@ import {
 } from './ledger-common.js';
 import { calendarGapNote, clip, deadlineLine, formatInstant, isOpenProblem, isOverdue, measureStatusLabel, problemStatusLabel, renderHistory } from './ledger-status.js';
 import { UserError, type Command, type CommandContext } from './types.js';
+import { lookup } from './lookup.js';
 
 const UNIT_KEYS = ['责任单位', '责任部门', '单位'] as const;
 const SOURCE_KEYS = ['来源', '问题来源'] as const;
@@ -153,8 +154,8 @@ const FILTERS: Record<string, (p: Problem, today: string) => boolean> = {
 
 async function list(ctx: CommandContext, args: string): Promise<void> {
   const words = args.split(' ').filter(Boolean);
-  const filters = words.filter((w) => FILTERS[w]);
-  const scopeWords = words.filter((w) => !FILTERS[w]);
+  const filters = words.filter((w) => lookup(FILTERS, w));
+  const scopeWords = words.filter((w) => !lookup(FILTERS, w));
   if (scopeWords.length > 1) throw new UserError(`看不懂「${scopeWords.join(' ')}」：可写 本支部、全部、支部名，或 逾期、待审核。`);
   const wide = ctx.role === 'admin' || ctx.role === 'leader';
   const scope = scopeWords[0];

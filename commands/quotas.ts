@@ -43,16 +43,16 @@ export function quotaStatus(input: {
   const forms = new Set(input.quotas.filter((q) => !q.removed).map((q) => q.form));
   const judged = new Set(input.people.map((p) => p.id));
   const mine = new Map<string, StudyRecord[]>();
+  const add = (id: string, r: StudyRecord) => {
+    if (!judged.has(id)) return;
+    const list = mine.get(id);
+    if (list) list.push(r);
+    else mine.set(id, [r]);
+  };
   for (const r of input.records) {
     if (r.voided || !forms.has(r.form)) continue;
-    const add = (id: string) => {
-      if (!judged.has(id)) return;
-      const list = mine.get(id);
-      if (list) list.push(r);
-      else mine.set(id, [r]);
-    };
-    add(r.personId);
-    for (const id of r.attendees) if (id !== r.personId) add(id);
+    add(r.personId, r);
+    for (const id of r.attendees) if (id !== r.personId) add(id, r);
   }
   const periods = new Map<Period, ReturnType<typeof periodRange>>();
   for (const person of input.people) {

@@ -1,5 +1,6 @@
 import { ROLE_NAMES, type Role } from '../storage/records.js';
 import type { Command } from './types.js';
+import { lookup } from './lookup.js';
 
 /** Whether `role` may run `cmd` (admins may run everything). */
 export function mayRun(cmd: Pick<Command, 'roles'>, role: Role): boolean {
@@ -20,7 +21,7 @@ export function parseRole(word: string): Role | undefined {
     领导: 'leader', 局领导: 'leader', leader: 'leader',
     管理员: 'admin', admin: 'admin',
   };
-  return table[word.trim().toLowerCase()];
+  return lookup(table, word.trim().toLowerCase());
 }
 
 export const ALL_ROLES = ['member', 'secretary', 'leader', 'admin'] as const satisfies readonly Role[];

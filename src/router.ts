@@ -183,7 +183,7 @@ export function createRouter(deps: RouterDeps) {
     return undefined;
   }
 
-  return { handle };
+  return { handle, run };
 }
 
 async function register(tx: Tx, ev: Pick<IncomingMessage, 'senderId' | 'chatId'>, name: string | undefined, now: Date, mentions: readonly Mention[], bootstrapAdmin: boolean): Promise<Person> {
