@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { Throttle } from '../../src/throttle.js';
 import { createOpenPlatform, type ListeningPlatform, type OpenPlatform, type SentMessage } from '../../src/sandbox/open-platform.js';
 import { cardActionEvent, messageEvent, newAppId, newChatId, newEventId, newMessageId, newOpenId, post, toRequest, type WireKeys } from './feishu-wire.js';
 
@@ -18,6 +19,8 @@ export interface HarnessOptions {
   clock?: () => Date;
   /** Run node-cron and the missed-run catch-up (off by default so tests see only what they trigger). */
   scheduler?: boolean;
+  /** Lift Feishu's send limits, for tests about volume rather than pacing. */
+  unthrottled?: boolean;
 }
 
 /** Someone in the test conversation. */
@@ -64,7 +67,8 @@ export class Harness {
       LOG_LEVEL: 'silent',
       DUBAN_SCHEDULER: opts.scheduler ? 'on' : 'off',
     });
-    return startApp({ config, logger: createLogger('silent'), clock: opts.clock });
+    const throttle = opts.unthrottled ? new Throttle({ perKey: { max: 10_000, windowMs: 1000 }, global: [{ max: 100_000, windowMs: 1000 }] }) : undefined;
+    return startApp({ config, logger: createLogger('silent'), clock: opts.clock, throttle });
   }
 
   /** Stops the bot and starts it again on the same data file. */
