@@ -22,6 +22,8 @@ export interface LoadResult {
   seconds: number;
   rps: number;
   latency: Latency;
+  /** The raw latencies in ms, for pooling runs (left out of results.json). */
+  samples?: number[];
 }
 
 /** Percentiles of a list of millisecond samples. */
@@ -77,7 +79,9 @@ export async function closedLoop(url: string, shots: readonly Shot[], concurrenc
   );
   const seconds = (performance.now() - t0) / 1000;
   p.close();
-  return { sent: shots.length, ok: statuses['200'] ?? 0, statuses, seconds, rps: Math.round(shots.length / seconds), latency: percentiles(lat) };
+  const result = { sent: shots.length, ok: statuses['200'] ?? 0, statuses, seconds, rps: Math.round(shots.length / seconds), latency: percentiles(lat) };
+  // Kept off JSON.stringify: the samples are for pooling runs, not for results.json.
+  return Object.defineProperty(result, 'samples', { value: lat, enumerable: false });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { addDays, toLocalDate, type LocalDate } from '../commands/calendar.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
 import { PROBLEM_SOURCES } from '../storage/ledger.js';
@@ -15,10 +16,11 @@ export interface ScaleSpec {
   measuresPerProblem: number;
   tasks: number;
   leaders: number;
-  /** Also leave the inbox and outbox rows a year of commands would have left (one event and one reply each). */
+  /** Also leave the inbox and outbox rows a year of commands would have left (one event and one reply each, dated). */
   history: boolean;
 }
 
+/** The scale issue 8 asks for, with a year of journal rows. */
 export const ISSUE_SCALE: ScaleSpec = { branches: 50, members: 2000, studyRecords: 100_000, problems: 5000, measuresPerProblem: 2, tasks: 500, leaders: 10, history: true };
 
 /** One branch of the generated bureau: its chat and its people. */
@@ -61,6 +63,7 @@ export function idFor(prefix: string, label: string): string {
 
 /** Builds the bureau in a fresh store at `file` through the Store verbs, many inserts per transaction, and closes it. */
 export async function buildScaleStore(file: string, spec: ScaleSpec = ISSUE_SCALE, now = new Date()): Promise<ScaleManifest> {
+  if (existsSync(file)) throw new Error(`${file} exists: the scale store is built into a fresh file`);
   const store = await openLowdbStore(file);
   try {
     return await fill(store, spec, now);
@@ -116,7 +119,8 @@ async function fill(store: Store, spec: ScaleSpec, now: Date): Promise<ScaleMani
     const person = pick(branch.members);
     const collective = rnd() < 0.1;
     const attendees = collective ? branch.members.filter((m) => m !== person && rnd() < 0.4) : [];
-    const date = addDays(today, -Math.floor(rnd() * 365));
+    // Logged as the year goes by (S-numbers rise with the date); one in five is entered a few days late.
+    const date = addDays(today, -Math.floor(((spec.studyRecords - i) / spec.studyRecords) * 365) - (rnd() < 0.2 ? Math.floor(rnd() * 7) : 0));
     await tx.addStudyRecord({
       date,
       form: collective ? '支部集体学习' : pick(FORMS),
@@ -128,7 +132,7 @@ async function fill(store: Store, spec: ScaleSpec, now: Date): Promise<ScaleMani
       entered: { by: person, at: `${date}T10:00:00.000Z` },
     });
     count('studyRecords');
-    if (spec.history) await history(tx, `s${i}`, branch.chatId, `已记录 S${i + 1}：${date} 学习 1小时`, at);
+    if (spec.history) await history(tx, `s${i}`, branch.chatId, `已记录 S${i + 1}：${date} 学习 1小时`, `${date}T02:00:00.000Z`);
   });
 
   const problemIds: { id: string; branch: ScaleBranch; closed: boolean }[] = [];
@@ -152,7 +156,7 @@ async function fill(store: Store, spec: ScaleSpec, now: Date): Promise<ScaleMani
     }
     problemIds.push({ id: p.id, branch, closed });
     count('problems');
-    if (spec.history) await history(tx, `p${i}`, branch.chatId, `已登记 ${p.id}`, at);
+    if (spec.history) await history(tx, `p${i}`, branch.chatId, `已登记 ${p.id}`, p.created.at);
   });
 
   await batch(problemIds.length * spec.measuresPerProblem, async (tx, i) => {
@@ -161,7 +165,7 @@ async function fill(store: Store, spec: ScaleSpec, now: Date): Promise<ScaleMani
     const m = await tx.addMeasure({ problemId: p.id, content: `整改措施 ${i}：建立台账、明确责任、限期办结`, owner, deadline: addDays(today, Math.floor(rnd() * 180) - 60) }, { by: owner, at });
     if (p.closed || rnd() < 0.3) await tx.updateMeasure(m.id, { status: '已完成', done: { by: owner, at, note: '已完成' } }, { at, by: owner, action: 'measure-done' });
     count('measures');
-    if (spec.history) await history(tx, `m${i}`, p.branch.chatId, `已添加措施 ${m.id}`, at);
+    if (spec.history) await history(tx, `m${i}`, p.branch.chatId, `已添加措施 ${m.id}`, `${addDays(today, -Math.floor(rnd() * 365))}T03:00:00.000Z`);
   });
 
   await batch(spec.tasks, async (tx, i) => {

@@ -95,7 +95,8 @@ export type FigureData = { problems: readonly Problem[]; measures: readonly Meas
 /**
  * Splits the bureau's data by branch in one pass, for callers that compute every branch's figures (the weekly
  * digest): `computeFigures(slice, { branchId })` gives the same figures as on the whole, at a fiftieth of the work.
- * A record goes to its own branch and to the branch of each participant; people, branches and quotas stay whole.
+ * A record goes to its own branch and to the branch of each participant; a slice holds the branch's own people
+ * (all a branch's figures look up), every branch and every quota.
  */
 export function sliceByBranch(data: FigureData): Map<string, FigureData> {
   const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
@@ -114,7 +115,14 @@ export function sliceByBranch(data: FigureData): Map<string, FigureData> {
     const bs = new Set<string | undefined>([r.branchId, own, ...r.attendees.map((id) => branchOf.get(id))]);
     for (const b of bs) if (b !== undefined) slices.get(b)?.records.push(r);
   }
-  return new Map([...slices].map(([id, s]) => [id, { ...s, people: data.people, branches: data.branches, quotas: data.quotas }]));
+  const peopleOf = new Map<string, Person[]>();
+  for (const p of data.people) {
+    if (!p.branchId) continue;
+    const list = peopleOf.get(p.branchId);
+    if (list) list.push(p);
+    else peopleOf.set(p.branchId, [p]);
+  }
+  return new Map([...slices].map(([id, s]) => [id, { ...s, people: peopleOf.get(id) ?? [], branches: data.branches, quotas: data.quotas }]));
 }
 
 /** Quota standings of everyone in scope for the quota periods containing `asOf` that end by `until`. */

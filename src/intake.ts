@@ -3,22 +3,43 @@ import type { CardAnswer, IncomingEvent } from './events.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Logger } from './logger.js';
 
+/** How many journalled events are processed at once (in order within each chat). */
+const PROCESSING_SLOTS = 8;
+/** While events are arriving, processing waits for a pause this long in them… */
+const QUIET_MS = 2;
+/** …but never longer than this. */
+const MAX_DEFER_MS = 50;
+
 /** Journals events before they are acknowledged and processes them after, in order within each chat. */
 export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, now: Date) => Promise<CardAnswer | undefined>; clock: () => Date; logger: Logger }) {
-  const queue = new KeyedQueue();
+  // A few events processed at a time: acknowledging new ones (Feishu's 3 s) never waits behind a backlog.
+  const queue = new KeyedQueue(PROCESSING_SLOTS);
   let accepting = true;
+  // Acknowledging comes first: an ack late by 3 s makes Feishu push again, a reply late by 50 ms harms nobody.
+  let journalling = 0;
+  let lastArrival = -Infinity;
+  const arrivalsPaused = async (): Promise<void> => {
+    const until = performance.now() + MAX_DEFER_MS;
+    for (;;) {
+      const now = performance.now();
+      const quietFor = now - lastArrival;
+      if ((journalling === 0 && quietFor >= QUIET_MS) || now >= until) return;
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.min(QUIET_MS - quietFor, until - now))));
+    }
+  };
 
   const schedule = (ev: IncomingEvent): Promise<CardAnswer | undefined> =>
     new Promise((resolve) =>
       queue.push(ev.chatId, async () => {
         try {
+          if (ev.kind !== 'card') await arrivalsPaused();
           resolve(await deps.handle(ev, deps.clock()));
         } catch (err) {
           // Left pending in the journal: the next start processes it again.
           deps.logger.error({ err, eventId: ev.eventId }, 'event processing failed');
           resolve({ toast: { type: 'error', content: '处理失败，请稍后再试' } });
         }
-      }),
+      }, { urgent: ev.kind === 'card' }),
     );
 
   return {
@@ -28,15 +49,22 @@ export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, n
      */
     async accept(ev: IncomingEvent): Promise<CardAnswer> {
       if (!accepting) throw new Error('intake is stopped');
-      const result = await deps.store.transact((tx) =>
-        tx.recordInbound({
-          id: ev.eventId,
-          messageId: ev.kind === 'message' ? ev.messageId : undefined,
-          kind: ev.kind,
-          receivedAt: deps.clock().toISOString(),
-          payload: ev,
-        }),
-      );
+      journalling++;
+      lastArrival = performance.now();
+      let result: 'recorded' | 'duplicate';
+      try {
+        result = await deps.store.transact((tx) =>
+          tx.recordInbound({
+            id: ev.eventId,
+            messageId: ev.kind === 'message' ? ev.messageId : undefined,
+            kind: ev.kind,
+            receivedAt: deps.clock().toISOString(),
+            payload: ev,
+          }),
+        );
+      } finally {
+        journalling--;
+      }
       if (result === 'duplicate') {
         deps.logger.info({ eventId: ev.eventId }, 'duplicate event ignored');
         return ev.kind === 'card' ? { toast: { type: 'info', content: '这个操作已经处理过了' } } : {};

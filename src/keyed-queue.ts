@@ -1,17 +1,47 @@
-/** Runs tasks one at a time per key and concurrently across keys; `idle()` waits for all. */
+/**
+ * Runs tasks one at a time per key and at most `limit` at a time across keys; urgent tasks take the next free slot
+ * before the others. `idle()` waits for all. A bounded number of tasks in flight leaves the event loop to whatever
+ * else is waiting (the webhook acknowledging new events) instead of letting a backlog of thousands crowd it out.
+ */
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly inflight = new Set<Promise<void>>();
+  private readonly waiting: { urgent: (() => void)[]; normal: (() => void)[] } = { urgent: [], normal: [] };
+  private running = 0;
 
-  push(key: string, task: () => Promise<void>): void {
+  constructor(private readonly limit = Infinity) {}
+
+  push(key: string, task: () => Promise<void>, opts: { urgent?: boolean } = {}): void {
     const prev = this.tails.get(key) ?? Promise.resolve();
-    const next = prev.then(task, task).catch(() => undefined);
+    const run = async () => {
+      await this.slot(opts.urgent ?? false);
+      try {
+        await task();
+      } finally {
+        this.release();
+      }
+    };
+    const next = prev.then(run, run).catch(() => undefined);
     this.tails.set(key, next);
     this.inflight.add(next);
     void next.then(() => {
       this.inflight.delete(next);
       if (this.tails.get(key) === next) this.tails.delete(key);
     });
+  }
+
+  private slot(urgent: boolean): Promise<void> {
+    if (this.running < this.limit) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((r) => (urgent ? this.waiting.urgent : this.waiting.normal).push(r));
+  }
+
+  private release(): void {
+    const next = this.waiting.urgent.shift() ?? this.waiting.normal.shift();
+    if (next) next();
+    else this.running--;
   }
 
   get size(): number {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { startApp } from './app.js';
+import { openLowdbStore } from '../storage/lowdb/open.js';
 import { ConfigError, readConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const app = await startApp({ config, logger });
+  // The data file loads while the rest of the program (the SDK is large) is still being imported.
+  const [store, { startApp }] = await Promise.all([openLowdbStore(config.dataFile), import('./app.js')]);
+  const app = await startApp({ config, logger, store });
   logger.info({ url: app.url, mode: app.mode, dataFile: config.dataFile }, 'duban started');
   if (app.mode === 'local') process.stdout.write(localBanner(app.port));
 

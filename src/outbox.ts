@@ -6,13 +6,19 @@ import { Throttle } from './throttle.js';
 
 const MAX_ATTEMPTS = 12;
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** Messages read from the store per admission round. */
+const ADMIT_BATCH = 200;
+/** Messages queued in lanes at once; the rest wait in the store (a backlog of thousands stays on disk, not in RAM). */
+const MAX_IN_FLIGHT = 1000;
 
 /** Drains the persisted outbox: rate-limited, retried with backoff, each item marked sent, failed or expired. */
 export function createOutboxSender(deps: { store: Store; messenger: Messenger; clock: () => Date; logger: Logger; throttle?: Throttle; pollMs?: number }) {
   const throttle = deps.throttle ?? new Throttle();
   const log = deps.logger.child({ component: 'outbox' });
-  let draining: Promise<void> | undefined;
+  let admitting: Promise<void> | undefined;
   let again = false;
+  const inflight = new Set<string>();
+  const lanes = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
@@ -49,26 +55,32 @@ export function createOutboxSender(deps: { store: Store; messenger: Messenger; c
     schedule(delay);
   }
 
-  async function drain(): Promise<void> {
+  /**
+   * Admits due messages into one lane per destination (each chat's messages stay in order) without waiting for
+   * earlier ones elsewhere: a chat held back by its own rate limit, or one slow request, delays nothing else.
+   */
+  async function admit(): Promise<void> {
+    const finished = new Set<string>();
     do {
       again = false;
-      const tried = new Set<string>();
-      for (;;) {
-        const due = (await deps.store.read((tx) => tx.dueOutbound(deps.clock().toISOString(), 200))).filter((o) => !tried.has(o.id));
-        if (due.length === 0) break;
-        for (const o of due) tried.add(o.id);
-        // One lane per destination keeps each chat's messages in order; lanes run side by side.
-        const lanes = new Map<string, Outbound[]>();
-        for (const o of due) {
-          const k = o.to.kind === 'user' ? o.to.openId : o.to.chatId;
-          lanes.set(k, [...(lanes.get(k) ?? []), o]);
-        }
-        await Promise.all(
-          [...lanes.values()].map(async (lane) => {
-            for (const o of lane) await sendOne(o).catch((err) => log.error({ err, id: o.id }, 'outbox error'));
-          }),
-        );
-        if (stopped) return;
+      if (inflight.size >= MAX_IN_FLIGHT) return;
+      const now = deps.clock().toISOString();
+      const due = await deps.store.read((tx) => tx.dueOutbound(now, ADMIT_BATCH + inflight.size));
+      for (const o of due) {
+        if (stopped || inflight.has(o.id) || finished.has(o.id)) continue;
+        inflight.add(o.id);
+        const key = o.to.kind === 'user' ? `u:${o.to.openId}` : `c:${o.to.chatId}`;
+        const tail: Promise<void> = (lanes.get(key) ?? Promise.resolve())
+          .then(() => sendOne(o))
+          .catch((err) => log.error({ err, id: o.id }, 'outbox error'))
+          .finally(() => {
+            inflight.delete(o.id);
+            finished.add(o.id);
+            if (lanes.get(key) === tail) lanes.delete(key);
+            // A full house held others back; one leaving lets the next in.
+            if (inflight.size === MAX_IN_FLIGHT - 1) kick();
+          });
+        lanes.set(key, tail);
       }
     } while (again && !stopped);
   }
@@ -79,12 +91,12 @@ export function createOutboxSender(deps: { store: Store; messenger: Messenger; c
 
   function kick(): void {
     if (stopped) return;
-    if (draining) {
+    if (admitting) {
       again = true;
       return;
     }
-    draining = drain().finally(() => {
-      draining = undefined;
+    admitting = admit().finally(() => {
+      admitting = undefined;
       if (again) kick();
     });
   }
@@ -98,7 +110,7 @@ export function createOutboxSender(deps: { store: Store; messenger: Messenger; c
     },
     /** Waits until nothing is being sent. */
     async idle(): Promise<void> {
-      while (draining) await draining;
+      while (admitting || lanes.size > 0) await Promise.all([admitting, ...lanes.values()]);
     },
     async stop(): Promise<void> {
       if (timer) clearInterval(timer);

@@ -8,6 +8,14 @@ import { whyNotNow } from './gate.js';
 import { leadershipChats, newReport, queueNotice } from './notice.js';
 import type { Job } from './types.js';
 
+const GAPS_PER_BRANCH = 5;
+const OVERDUE_SHOWN = 20;
+
+/** The first `n` items joined, and how many there are in all when some are left out. */
+function capped(items: readonly string[], n: number, sep: string): string {
+  return items.length <= n ? items.join(sep) : `${items.slice(0, n).join(sep)}${sep}…共 ${items.length} 项（/进度 查看，/导出 取全部）`;
+}
+
 /** The figures for a month, frozen the first time they are published. */
 export async function frozenMonth(tx: Tx, month: { start: string; end: string; label: string }, now: Date): Promise<{ figures: BureauFigures; fresh: boolean }> {
   const id = month.start.slice(0, 7);
@@ -101,10 +109,13 @@ export const monthlyBulletin: Job = {
       const gapsByBranch = new Map<string, string[]>();
       for (const g of f.gaps) {
         const name = f.branches.find((b) => b.id === g.branchId)?.name ?? '领导班子';
-        gapsByBranch.set(name, [...(gapsByBranch.get(name) ?? []), `${people.get(g.personId) ?? g.personId} ${g.quota}（${g.progress}）`]);
+        const list = gapsByBranch.get(name) ?? [];
+        list.push(`${people.get(g.personId) ?? g.personId} ${g.quota}（${g.progress}）`);
+        gapsByBranch.set(name, list);
       }
-      els.push(md(gapsByBranch.size ? `**缺口清单**\n${[...gapsByBranch].map(([b, list]) => `${b}：${list.join('；')}`).join('\n')}` : '**缺口清单**：本月到期的指标均已完成。'));
-      if (f.overdue.length > 0) els.push(md(`**逾期事项**：${f.overdue.map((o) => `${o.id}（${people.get(o.owner) ?? o.owner}，逾期 ${o.days} 个工作日）`).join('、')}`));
+      // A card holds 30 KB: a bureau-wide bulletin names the first few per branch and says how many there are.
+      els.push(md(gapsByBranch.size ? `**缺口清单**\n${[...gapsByBranch].map(([b, list]) => `${b}：${capped(list, GAPS_PER_BRANCH, '；')}`).join('\n')}` : '**缺口清单**：本月到期的指标均已完成。'));
+      if (f.overdue.length > 0) els.push(md(`**逾期事项**：${capped(f.overdue.map((o) => `${o.id}（${people.get(o.owner) ?? o.owner}，逾期 ${o.days} 个工作日）`), OVERDUE_SHOWN, '、')}`));
       if (fix) els.push(md(fix));
       for (const chatId of chats) {
         if (!(await tx.markSent(`bulletin:${month.start}:${chatId}`, 'monthly-bulletin', now.toISOString()))) {

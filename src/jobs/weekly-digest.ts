@@ -1,4 +1,4 @@
-import { computeFigures } from '../../commands/bureau-figures.js';
+import { computeFigures, quotaGaps, sliceByBranch } from '../../commands/bureau-figures.js';
 import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/calendar.js';
 import { card, md, type CardElement } from '../../commands/card.js';
 import { formatRate } from '../../commands/ledger-figures.js';
@@ -31,6 +31,7 @@ export const weeklyDigest: Job = {
       const records = await tx.listStudyRecords({ from: periodRange(today, 'year').start < lastWeek.start ? periodRange(today, 'year').start : lastWeek.start, to: today });
       const names = new Map(people.map((p) => [p.id, p.name]));
       const byId = new Map(problems.map((p) => [p.id, p]));
+      const slices = sliceByBranch({ problems, measures, tasks, records, people, branches, quotas });
       for (const branch of branches) {
         const chatId = await branchChat(tx, branch.id);
         if (!chatId) continue;
@@ -39,17 +40,18 @@ export const weeklyDigest: Job = {
           continue;
         }
         if (!(await tx.markSent(`digest:${branch.id}:${thisWeek.start}`, 'weekly-digest', now.toISOString()))) continue;
-        const f = computeFigures({ problems, measures, tasks, records, people, branches, quotas }, { period: { ...lastWeek }, asOf: addDays(today, -1), branchId: branch.id });
+        const slice = slices.get(branch.id)!;
+        const f = computeFigures(slice, { period: { ...lastWeek }, asOf: addDays(today, -1), branchId: branch.id });
         const s = f.study.period;
         const t = f.ledger.total;
         const dueThisWeek = [
-          ...problems.filter((p) => p.branchId === branch.id && isOpenProblem(p) && p.deadline >= today && p.deadline <= thisWeek.end).map((p) => ({ ref: p.id, title: p.description, owner: p.leadPerson, deadline: p.deadline })),
-          ...measures
+          ...slice.problems.filter((p) => p.branchId === branch.id && isOpenProblem(p) && p.deadline >= today && p.deadline <= thisWeek.end).map((p) => ({ ref: p.id, title: p.description, owner: p.leadPerson, deadline: p.deadline })),
+          ...slice.measures
             .filter((m) => byId.get(m.problemId)?.branchId === branch.id && isOpenMeasure(m, byId.get(m.problemId)) && m.deadline >= today && m.deadline <= thisWeek.end)
             .map((m) => ({ ref: m.id, title: m.content, owner: m.owner, deadline: m.deadline })),
-          ...tasks.filter((x) => x.branchId === branch.id && x.status === '办理中' && x.deadline >= today && x.deadline <= thisWeek.end).map((x) => ({ ref: x.id, title: x.content, owner: x.assignees.filter((a) => !a.reportedAt).map((a) => a.openId).join(','), deadline: x.deadline })),
+          ...slice.tasks.filter((x) => x.branchId === branch.id && x.status === '办理中' && x.deadline >= today && x.deadline <= thisWeek.end).map((x) => ({ ref: x.id, title: x.content, owner: x.assignees.filter((a) => !a.reportedAt).map((a) => a.openId).join(','), deadline: x.deadline })),
         ].sort((a, b) => a.deadline.localeCompare(b.deadline));
-        const gaps = computeFigures({ problems, measures, tasks, records, people, branches, quotas }, { period: { start: today, end: addDays(today, 14), label: '' }, asOf: today, branchId: branch.id }).gaps;
+        const gaps = quotaGaps(slice, { asOf: today, until: addDays(today, 14), branchId: branch.id });
         const quiet = s.sessions === 0 && (t.period?.found ?? 0) === 0 && (t.period?.rectified ?? 0) === 0 && dueThisWeek.length === 0 && f.overdue.length === 0 && gaps.length === 0;
 
         const els: CardElement[] = [];

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
+import { SnapshotFile } from './snapshot-file.js';
 import { GroupCommitLog } from './wal.js';
 
 /** Every stored record has a string id unique within its collection. */
@@ -18,6 +18,16 @@ export interface Snapshot {
   lastTx: number;
   counters: Record<string, number>;
   collections: Record<string, Rec[]>;
+}
+
+/**
+ * When a record may leave memory for the archive file: the moment it became final (undefined while it may still
+ * change) and how long it stays after the collection's newest final record. Age is measured against the data, not
+ * the wall clock, so a store written under a test clock ages the same way.
+ */
+export interface Retirement {
+  settledAt(r: any): string | undefined;
+  keepMs: number;
 }
 
 /** One step from schema version i to i+1, applied to the whole snapshot. */
@@ -45,6 +55,13 @@ export interface EngineOptions {
   migrations: readonly Migration[];
   /** Write a fresh snapshot after this many transactions (the log is replayed on open otherwise). */
   checkpointEvery?: number;
+  /**
+   * Without `checkpointEvery`: write a fresh snapshot once the log holds this many bytes. Default: half the last
+   * snapshot's size and at least 16 MiB, so snapshot writing costs a bounded share of the work however big the data.
+   */
+  checkpointBytes?: number;
+  /** Collections whose old, settled records move at each checkpoint to `<file>.archive.jsonl` (one `{c, v}` a line). */
+  retire?: Record<string, Retirement>;
   /** Load snapshot and log without writing anything (safe beside a running server, e.g. for the export CLI). */
   readOnly?: boolean;
 }
@@ -63,20 +80,29 @@ export class Engine {
   private counters: Record<string, number> = {};
   private tail: Promise<unknown> = Promise.resolve();
   private sinceCheckpoint = 0;
+  private checkpointing: Promise<void> | undefined;
+  /** The transaction the snapshot on disk ends with. */
+  private snapshotTx = 0;
   private closed = false;
+  /** The running transaction's writes and their undo steps; transactions run one at a time under the lock. */
+  private ctx: { ops: Op[]; undo: (() => void)[] } = { ops: [], undo: [] };
+  /** One view per mode, made once: building the tables (and the verbs over them) per transaction is measurable. */
+  private readonly views = { read: this.tables('read'), write: this.tables('write') };
   lastTx = 0;
   schemaVersion = 0;
 
   private constructor(
     private readonly opts: EngineOptions,
     private readonly db: Low<Snapshot>,
+    private readonly file: SnapshotFile,
     private log: GroupCommitLog | undefined,
   ) {}
 
   /** Loads the snapshot, replays the log, migrates, and opens the log for appending. */
   static async open(opts: EngineOptions): Promise<Engine> {
     await mkdir(dirname(opts.file), { recursive: true });
-    const db = new Low<Snapshot>(new DataFile<Snapshot>(opts.file, { parse: JSON.parse, stringify: JSON.stringify }), {
+    const file = new SnapshotFile(opts.file);
+    const db = new Low<Snapshot>(file, {
       schemaVersion: 0,
       lastTx: 0,
       counters: {},
@@ -84,12 +110,15 @@ export class Engine {
     });
     await db.read();
     const snap = db.data;
+    const snapshotTx = snap.lastTx;
     const positions: Positions = new Map();
-    for (const file of await logFiles(opts.file)) {
-      for (const entry of await readLog(file)) {
+    let replayed = 0;
+    for (const log of await logFiles(opts.file)) {
+      for (const entry of await readLog(log)) {
         if (entry.tx <= snap.lastTx) continue;
         replay(snap, entry.ops, positions);
         snap.lastTx = entry.tx;
+        replayed++;
       }
     }
     const from = snap.schemaVersion;
@@ -100,9 +129,13 @@ export class Engine {
     if (snap.schemaVersion > opts.migrations.length) {
       throw new Error(`data file ${opts.file} has schema version ${snap.schemaVersion}, newer than this program (${opts.migrations.length})`);
     }
-    const engine = new Engine(opts, db, opts.readOnly ? undefined : await GroupCommitLog.open(opts.file + '.wal'));
+    const engine = new Engine(opts, db, file, opts.readOnly ? undefined : await GroupCommitLog.open(opts.file + '.wal'));
     engine.load(snap);
-    if (!opts.readOnly) await engine.checkpoint();
+    // A migrated state is not what the file holds even at the same transaction.
+    engine.snapshotTx = snap.schemaVersion !== from ? -1 : snapshotTx;
+    db.data = { schemaVersion: 0, lastTx: 0, counters: {}, collections: {} };
+    // A clean shutdown left nothing to fold in: the snapshot on disk is already this state.
+    if (!opts.readOnly && (replayed > 0 || snap.schemaVersion !== from)) await engine.checkpoint();
     return engine;
   }
 
@@ -132,7 +165,8 @@ export class Engine {
     const undo: (() => void)[] = [];
     let durable: Promise<void> | undefined;
     try {
-      const result = await fn(this.tables(mode, ops, undo));
+      this.ctx = { ops, undo };
+      const result = await fn(this.views[mode]);
       if (ops.length > 0) {
         this.lastTx += 1;
         this.sinceCheckpoint += 1;
@@ -141,7 +175,7 @@ export class Engine {
       release();
       if (durable) {
         await durable;
-        if (this.sinceCheckpoint >= (this.opts.checkpointEvery ?? 2000)) void this.checkpoint().catch(() => undefined);
+        if (this.dueForCheckpoint()) void this.checkpoint().catch(() => undefined);
       }
       return result;
     } catch (err) {
@@ -167,7 +201,7 @@ export class Engine {
     return m;
   }
 
-  private tables(mode: 'read' | 'write', ops: Op[], undo: (() => void)[]): Tables {
+  private tables(mode: 'read' | 'write'): Tables {
     const guard = () => {
       if (mode === 'read') throw new ReadOnlyError('write inside a read-only transaction');
     };
@@ -187,8 +221,8 @@ export class Engine {
         if (m.has(r.id)) throw new Error(`duplicate id ${c}/${r.id}`);
         m.set(r.id, r);
         this.reindex(c, undefined, r);
-        ops.push({ t: 'ins', c, v: r });
-        undo.push(() => {
+        this.ctx.ops.push({ t: 'ins', c, v: r });
+        this.ctx.undo.push(() => {
           m.delete(r.id);
           this.reindex(c, r, undefined);
         });
@@ -202,8 +236,8 @@ export class Engine {
         const next = { ...old, ...set, id } as R;
         m.set(id, next);
         this.reindex(c, old, next);
-        ops.push({ t: 'set', c, id, v: set as Record<string, unknown> });
-        undo.push(() => {
+        this.ctx.ops.push({ t: 'set', c, id, v: set as Record<string, unknown> });
+        this.ctx.undo.push(() => {
           m.set(id, old);
           this.reindex(c, next, old);
         });
@@ -213,8 +247,8 @@ export class Engine {
         guard();
         const prev = this.counters[k] ?? 0;
         this.counters[k] = prev + 1;
-        ops.push({ t: 'ctr', k, v: prev + 1 });
-        undo.push(() => {
+        this.ctx.ops.push({ t: 'ctr', k, v: prev + 1 });
+        this.ctx.undo.push(() => {
           this.counters[k] = prev;
         });
         return prev + 1;
@@ -238,38 +272,99 @@ export class Engine {
     }
   }
 
-  /** Writes a full snapshot through lowdb and drops the log lines it covers. */
-  async checkpoint(): Promise<void> {
-    if (!this.log) return;
+  private dueForCheckpoint(): boolean {
+    if (this.checkpointing || !this.log) return false;
+    if (this.opts.checkpointEvery !== undefined) return this.sinceCheckpoint >= this.opts.checkpointEvery;
+    return this.log.size() >= (this.opts.checkpointBytes ?? Math.max(16 * 2 ** 20, this.file.bytes / 2));
+  }
+
+  /**
+   * Writes a full snapshot through lowdb and drops the log lines it covers. Only taking the snapshot's contents
+   * and starting a new log happen under the writer lock; writing the file runs beside later transactions, which is
+   * safe because records are never changed in place (a patch stores a new object).
+   */
+  checkpoint(): Promise<void> {
+    if (!this.log) return Promise.resolve();
+    this.checkpointing ??= this.writeCheckpoint().finally(() => (this.checkpointing = undefined));
+    return this.checkpointing;
+  }
+
+  private async writeCheckpoint(): Promise<void> {
+    if (this.lastTx === this.snapshotTx && this.log!.size() === 0 && this.retirees().length === 0) return;
+    // Archived first, so a crash between here and the snapshot at worst archives them twice (readers keep the last).
+    const retiring = this.retirees();
+    if (retiring.length > 0) await this.archive(retiring);
     const release = await this.lock();
-    let rotated: string | undefined;
-    let written: Promise<void>;
+    let data: Snapshot;
     try {
       await this.log!.idle();
+      for (const { c, v } of retiring) {
+        const map = this.coll(c);
+        // Changed since it was archived: it stays (settled records are not expected to change, but never lose one).
+        if (map.get(v.id) !== v) continue;
+        map.delete(v.id);
+        this.reindex(c, v, undefined);
+      }
       const collections: Record<string, Rec[]> = {};
       for (const [name, map] of this.colls) collections[name] = [...map.values()];
-      this.db.data = { schemaVersion: this.schemaVersion, lastTx: this.lastTx, counters: { ...this.counters }, collections };
-      written = this.db.write(); // lowdb stringifies synchronously, so the snapshot is consistent
-      this.db.data = { schemaVersion: 0, lastTx: 0, counters: {}, collections: {} };
+      data = { schemaVersion: this.schemaVersion, lastTx: this.lastTx, counters: { ...this.counters }, collections };
       if (this.log!.size() > 0) {
-        rotated = `${this.opts.file}.wal.${this.lastTx}`;
         await this.log!.close();
-        await rename(`${this.opts.file}.wal`, rotated);
+        await rename(`${this.opts.file}.wal`, `${this.opts.file}.wal.${this.lastTx}`);
         this.log = await GroupCommitLog.open(`${this.opts.file}.wal`);
       }
       this.sinceCheckpoint = 0;
     } finally {
       release();
     }
-    await written;
+    this.db.data = data;
+    try {
+      await this.db.write();
+      this.snapshotTx = data.lastTx;
+    } finally {
+      this.db.data = { schemaVersion: 0, lastTx: 0, counters: {}, collections: {} };
+    }
+    // Only rotated logs are removed, and no other checkpoint can have rotated one since ours started.
     for (const f of await logFiles(this.opts.file)) {
       if (f !== `${this.opts.file}.wal`) await unlink(f).catch(() => undefined);
+    }
+  }
+
+  /** Settled records older than their collection's keep time. */
+  private retirees(): { c: string; v: Rec }[] {
+    const out: { c: string; v: Rec }[] = [];
+    for (const [c, rule] of Object.entries(this.opts.retire ?? {})) {
+      const map = this.colls.get(c);
+      if (!map) continue;
+      let newest = '';
+      for (const r of map.values()) {
+        const t = rule.settledAt(r);
+        if (t !== undefined && t > newest) newest = t;
+      }
+      if (!newest) continue;
+      const cutoff = new Date(Date.parse(newest) - rule.keepMs).toISOString();
+      for (const r of map.values()) {
+        const t = rule.settledAt(r);
+        if (t !== undefined && t < cutoff) out.push({ c, v: r });
+      }
+    }
+    return out;
+  }
+
+  /** Appends records to the archive file and waits until they are on disk. */
+  private async archive(rows: { c: string; v: Rec }[]): Promise<void> {
+    const log = await GroupCommitLog.open(`${this.opts.file}.archive.jsonl`);
+    try {
+      await Promise.all(rows.map((r) => log.append(JSON.stringify(r))));
+    } finally {
+      await log.close();
     }
   }
 
   /** Waits for pending writes, writes a snapshot and closes the log. */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.checkpointing?.catch(() => undefined);
     await this.checkpoint();
     this.closed = true;
     const release = await this.lock();

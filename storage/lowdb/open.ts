@@ -6,6 +6,7 @@ import { ledgerVerbs } from './ledger.js';
 import { jobVerbs } from './jobs.js';
 import { orgVerbs } from './org.js';
 import { outboxVerbs } from './outbox.js';
+import { RETIREMENT } from './retention.js';
 import { studyVerbs } from './study.js';
 
 function verbs(t: Tables): Tx {
@@ -24,10 +25,13 @@ function verbs(t: Tables): Tx {
 
 /** Opens the embedded store: a lowdb JSON snapshot at `file` plus its write-ahead log beside it. */
 export async function openLowdbStore(file: string, opts: { checkpointEvery?: number; readOnly?: boolean } = {}): Promise<Store> {
-  const engine = await Engine.open({ file, collections: COLLECTIONS, migrations: MIGRATIONS, ...opts });
+  const engine = await Engine.open({ file, collections: COLLECTIONS, migrations: MIGRATIONS, retire: RETIREMENT, ...opts });
+  // The engine hands out one tables view per mode, so the verbs over each are built once.
+  const made = new WeakMap<Tables, Tx>();
+  const tx = (t: Tables) => made.get(t) ?? made.set(t, verbs(t)).get(t)!;
   return {
-    transact: (fn) => engine.run('write', (t) => fn(verbs(t))),
-    read: (fn) => engine.run('read', (t) => fn(verbs(t))),
+    transact: (fn) => engine.run('write', (t) => fn(tx(t))),
+    read: (fn) => engine.run('read', (t) => fn(tx(t))),
     health: () => ({ ok: true, kind: 'lowdb', schemaVersion: engine.schemaVersion, lastTx: engine.lastTx, detail: { file } }),
     close: () => engine.close(),
   };

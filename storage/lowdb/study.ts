@@ -28,6 +28,7 @@ export function studyVerbs(t: Tables): StudyVerbs {
           : f.branchId !== undefined
             ? t.by<StudyRecord>('studyRecords', 'branch', f.branchId)
             : [...t.all<StudyRecord>('studyRecords')];
+      // Each id's number is read once, not in every comparison: this list can be the whole year.
       return base
         .filter(
           (r) =>
@@ -36,7 +37,9 @@ export function studyVerbs(t: Tables): StudyVerbs {
             (f.to === undefined || r.date <= f.to) &&
             (f.includeVoided || !r.voided),
         )
-        .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : number(a.id) - number(b.id)));
+        .map((r) => ({ r, n: number(r.id) }))
+        .sort((a, b) => (a.r.date < b.r.date ? -1 : a.r.date > b.r.date ? 1 : a.n - b.n))
+        .map((x) => x.r);
     },
     async listQuotas() {
       return effectiveQuotas(stored());

@@ -6,7 +6,7 @@ import { createClient } from '../../src/feishu/client.js';
 import { createMessenger } from '../../src/feishu/messenger.js';
 import { createLogger } from '../../src/logger.js';
 import { createOutboxSender } from '../../src/outbox.js';
-import { Throttle } from '../../src/throttle.js';
+import { FEISHU_RATES, Throttle } from '../../src/throttle.js';
 import { createOpenPlatform, type OpenPlatform } from '../../src/sandbox/open-platform.js';
 import { newAppId } from '../../src/sandbox/wire.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
@@ -92,9 +92,10 @@ describe('outbox against a faulty platform', () => {
       // arrival may bunch one more into a window at the receiver, which is still within Feishu's 5 per second.
       expect(peak(times, 1000)).toBeLessThanOrEqual(5);
     }
-    // Every request the platform saw, failed ones included, stayed under the per-app rate.
+    // Every request the platform saw, failed ones included, stayed under our per-app pace (jitter may bunch one more
+    // into a window at the receiver), so well under Feishu's 50 per second.
     const all = platform.requests.filter((r) => r.path.includes('/im/v1/messages')).map((r) => r.at.getTime());
-    expect(peak(all, 1000)).toBeLessThanOrEqual(40);
+    expect(peak(all, 1000)).toBeLessThanOrEqual(FEISHU_RATES.global[0]!.max + 1);
   }, 60_000);
 
   it('refreshes an expired token once and sends; gives up on a permanent error; drops a message past its useful life', async () => {

@@ -1,0 +1,80 @@
+import { bureauFigures } from '../commands/bureau-figures.js';
+import { addDays, addMonths, isWorkingDay, periodRange, previousWorkingDay, toLocalDate, type LocalDate } from '../commands/calendar.js';
+import { exportProblems } from '../commands/export-files.js';
+import { loadNames } from '../commands/names.js';
+import { renderSummaryCard } from '../commands/summary-card.js';
+import { atShanghai } from '../src/jobs/gate.js';
+import { monthlyBulletin } from '../src/jobs/monthly-bulletin.js';
+import { weeklyDigest } from '../src/jobs/weekly-digest.js';
+import { createLogger } from '../src/logger.js';
+import { openLowdbStore } from '../storage/lowdb/open.js';
+
+/** Milliseconds each job took on the scale store, and what it produced. */
+export interface JobCosts {
+  weeklyDigestMs: number;
+  weeklyDigestCards: number;
+  monthlyBulletinMs: number;
+  monthlyBulletinCards: number;
+  progressBureauMs: number;
+  progressCardBytes: number;
+  exportMs: number;
+  exportRows: number;
+  exportBytes: number;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: Math.round(performance.now() - t0), value };
+}
+
+/** The middle value of three or more timings. */
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
+/**
+ * Times each job three times on a copy of the scale store, each run at 10:00 on a working day a week (digest) or a
+ * month (bulletin) apart, so none is a repeat that finds its work already done (the jobs send nothing at night or
+ * on holidays, and each week or month only once); the read-only /进度 card and ledger export simply run three
+ * times. Each figure is the median. The store is opened first, so opening it is not part of any figure.
+ */
+export async function runJobCosts(dataFile: string): Promise<JobCosts> {
+  const store = await openLowdbStore(dataFile);
+  const logger = createLogger('silent');
+  const today = toLocalDate(new Date());
+  const workday = (d: LocalDate) => (isWorkingDay(d) ? d : previousWorkingDay(d));
+  const day = workday(today);
+  try {
+    const digests = [];
+    for (const weeksBack of [2, 1, 0]) digests.push(await timed(() => weeklyDigest.run(atShanghai(workday(addDays(today, -7 * weeksBack)), '10:00'), { store, logger })));
+    const bulletins = [];
+    for (const monthsBack of [2, 1, 0]) bulletins.push(await timed(() => monthlyBulletin.run(atShanghai(workday(addMonths(today, -monthsBack)), '10:00'), { store, logger })));
+    const progress = [];
+    const ledgers = [];
+    for (let i = 0; i < 3; i++) {
+      progress.push(
+        await timed(() =>
+          store.read(async (tx) => {
+            const f = await bureauFigures(tx, { period: periodRange(day, 'month'), asOf: day });
+            return renderSummaryCard(f, await loadNames(tx), '全局');
+          }),
+        ),
+      );
+      ledgers.push(await timed(() => store.read((tx) => exportProblems(tx, { scopeLabel: '全部', today: day }))));
+    }
+    return {
+      weeklyDigestMs: median(digests.map((d) => d.ms)),
+      weeklyDigestCards: digests.at(-1)!.value.sent.length,
+      monthlyBulletinMs: median(bulletins.map((b) => b.ms)),
+      monthlyBulletinCards: bulletins.at(-1)!.value.sent.length,
+      progressBureauMs: median(progress.map((p) => p.ms)),
+      progressCardBytes: Buffer.byteLength(JSON.stringify(progress[0]!.value)),
+      exportMs: median(ledgers.map((l) => l.ms)),
+      exportRows: ledgers[0]!.value.rows,
+      exportBytes: ledgers[0]!.value.bytes.length,
+    };
+  } finally {
+    await store.close();
+  }
+}
