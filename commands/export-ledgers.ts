@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Measure, Problem } from '../storage/ledger.js';
 import { PROBLEM_SOURCES } from '../storage/ledger.js';
 import { participantsOf, type StudyRecord } from '../storage/study.js';
@@ -41,6 +41,15 @@ function excelDate(d: LocalDate): Date {
   return new Date(`${d}T00:00:00Z`);
 }
 
+/** exceljs is loaded on the first export: a server that never exports keeps its ~20 MB out of memory. */
+async function newWorkbook(): Promise<ExcelJS.Workbook> {
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
+  wb.creator = '督办 Duban';
+  wb.created = new Date();
+  return wb;
+}
+
 function sheetWith(wb: ExcelJS.Workbook, name: string, columns: readonly (readonly [string, number])[]): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map(([header, width]) => ({ header, width }));
@@ -64,9 +73,7 @@ function completion(p: Problem, today: LocalDate): string {
  */
 export async function problemLedgerWorkbook(input: { problems: readonly Problem[]; measures: readonly Measure[]; names: Names; today: LocalDate; title?: string }): Promise<Buffer> {
   const { names, today } = input;
-  const wb = new ExcelJS.Workbook();
-  wb.creator = '督办 Duban';
-  wb.created = new Date();
+  const wb = await newWorkbook();
   const problems = input.problems.filter((p) => !p.voided);
   const measuresOf = new Map<string, Measure[]>();
   for (const m of input.measures) measuresOf.set(m.problemId, [...(measuresOf.get(m.problemId) ?? []), m]);
@@ -121,9 +128,7 @@ export async function problemLedgerWorkbook(input: { problems: readonly Problem[
 
 /** The study ledger (学习台账): one row per activity, counted once, with everyone it counts for. */
 export async function studyLedgerWorkbook(input: { records: readonly StudyRecord[]; names: Names; title: string }): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = '督办 Duban';
-  wb.created = new Date();
+  const wb = await newWorkbook();
   const ws = sheetWith(wb, '学习台账', STUDY_COLUMNS);
   for (const r of input.records.filter((x) => !x.voided)) {
     const people = participantsOf(r);
