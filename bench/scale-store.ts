@@ -6,6 +6,7 @@ import { PROBLEM_SOURCES } from '../storage/ledger.js';
 import type { Role } from '../storage/records.js';
 import type { Store, Tx } from '../storage/store.js';
 import { FORMS } from '../storage/study.js';
+import { createPrng } from '../src/sandbox/prng.js';
 
 /** How big a bureau to build; the defaults are the issue's scale. */
 export interface ScaleSpec {
@@ -44,16 +45,9 @@ export interface ScaleManifest {
 
 const BATCH = 5000;
 
-/** A deterministic PRNG (mulberry32), so every run builds the same bureau. */
+/** A deterministic PRNG (the sandbox's mulberry32), so every run builds the same bureau. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createPrng(seed).next;
 }
 
 /** A stable Feishu-looking id (`ou_…`, `oc_…`) for a label. */

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
+import { createPrng } from './prng.js';
 
 /** Settings for the fake Open Platform; `appId` must look like `cli_` + 16 hex or the SDK's WSClient refuses it. */
 export interface PlatformOptions {
@@ -196,7 +197,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
       queued.push({ path, reply, left: times });
     },
     random(o) {
-      randomFaults = o ? { ...o, nextFloat: mulberry32(o.seed ?? 1) } : null;
+      randomFaults = o ? { ...o, nextFloat: createPrng(o.seed ?? 1).next } : null;
     },
     clear() {
       queued = [];
@@ -798,13 +799,3 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
