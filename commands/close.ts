@@ -1,4 +1,4 @@
-import { branchName, ensureOpen, findProblem, leadingRef, mayManage, namesFor, secretariesOf, stampOf, tellBranch } from './ledger-common.js';
+import { branchName, ensureOpen, findProblem, leadingRef, requireManager, namesFor, secretariesOf, stampOf, tellBranch } from './ledger-common.js';
 import { clip, formatInstant } from './ledger-status.js';
 import { UserError, type Command } from './types.js';
 
@@ -21,10 +21,7 @@ export const close: Command = {
     const p = await findProblem(ctx, ref);
     ensureOpen(p, '申请销号');
     const branch = await branchName(ctx, p.branchId);
-    if (!mayManage(ctx, p)) {
-      const nameOf = await namesFor(ctx, [p.leadPerson]);
-      throw new UserError(`只有 ${p.id} 的牵头负责人（${nameOf(p.leadPerson)}）、「${branch}」书记或管理员可以申请销号。`, { showUsage: false });
-    }
+    await requireManager(ctx, p, '申请销号');
     if (p.status === '待审核' && p.closeRequest) {
       const nameOf = await namesFor(ctx, [p.closeRequest.by]);
       throw new UserError(`${p.id} 已于 ${formatInstant(p.closeRequest.at)} 由 ${nameOf(p.closeRequest.by)} 申请销号，正在等待审核，无需重复申请。`, { showUsage: false });

@@ -1,5 +1,5 @@
 import { formatDate } from './calendar.js';
-import { branchName, ensureOpen, findProblem, leadingRef, mayManage, MEASURE_REF, namesFor, noteLines, parseDeadline, secretariesOf, stampOf, tellBranch, todayOf } from './ledger-common.js';
+import { branchName, ensureOpen, findProblem, leadingRef, requireManager, MEASURE_REF, noteLines, parseDeadline, secretariesOf, stampOf, tellBranch, todayOf } from './ledger-common.js';
 import { deadlineLine, formatInstant } from './ledger-status.js';
 import { UserError, type Command } from './types.js';
 
@@ -19,10 +19,7 @@ export const extend: Command = {
     const p = await findProblem(ctx, ref);
     ensureOpen(p, '申请延期');
     const branch = await branchName(ctx, p.branchId);
-    if (!mayManage(ctx, p)) {
-      const nameOf = await namesFor(ctx, [p.leadPerson]);
-      throw new UserError(`只有 ${p.id} 的牵头负责人（${nameOf(p.leadPerson)}）、「${branch}」书记或管理员可以申请延期。`, { showUsage: false });
-    }
+    await requireManager(ctx, p, '申请延期');
     if (p.status === '申请延期' && p.extensionRequest) {
       throw new UserError(`${p.id} 已于 ${formatInstant(p.extensionRequest.at)} 申请延期至 ${formatDate(p.extensionRequest.deadline)}，正在等待审核，无需重复申请。`, { showUsage: false });
     }

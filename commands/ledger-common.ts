@@ -120,6 +120,13 @@ export function mayManage(ctx: CommandContext, p: Problem): boolean {
   return ctx.role === 'admin' || ctx.sender.id === p.leadPerson || isBranchSecretary(ctx, p.branchId);
 }
 
+/** Refuses, naming who may, unless the sender manages the problem (`doing` completes `…可以`, e.g. `申请销号`). */
+export async function requireManager(ctx: CommandContext, p: Problem, doing: string): Promise<void> {
+  if (mayManage(ctx, p)) return;
+  const nameOf = await namesFor(ctx, [p.leadPerson]);
+  throw new UserError(`只有 ${p.id} 的牵头负责人（${nameOf(p.leadPerson)}）、「${await branchName(ctx, p.branchId)}」书记或管理员可以${doing}。`, { showUsage: false });
+}
+
 /** Reviewers: the branch secretary, leaders and admins. */
 export function mayReview(ctx: CommandContext, branchId: string): boolean {
   return ctx.role === 'admin' || ctx.role === 'leader' || isBranchSecretary(ctx, branchId);

@@ -1,14 +1,12 @@
 import { formatDate } from './calendar.js';
 import { splitFields } from './fields.js';
 import {
-  branchName,
   DEADLINE_KEYS,
   ensureOpen,
   field,
   findProblem,
   leadingRef,
-  mayManage,
-  namesFor,
+  requireManager,
   noteLines,
   parseDeadline,
   PERSON_KEYS,
@@ -32,10 +30,7 @@ export const measure: Command = {
     const { ref, rest: body } = leadingRef(ctx.args);
     const p = await findProblem(ctx, ref);
     ensureOpen(p, '添加措施');
-    if (!mayManage(ctx, p)) {
-      const nameOf = await namesFor(ctx, [p.leadPerson]);
-      throw new UserError(`只有 ${p.id} 的牵头负责人（${nameOf(p.leadPerson)}）、「${await branchName(ctx, p.branchId)}」书记或管理员可以添加措施。`, { showUsage: false });
-    }
+    await requireManager(ctx, p, '添加措施');
     const { rest: content, fields } = splitFields(body, [...DEADLINE_KEYS, ...PERSON_KEYS]);
     if (content === '') throw new UserError('缺少措施内容：写在问题编号之后、字段之前。');
     const owner = await personField(ctx, field(fields, PERSON_KEYS), '负责人');
