@@ -79,9 +79,14 @@ export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, n
       if (pending.length > 0) deps.logger.info({ count: pending.length }, 'resuming journalled events');
       return pending.length;
     },
-    /** Stops taking new events; in-flight ones finish. */
+    /** Refuses new events at once (the webhook answers 503 and Feishu pushes again later). */
+    pause(): void {
+      accepting = false;
+    },
+    /** Stops taking new events and lets the running ones finish; journalled events not yet started wait for the next start. */
     async stop(): Promise<void> {
       accepting = false;
+      queue.close();
       await queue.idle();
     },
     idle: () => queue.idle(),

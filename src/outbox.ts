@@ -5,36 +5,91 @@ import type { Logger } from './logger.js';
 import { Throttle } from './throttle.js';
 
 const MAX_ATTEMPTS = 12;
-const MAX_BACKOFF_MS = 5 * 60_000;
+/** The longest wait before a retry, whatever `x-ogw-ratelimit-reset` says. */
+export const MAX_BACKOFF_MS = 5 * 60_000;
 /** Messages read from the store per admission round. */
 const ADMIT_BATCH = 200;
 /** Messages queued in lanes at once; the rest wait in the store (a backlog of thousands stays on disk, not in RAM). */
 const MAX_IN_FLIGHT = 1000;
+/** How long `stop()` lets requests already on the wire finish before leaving them to the next start. */
+const STOP_GRACE_MS = 2000;
+/** Sorts after every ISO timestamp, so the store hands over pending messages whatever their stored `nextAt`. */
+const ANY_TIME = '9999-12-31T23:59:59.999Z';
+
+export interface OutboxDeps {
+  store: Store;
+  messenger: Messenger;
+  /** Wall clock: timestamps written to the store and expiry. */
+  clock: () => Date;
+  /** Monotonic milliseconds for backoff (default `performance.now()`): NTP stepping the wall clock must not delay a retry. */
+  monotonic?: () => number;
+  logger: Logger;
+  throttle?: Throttle;
+  pollMs?: number;
+  stopGraceMs?: number;
+}
 
 /** Drains the persisted outbox: rate-limited, retried with backoff, each item marked sent, failed or expired. */
-export function createOutboxSender(deps: { store: Store; messenger: Messenger; clock: () => Date; logger: Logger; throttle?: Throttle; pollMs?: number }) {
+export function createOutboxSender(deps: OutboxDeps) {
   const throttle = deps.throttle ?? new Throttle();
+  const monotonic = deps.monotonic ?? (() => performance.now());
   const log = deps.logger.child({ component: 'outbox' });
   let admitting: Promise<void> | undefined;
   let again = false;
   const inflight = new Set<string>();
   const lanes = new Map<string, Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
+  /** When (monotonic) each message waiting for a retry is due; the stored `nextAt` only matters after a restart. */
+  const retryAt = new Map<string, number>();
+  const timers = new Set<NodeJS.Timeout>();
+  let poller: NodeJS.Timeout | undefined;
+  const stopping = new AbortController();
+  /** Set once `stop()` stops waiting: a late answer is not recorded, so the message stays pending for the next start. */
+  let abandoned = false;
+
+  const laneOf = (o: Outbound) => (o.to.kind === 'user' ? `u:${o.to.openId}` : `c:${o.to.chatId}`);
+
+  /**
+   * A never-tried message is due at once (enqueueing means "send now"). A retry is due by the monotonic schedule;
+   * one scheduled by an earlier process is taken from its stored `nextAt`, except that a wait longer than any
+   * backoff can only come from a wall clock that has stepped back since, so it is due now.
+   */
+  function isDue(o: Outbound): boolean {
+    if (o.attempts === 0) return true;
+    const at = retryAt.get(o.id);
+    const now = monotonic();
+    if (at === undefined) {
+      const wait = Date.parse(o.nextAt) - deps.clock().getTime();
+      if (!(wait > 0 && wait <= MAX_BACKOFF_MS)) return true;
+      retryAt.set(o.id, now + wait);
+      schedule(wait);
+      return false;
+    }
+    if (at > now) return false;
+    retryAt.delete(o.id);
+    return true;
+  }
 
   async function sendOne(o: Outbound): Promise<void> {
+    if (stopping.signal.aborted) return;
     const now = deps.clock();
     if (o.expiresAt && o.expiresAt < now.toISOString()) {
       log.info({ id: o.id, expiresAt: o.expiresAt }, 'dropping a message past its useful life');
       await deps.store.transact((tx) => tx.updateOutbound(o.id, { status: 'expired' }));
       return;
     }
-    await throttle.acquire(o.to.kind === 'user' ? `u:${o.to.openId}` : `c:${o.to.chatId}`);
+    try {
+      await throttle.acquire(laneOf(o), stopping.signal);
+    } catch (err) {
+      if (stopping.signal.aborted) return;
+      throw err;
+    }
     let result = await deps.messenger.deliver(o);
-    if (!result.ok && result.kind === 'token') {
+    if (!result.ok && result.kind === 'token' && !abandoned) {
       deps.messenger.resetToken();
       result = await deps.messenger.deliver(o);
     }
+    // Whether or not Feishu took it, the next start sends it again under the same uuid, which Feishu posts once.
+    if (abandoned) return;
     const attempts = o.attempts + 1;
     if (result.ok) {
       // A sent file's bytes live in Feishu now; keeping them would bloat the data file with every export.
@@ -49,8 +104,9 @@ export function createOutboxSender(deps: { store: Store; messenger: Messenger; c
       return;
     }
     const backoff = Math.min(MAX_BACKOFF_MS, 500 * 2 ** (attempts - 1));
-    const delay = Math.max(backoff, result.retryAfterMs ?? 0);
+    const delay = Math.min(MAX_BACKOFF_MS, Math.max(backoff, result.retryAfterMs ?? 0));
     log.warn({ id: o.id, status: result.status, code: result.code, msg: result.msg, attempts, delay }, 'send failed; will retry');
+    retryAt.set(o.id, monotonic() + delay);
     await deps.store.transact((tx) => tx.updateOutbound(o.id, { attempts, error, nextAt: new Date(deps.clock().getTime() + delay).toISOString() }));
     schedule(delay);
   }
@@ -64,12 +120,12 @@ export function createOutboxSender(deps: { store: Store; messenger: Messenger; c
     do {
       again = false;
       if (inflight.size >= MAX_IN_FLIGHT) return;
-      const now = deps.clock().toISOString();
-      const due = await deps.store.read((tx) => tx.dueOutbound(now, ADMIT_BATCH + inflight.size));
-      for (const o of due) {
-        if (stopped || inflight.has(o.id) || finished.has(o.id)) continue;
+      // Messages still backing off come back too, so the batch is widened by their number.
+      const pending = await deps.store.read((tx) => tx.dueOutbound(ANY_TIME, ADMIT_BATCH + inflight.size + retryAt.size));
+      for (const o of pending) {
+        if (stopping.signal.aborted || inflight.has(o.id) || finished.has(o.id) || !isDue(o)) continue;
         inflight.add(o.id);
-        const key = o.to.kind === 'user' ? `u:${o.to.openId}` : `c:${o.to.chatId}`;
+        const key = laneOf(o);
         const tail: Promise<void> = (lanes.get(key) ?? Promise.resolve())
           .then(() => sendOne(o))
           .catch((err) => log.error({ err, id: o.id }, 'outbox error'))
@@ -82,15 +138,20 @@ export function createOutboxSender(deps: { store: Store; messenger: Messenger; c
           });
         lanes.set(key, tail);
       }
-    } while (again && !stopped);
+    } while (again && !stopping.signal.aborted);
   }
 
   function schedule(ms: number): void {
-    setTimeout(() => kick(), ms).unref();
+    const t = setTimeout(() => {
+      timers.delete(t);
+      kick();
+    }, ms);
+    t.unref();
+    timers.add(t);
   }
 
   function kick(): void {
-    if (stopped) return;
+    if (stopping.signal.aborted) return;
     if (admitting) {
       again = true;
       return;
@@ -101,21 +162,32 @@ export function createOutboxSender(deps: { store: Store; messenger: Messenger; c
     });
   }
 
+  /** Waits until nothing is being sent. */
+  async function idle(): Promise<void> {
+    while (admitting || lanes.size > 0) await Promise.all([admitting, ...lanes.values()]);
+  }
+
   return {
     kick,
     start() {
-      timer = setInterval(kick, deps.pollMs ?? 2000);
-      timer.unref();
+      poller = setInterval(kick, deps.pollMs ?? 2000);
+      poller.unref();
       kick();
     },
-    /** Waits until nothing is being sent. */
-    async idle(): Promise<void> {
-      while (admitting || lanes.size > 0) await Promise.all([admitting, ...lanes.values()]);
-    },
+    idle,
+    /**
+     * Stops sending within `stopGraceMs`: nothing new is admitted, sends waiting for a rate-limit slot are dropped,
+     * and requests already on the wire get the grace period to finish. Every unsent message stays pending in the store.
+     */
     async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      await this.idle();
-      stopped = true;
+      if (poller) clearInterval(poller);
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      stopping.abort();
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([idle(), new Promise<void>((r) => (grace = setTimeout(r, deps.stopGraceMs ?? STOP_GRACE_MS)))]);
+      clearTimeout(grace);
+      abandoned = true;
     },
   };
 }

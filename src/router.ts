@@ -23,7 +23,12 @@ export interface RouterDeps {
   logger: Logger;
   /** Called after a transaction put messages in the outbox. */
   onOutbox(): void;
+  /** Wall clock for the stamp on a name filled in after the command. */
+  clock?: () => Date;
 }
+
+/** How long a chat message (already acknowledged) waits for the contact API before using the name the bot knows. */
+const NAME_WAIT_MS = 1000;
 
 type Outgoing = { to: { kind: 'reply'; messageId: string; chatId: string } | { kind: 'chat'; chatId: string } | { kind: 'user'; openId: string }; content: OutboundContent };
 
@@ -33,6 +38,35 @@ const INTERNAL_ERROR = '抱歉，处理这条命令时出了内部错误，已�
 export function createRouter(deps: RouterDeps) {
   const words = deps.commands.flatMap((c) => [c.name, ...c.aliases]);
   const find = (w: string) => deps.commands.find((c) => c.name === w || c.aliases.includes(w));
+  const clock = deps.clock ?? (() => new Date());
+  const filling = new Set<Promise<void>>();
+  let stopped = false;
+
+  /**
+   * Looks up the sender's name, waiting at most `waitMs`; a slower answer is saved by a later transaction of its own,
+   * so the command runs with the name already stored (from a mention) or the open_id placeholder.
+   */
+  async function senderName(openId: string, waitMs: number): Promise<string | undefined> {
+    const lookup = deps.directory.displayName(openId).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = Symbol('late');
+    const quick = waitMs > 0 ? await Promise.race([lookup, new Promise<typeof late>((r) => (timer = setTimeout(r, waitMs, late)))]) : late;
+    clearTimeout(timer);
+    if (quick !== late) return quick;
+    void lookup.then((name) => {
+      if (!name || stopped) return;
+      const saving = deps.store
+        .transact(async (tx) => {
+          const p = await tx.getPerson(openId);
+          if (p?.nameSource === 'contact' && p.name === name) return;
+          await tx.savePerson({ id: openId, name, nameSource: 'contact' }, { by: openId, at: clock().toISOString() });
+        })
+        .catch((err) => deps.logger.warn({ err, openId }, 'could not save a looked-up name'))
+        .finally(() => filling.delete(saving));
+      filling.add(saving);
+    });
+    return undefined;
+  }
 
   /** A chat message as the router runs it: typed in a chat, or stood in for by a card button. */
   interface Input {
@@ -53,8 +87,9 @@ export function createRouter(deps: RouterDeps) {
    */
   async function run(ev: Input, now: Date, opts: { capture?: boolean; onSuccess?: (tx: Tx) => Promise<void> } = {}): Promise<{ ok: boolean; replies: string[] }> {
     const known = await deps.store.read((tx) => tx.getPerson(ev.senderId));
-    // Network lookups happen outside the transaction: the store lock is never held across I/O.
-    const name = known?.nameSource === 'contact' ? undefined : await deps.directory.displayName(ev.senderId);
+    // Network lookups happen outside the transaction: the store lock is never held across I/O. A card callback
+    // (captured) answers within Feishu's 3 s, so it never waits for one.
+    const name = known?.nameSource === 'contact' ? undefined : await senderName(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);
     const parsed = ev.messageType === 'text' ? parseMessage({ ...ev, botOpenId: deps.directory.botOpenId() }, words) : { kind: 'chatter' as const };
     const captured: string[] = [];
 
@@ -183,7 +218,13 @@ export function createRouter(deps: RouterDeps) {
     return undefined;
   }
 
-  return { handle, run };
+  /** Stops saving names that arrive from now on and waits for those being saved. */
+  async function stop(): Promise<void> {
+    stopped = true;
+    await Promise.all([...filling]);
+  }
+
+  return { handle, run, stop };
 }
 
 async function register(tx: Tx, ev: Pick<IncomingMessage, 'senderId' | 'chatId'>, name: string | undefined, now: Date, mentions: readonly Mention[], bootstrapAdmin: boolean): Promise<Person> {

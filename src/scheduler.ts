@@ -13,8 +13,17 @@ export function createScheduler(deps: { jobs: readonly Job[]; jobDeps: JobDeps; 
   const log = deps.logger.child({ component: 'scheduler' });
   const tasks: ScheduledTask[] = [];
   const timeOf = (j: Job) => deps.times?.[j.name] ?? j.time;
+  const running = new Set<Promise<unknown>>();
+  let stopped = false;
 
-  async function tick(job: Job, trigger: 'cron' | 'catch-up'): Promise<JobReport | undefined> {
+  function tick(job: Job, trigger: 'cron' | 'catch-up'): Promise<JobReport | undefined> {
+    if (stopped) return Promise.resolve(undefined);
+    const run = runJob(job, trigger).finally(() => running.delete(run));
+    running.add(run);
+    return run;
+  }
+
+  async function runJob(job: Job, trigger: 'cron' | 'catch-up'): Promise<JobReport | undefined> {
     const now = deps.clock();
     const today = toLocalDate(now);
     if (!isWorkingDay(today) || !job.runsOn(today) || isQuietHour(now)) {
@@ -56,8 +65,11 @@ export function createScheduler(deps: { jobs: readonly Job[]; jobDeps: JobDeps; 
       return ran;
     },
     tick,
-    stop(): void {
+    /** Stops the timers and waits for a job already running. */
+    async stop(): Promise<void> {
+      stopped = true;
       for (const t of tasks) void t.stop();
+      await Promise.all([...running]);
     },
   };
 }

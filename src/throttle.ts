@@ -35,7 +35,8 @@ interface Waiter {
 /**
  * Rate limiter: `acquire(key)` resolves when one more send fits under every global rate, the per-key rate and the
  * spacing. Waiters are served in arrival order, except that one held back only by its own key lets later ones by.
- * One timer serves all waiters, so a thousand queued sends cost no more than one.
+ * One timer serves all waiters, so a thousand queued sends cost no more than one. Time is monotonic
+ * (`performance.now()` unless injected): a wall clock stepped back by NTP must not hold sends back.
  */
 export class Throttle {
   private readonly global: number[] = [];
@@ -47,12 +48,31 @@ export class Throttle {
 
   constructor(
     private readonly rates: Rates = FEISHU_RATES,
-    private readonly now: () => number = () => Date.now(),
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
-  acquire(key: string): Promise<void> {
-    return new Promise((grant) => {
-      this.waiting.push({ key, grant });
+  /** Resolves when a send to `key` fits; rejects with the signal's reason if it is aborted first. */
+  acquire(key: string, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((grant, refuse) => {
+      const onAbort = () => {
+        const i = this.waiting.indexOf(w);
+        if (i >= 0) this.waiting.splice(i, 1);
+        if (this.waiting.length === 0 && this.timer) {
+          clearTimeout(this.timer);
+          this.timer = undefined;
+        }
+        refuse(signal!.reason);
+      };
+      const w: Waiter = {
+        key,
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          grant();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(w);
       this.pump();
     });
   }
