@@ -1,6 +1,9 @@
-import { mkdir, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
+import { StoreOpenError } from '../errors.js';
+import { lockDataFile, type FileLock } from './lock-file.js';
+import { encodeEntry, readLogFile } from './log-entry.js';
 import { SnapshotFile } from './snapshot-file.js';
 import { GroupCommitLog } from './wal.js';
 
@@ -16,6 +19,8 @@ export type IndexFn = (r: any) => string | readonly string[] | undefined;
 export interface Snapshot {
   schemaVersion: number;
   lastTx: number;
+  /** Which kind of process owns the data (`feishu` or `local`); a file is never opened by the other kind. */
+  mode?: string;
   counters: Record<string, number>;
   collections: Record<string, Rec[]>;
 }
@@ -64,6 +69,8 @@ export interface EngineOptions {
   retire?: Record<string, Retirement>;
   /** Load snapshot and log without writing anything (safe beside a running server, e.g. for the export CLI). */
   readOnly?: boolean;
+  /** The kind of process opening the data; a file marked with another kind is refused. */
+  mode?: string;
 }
 
 class ReadOnlyError extends Error {
@@ -84,6 +91,12 @@ export class Engine {
   /** The transaction the snapshot on disk ends with. */
   private snapshotTx = 0;
   private closed = false;
+  /** Set when a failed write could not be undone on disk: from then on every write is refused. */
+  private failure: unknown;
+  /** Transactions appended but not yet known durable, oldest first, with their undo steps. */
+  private pending: { tx: number; undo: (() => void)[]; durable: boolean }[] = [];
+  private recovering: Promise<void> | undefined;
+  private mode: string | undefined;
   /** The running transaction's writes and their undo steps; transactions run one at a time under the lock. */
   private ctx: { ops: Op[]; undo: (() => void)[] } = { ops: [], undo: [] };
   /** One view per mode, made once: building the tables (and the verbs over them) per transaction is measurable. */
@@ -96,11 +109,28 @@ export class Engine {
     private readonly db: Low<Snapshot>,
     private readonly file: SnapshotFile,
     private log: GroupCommitLog | undefined,
+    private readonly lockHeld: FileLock | undefined,
   ) {}
 
-  /** Loads the snapshot, replays the log, migrates, and opens the log for appending. */
+  /**
+   * Loads the snapshot, replays the log, migrates, and opens the log for appending. Anything that cannot be read as
+   * it was written (an empty or damaged snapshot, a damaged or gapped log, a file of the other mode, a file in use by
+   * another process) is a StoreOpenError naming the file and the fix: never a silently empty or partial bureau.
+   */
   static async open(opts: EngineOptions): Promise<Engine> {
+    // One absolute path from here on: the log files found on disk are compared with it by name.
+    opts = { ...opts, file: resolve(opts.file) };
     await mkdir(dirname(opts.file), { recursive: true });
+    const lock = opts.readOnly ? undefined : await lockDataFile(opts.file);
+    try {
+      return await Engine.openLocked(opts, lock);
+    } catch (err) {
+      await lock?.release();
+      throw err;
+    }
+  }
+
+  private static async openLocked(opts: EngineOptions, lock: FileLock | undefined): Promise<Engine> {
     const file = new SnapshotFile(opts.file);
     const db = new Low<Snapshot>(file, {
       schemaVersion: 0,
@@ -113,13 +143,31 @@ export class Engine {
     const snapshotTx = snap.lastTx;
     const positions: Positions = new Map();
     let replayed = 0;
+    const live = `${opts.file}.wal`;
+    let liveGoodBytes: number | undefined;
     for (const log of await logFiles(opts.file)) {
-      for (const entry of await readLog(log)) {
+      const { entries, goodBytes, tornBytes } = await readLogFile<Op>(log);
+      if (log === live && tornBytes > 0) liveGoodBytes = goodBytes;
+      for (const entry of entries) {
         if (entry.tx <= snap.lastTx) continue;
+        if (entry.tx !== snap.lastTx + 1) {
+          throw new StoreOpenError(
+            `data log ${log} continues at transaction ${entry.tx} but the data before it ends at ${snap.lastTx}: ` +
+              `transactions are missing (a log file or the snapshot ${opts.file} was lost or replaced). ` +
+              `Duban will not start on a partial ledger; restore the data directory from a backup.`,
+          );
+        }
         replay(snap, entry.ops, positions);
         snap.lastTx = entry.tx;
         replayed++;
       }
+    }
+    if (opts.mode && snap.mode && snap.mode !== opts.mode) {
+      throw new StoreOpenError(
+        `data file ${opts.file} belongs to a ${snap.mode === 'feishu' ? 'Feishu' : 'local sandbox'} process and this one runs in ` +
+          `${opts.mode === 'feishu' ? 'Feishu' : 'local sandbox'} mode: the sandbox never opens a real bureau's data, nor the other way round. ` +
+          `Set DUBAN_DATA_FILE to another file, or check the FEISHU_* settings.`,
+      );
     }
     const from = snap.schemaVersion;
     for (let v = from; v < opts.migrations.length; v++) {
@@ -127,15 +175,19 @@ export class Engine {
       snap.schemaVersion = v + 1;
     }
     if (snap.schemaVersion > opts.migrations.length) {
-      throw new Error(`data file ${opts.file} has schema version ${snap.schemaVersion}, newer than this program (${opts.migrations.length})`);
+      throw new StoreOpenError(`data file ${opts.file} has schema version ${snap.schemaVersion}, newer than this program (${opts.migrations.length}): run the newer Duban, or restore a backup`);
     }
-    const engine = new Engine(opts, db, file, opts.readOnly ? undefined : await GroupCommitLog.open(opts.file + '.wal'));
+    // A torn tail is cut before anything is appended, or the next transaction would be glued onto it.
+    const log = opts.readOnly ? undefined : await GroupCommitLog.open(live, { truncateTo: liveGoodBytes });
+    const engine = new Engine(opts, db, file, log, lock);
     engine.load(snap);
-    // A migrated state is not what the file holds even at the same transaction.
-    engine.snapshotTx = snap.schemaVersion !== from ? -1 : snapshotTx;
+    engine.mode = snap.mode ?? opts.mode;
+    // A migrated or newly marked state is not what the file holds even at the same transaction.
+    const changed = snap.schemaVersion !== from || engine.mode !== snap.mode;
+    engine.snapshotTx = changed ? -1 : snapshotTx;
     db.data = { schemaVersion: 0, lastTx: 0, counters: {}, collections: {} };
     // A clean shutdown left nothing to fold in: the snapshot on disk is already this state.
-    if (!opts.readOnly && (replayed > 0 || snap.schemaVersion !== from)) await engine.checkpoint();
+    if (!opts.readOnly && (replayed > 0 || changed)) await engine.checkpoint();
     return engine;
   }
 
@@ -156,10 +208,15 @@ export class Engine {
     }
   }
 
-  /** Runs fn under the single-writer lock; its writes become one log line, durable before this resolves. */
+  /**
+   * Runs fn under the single-writer lock; its writes become one log line, durable before this resolves. If the line
+   * cannot be written (a full disk), this and every later transaction not yet on disk are undone in memory and the
+   * error is thrown: the caller answers 503 and Feishu's redelivery finds no trace of the first attempt.
+   */
   async run<T>(mode: 'read' | 'write', fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
     if (mode === 'write' && !this.log) throw new Error('store is open read-only');
+    if (mode === 'write' && this.failure !== undefined) throw new Error(`store is refusing writes after a failed write: ${String(this.failure)}`);
     const release = await this.lock();
     const ops: Op[] = [];
     const undo: (() => void)[] = [];
@@ -170,11 +227,21 @@ export class Engine {
       if (ops.length > 0) {
         this.lastTx += 1;
         this.sinceCheckpoint += 1;
-        durable = this.log!.append(JSON.stringify({ tx: this.lastTx, ops }));
+        const entry = { tx: this.lastTx, undo, durable: false };
+        this.pending.push(entry);
+        durable = this.log!.append(encodeEntry({ tx: this.lastTx, ops }));
+        // Marked as soon as the write lands, before any later failure can ask which transactions to undo.
+        durable.then(() => (entry.durable = true), () => undefined);
       }
       release();
       if (durable) {
-        await durable;
+        try {
+          await durable;
+        } catch (err) {
+          await this.recover();
+          throw err;
+        }
+        while (this.pending[0]?.durable) this.pending.shift();
         if (this.dueForCheckpoint()) void this.checkpoint().catch(() => undefined);
       }
       return result;
@@ -185,6 +252,30 @@ export class Engine {
       }
       throw err;
     }
+  }
+
+  /** Undoes, newest first, every transaction whose log line did not reach the disk, and cuts the log back. */
+  private recover(): Promise<void> {
+    this.recovering ??= (async () => {
+      const release = await this.lock();
+      try {
+        await this.log!.idle();
+        const lost = this.pending.filter((p) => !p.durable);
+        for (let i = lost.length - 1; i >= 0; i--) {
+          const steps = lost[i]!.undo;
+          for (let j = steps.length - 1; j >= 0; j--) steps[j]!();
+        }
+        if (lost.length > 0) this.lastTx = lost[0]!.tx - 1;
+        this.pending = [];
+        await this.log!.reset();
+      } catch (err) {
+        this.failure = err;
+      } finally {
+        this.recovering = undefined;
+        release();
+      }
+    })();
+    return this.recovering;
   }
 
   private lock(): Promise<() => void> {
@@ -298,6 +389,8 @@ export class Engine {
     let data: Snapshot;
     try {
       await this.log!.idle();
+      // A failed write is being undone: this state holds transactions that are not on disk.
+      if (this.log!.broken || this.failure !== undefined) throw new Error('checkpoint skipped: a log write failed');
       for (const { c, v } of retiring) {
         const map = this.coll(c);
         // Changed since it was archived: it stays (settled records are not expected to change, but never lose one).
@@ -307,7 +400,7 @@ export class Engine {
       }
       const collections: Record<string, Rec[]> = {};
       for (const [name, map] of this.colls) collections[name] = [...map.values()];
-      data = { schemaVersion: this.schemaVersion, lastTx: this.lastTx, counters: { ...this.counters }, collections };
+      data = { schemaVersion: this.schemaVersion, lastTx: this.lastTx, mode: this.mode, counters: { ...this.counters }, collections };
       if (this.log!.size() > 0) {
         await this.log!.close();
         await rename(`${this.opts.file}.wal`, `${this.opts.file}.wal.${this.lastTx}`);
@@ -361,15 +454,21 @@ export class Engine {
     }
   }
 
-  /** Waits for pending writes, writes a snapshot and closes the log. */
+  /**
+   * Waits for pending writes, writes a snapshot, closes the log and releases the lock. A snapshot that cannot be
+   * written (a full disk) loses nothing, since the log holds every transaction; the error is thrown after cleanup.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.checkpointing?.catch(() => undefined);
-    await this.checkpoint();
+    let error: unknown;
+    await this.checkpoint().catch((e) => (error = e));
     this.closed = true;
     const release = await this.lock();
-    await this.log?.close();
+    await this.log?.close().catch((e) => (error ??= e));
     release();
+    await this.lockHeld?.release();
+    if (error) throw error;
   }
 }
 
@@ -409,21 +508,3 @@ async function logFiles(file: string): Promise<string[]> {
     .sort((a, b) => Number(a.slice(base.length + 1)) - Number(b.slice(base.length + 1)));
   return [...rotated, ...(names.includes(base) ? [base] : [])].map((n) => join(dir, n));
 }
-
-async function readLog(file: string): Promise<{ tx: number; ops: Op[] }[]> {
-  const text = await readFile(file, 'utf8');
-  const lines = text.split('\n');
-  const out: { tx: number; ops: Op[] }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line) continue;
-    try {
-      out.push(JSON.parse(line));
-    } catch {
-      // Only the last line may be torn: it was never acknowledged because its fsync never returned.
-      if (lines.slice(i + 1).some((l) => l.length > 0)) throw new Error(`corrupt log ${file} at line ${i + 1}`);
-    }
-  }
-  return out;
-}
-

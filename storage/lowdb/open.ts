@@ -23,8 +23,20 @@ function verbs(t: Tables): Tx {
   };
 }
 
-/** Opens the embedded store: a lowdb JSON snapshot at `file` plus its write-ahead log beside it. */
-export async function openLowdbStore(file: string, opts: { checkpointEvery?: number; readOnly?: boolean } = {}): Promise<Store> {
+/** How the embedded store is opened. */
+export interface LowdbOpenOptions {
+  checkpointEvery?: number;
+  /** Read without writing or locking (the export CLI beside a running server). */
+  readOnly?: boolean;
+  /** `feishu` or `local`: the data is marked with it, and a file marked with the other is refused. */
+  mode?: 'feishu' | 'local';
+}
+
+/**
+ * Opens the embedded store: a lowdb JSON snapshot at `file` plus its write-ahead log beside it, locked to this
+ * process. Throws StoreOpenError (naming the file and the fix) rather than open damaged or foreign data.
+ */
+export async function openLowdbStore(file: string, opts: LowdbOpenOptions = {}): Promise<Store> {
   const engine = await Engine.open({ file, collections: COLLECTIONS, migrations: MIGRATIONS, retire: RETIREMENT, ...opts });
   // The engine hands out one tables view per mode, so the verbs over each are built once.
   const made = new WeakMap<Tables, Tx>();

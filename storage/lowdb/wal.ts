@@ -1,24 +1,36 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
 /**
- * An append-only file where concurrent appends share one write and one fsync (group commit);
- * each append resolves only once its line is on disk.
+ * An append-only file where concurrent appends share one write and one fsync (group commit); each append resolves
+ * only once its line is on disk. After a failed write (a full disk) every later append fails too, until reset() has
+ * cut the file back to its last durable byte: a transaction must never land after one it may depend on was lost.
  */
 export class GroupCommitLog {
   private queue: { line: string; done: (err?: unknown) => void }[] = [];
   private flushing: Promise<void> | undefined;
+  /** Bytes known to be on disk; everything after them is a failed or unfinished write. */
   private bytes = 0;
+  private failure: unknown;
 
   private constructor(private readonly fh: FileHandle) {}
 
-  static async open(path: string): Promise<GroupCommitLog> {
+  /** Opens for appending; with `truncateTo`, first drops a torn tail beyond that byte. */
+  static async open(path: string, opts: { truncateTo?: number } = {}): Promise<GroupCommitLog> {
     const fh = await open(path, 'a');
     const log = new GroupCommitLog(fh);
-    log.bytes = (await fh.stat()).size;
+    const size = (await fh.stat()).size;
+    if (opts.truncateTo !== undefined && opts.truncateTo < size) {
+      await fh.truncate(opts.truncateTo);
+      await fh.datasync();
+      log.bytes = opts.truncateTo;
+    } else {
+      log.bytes = size;
+    }
     return log;
   }
 
   append(line: string): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ line, done: (err) => (err ? reject(err) : resolve()) });
       this.flushing ??= this.flush();
@@ -30,9 +42,22 @@ export class GroupCommitLog {
     return this.bytes + this.queue.reduce((n, q) => n + q.line.length, 0);
   }
 
+  /** Whether a write failed and reset() has not yet run. */
+  get broken(): boolean {
+    return this.failure !== undefined;
+  }
+
   /** Resolves once nothing is waiting to be written. */
   async idle(): Promise<void> {
     while (this.flushing) await this.flushing;
+  }
+
+  /** After a failed write: removes whatever part of it reached the file, so the next append starts a clean line. */
+  async reset(): Promise<void> {
+    await this.idle();
+    await this.fh.truncate(this.bytes);
+    await this.fh.datasync();
+    this.failure = undefined;
   }
 
   async close(): Promise<void> {
@@ -45,13 +70,19 @@ export class GroupCommitLog {
     await new Promise<void>((r) => setImmediate(r));
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
+      if (this.failure !== undefined) {
+        for (const b of batch) b.done(this.failure);
+        continue;
+      }
       const buf = Buffer.from(batch.map((b) => b.line + '\n').join(''), 'utf8');
       try {
-        await this.fh.write(buf);
+        // A write may stop short on a full disk; the rest is retried, and ENOSPC follows if there is no room.
+        for (let at = 0; at < buf.length; ) at += (await this.fh.write(buf, at)).bytesWritten;
         await this.fh.datasync();
         this.bytes += buf.length;
         for (const b of batch) b.done();
       } catch (err) {
+        this.failure = err;
         for (const b of batch) b.done(err);
       }
     }
