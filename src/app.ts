@@ -9,6 +9,7 @@ import type { Command } from '../commands/types.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
 import type { Store } from '../storage/store.js';
 import { createAdminRoutes } from './admin.js';
+import { SERVER_TIMEOUTS } from './server-timeouts.js';
 import type { Config } from './config.js';
 import { createClient } from './feishu/client.js';
 import { createDirectory } from './feishu/directory.js';
@@ -97,7 +98,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     res.statusCode = 503;
     res.end();
   };
-  const server: Server = createServer((req, res) => handler(req, res));
+  const server: Server = createServer(SERVER_TIMEOUTS, (req, res) => handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -119,7 +120,9 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     const [inbox, outboxPending] = await store.read(async (tx) => [await tx.countInbound(), (await tx.listOutbound({ status: 'pending' })).length] as const);
     const health = store.health();
     ctx.status = health.ok && intake.accepting ? 200 : 503;
-    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: health, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ws: wsState() } };
+    // The store's detail names files; /healthz answers anyone, so it shows only the summary.
+    const summary = { ok: health.ok, kind: health.kind, schemaVersion: health.schemaVersion, lastTx: health.lastTx };
+    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: summary, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ws: wsState() } };
   });
   const admin = createAdminRoutes({ token: config.adminToken, jobs, jobDeps: { store, logger }, clock, onRan: () => outbox.kick() });
   app.use(routes.routes()).use(routes.allowedMethods());
@@ -138,6 +141,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       commands,
       dataFile: config.dataFile,
       times: config.schedule,
+      origin: { port, allowRemote: config.sandboxAllowRemote },
     });
     app.use(sandbox.routes()).use(sandbox.allowedMethods());
   }

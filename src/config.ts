@@ -35,9 +35,12 @@ const Schema = z.object({
         .optional(),
     ),
     LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+    DUBAN_MODE: z.preprocess(blankToUndefined, z.enum(['feishu', 'local']).optional()),
+    DUBAN_SANDBOX_ALLOW_REMOTE: z.preprocess(blankToUndefined, z.enum(['0', '1']).default('0')),
 });
 
-const REQUIRED_WITH_APP = ['FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_ENCRYPT_KEY'] as const;
+const REQUIRED_FEISHU = ['FEISHU_APP_ID', 'FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_ENCRYPT_KEY'] as const;
+const KNOWN_FEISHU = new Set(Object.keys(Schema.shape).filter((k) => k.startsWith('FEISHU_')));
 
 /** Validated configuration; `feishu` is undefined in local (sandbox) mode. */
 export interface Config {
@@ -49,8 +52,12 @@ export interface Config {
     domain: string;
     mode: 'webhook' | 'ws';
   };
+  /** local runs the sandbox: chosen only when no FEISHU_* setting is present, or with DUBAN_MODE=local. */
+  mode: 'feishu' | 'local';
   port: number;
   host: string;
+  /** Local mode on a non-loopback host, allowed only by DUBAN_SANDBOX_ALLOW_REMOTE=1. */
+  sandboxAllowRemote: boolean;
   dataFile: string;
   timezone: 'Asia/Shanghai';
   admins: string[];
@@ -71,27 +78,40 @@ export class ConfigError extends Error {
 export function readConfig(env: Record<string, string | undefined>): Config {
   const r = Schema.safeParse(env);
   const lines = r.success ? [] : r.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-  if (env.FEISHU_APP_ID?.trim()) {
-    for (const key of REQUIRED_WITH_APP) if (!env[key]?.trim()) lines.push(`  ${key}: required when FEISHU_APP_ID is set`);
+  const feishuKeys = Object.keys(env).filter((k) => k.startsWith('FEISHU_') && env[k]?.trim());
+  for (const key of feishuKeys) if (!KNOWN_FEISHU.has(key)) lines.push(`  ${key}: unknown setting (misspelt? known: ${[...KNOWN_FEISHU].join(', ')})`);
+  const mode = env.DUBAN_MODE?.trim() === 'local' ? 'local' : env.DUBAN_MODE?.trim() === 'feishu' || feishuKeys.length > 0 ? 'feishu' : 'local';
+  if (mode === 'feishu') {
+    const why = feishuKeys.length > 0 ? `Feishu settings are present (${feishuKeys.join(', ')})` : 'DUBAN_MODE=feishu';
+    for (const key of REQUIRED_FEISHU) {
+      if (!env[key]?.trim()) lines.push(`  ${key}: required because ${why}; for the local sandbox remove every FEISHU_* setting or set DUBAN_MODE=local`);
+    }
+  }
+  const host = env.HOST?.trim() || (mode === 'feishu' ? '0.0.0.0' : '127.0.0.1');
+  if (mode === 'local' && !isLoopback(host) && env.DUBAN_SANDBOX_ALLOW_REMOTE?.trim() !== '1') {
+    lines.push('  HOST: local (sandbox) mode lets anyone act as anyone, so it binds only to loopback (127.0.0.1, ::1, localhost); set DUBAN_SANDBOX_ALLOW_REMOTE=1 to override');
   }
   if (!r.success || lines.length > 0) throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   const c = r.data;
   return {
-    feishu: c.FEISHU_APP_ID
-      ? {
-          appId: c.FEISHU_APP_ID,
-          appSecret: c.FEISHU_APP_SECRET!,
-          verificationToken: c.FEISHU_VERIFICATION_TOKEN!,
-          encryptKey: c.FEISHU_ENCRYPT_KEY!,
-          domain: c.FEISHU_DOMAIN,
-          mode: c.FEISHU_MODE,
-        }
-      : undefined,
+    mode,
+    feishu:
+      mode === 'feishu'
+        ? {
+            appId: c.FEISHU_APP_ID!,
+            appSecret: c.FEISHU_APP_SECRET!,
+            verificationToken: c.FEISHU_VERIFICATION_TOKEN!,
+            encryptKey: c.FEISHU_ENCRYPT_KEY!,
+            domain: c.FEISHU_DOMAIN,
+            mode: c.FEISHU_MODE,
+          }
+        : undefined,
     port: c.PORT,
     // Local mode serves the sandbox, which must not be reachable from the network by default.
-    host: c.HOST ?? (c.FEISHU_APP_ID ? '0.0.0.0' : '127.0.0.1'),
+    host,
+    sandboxAllowRemote: c.DUBAN_SANDBOX_ALLOW_REMOTE === '1',
     // Sandbox data never mixes with a real bureau's ledgers.
-    dataFile: c.DUBAN_DATA_FILE ?? (c.FEISHU_APP_ID ? './data/duban.json' : './data/sandbox.json'),
+    dataFile: c.DUBAN_DATA_FILE ?? (mode === 'feishu' ? './data/duban.json' : './data/sandbox.json'),
     timezone: c.DUBAN_TIMEZONE,
     admins: c.DUBAN_ADMINS,
     adminToken: c.DUBAN_ADMIN_TOKEN,
@@ -102,4 +122,16 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       return [job, time.padStart(5, '0')];
     })),
   };
+}
+
+/** Every credential in the configuration, for the logger to scrub from its lines. */
+export function secretsOf(config: Config): string[] {
+  const f = config.feishu;
+  return [f?.appSecret, f?.encryptKey, f?.verificationToken, config.adminToken].filter((s): s is string => !!s);
+}
+
+/** Whether a bind address is reachable only from this machine. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { openLowdbStore } from '../storage/lowdb/open.js';
-import { ConfigError, readConfig, type Config } from './config.js';
+import { ConfigError, readConfig, secretsOf, type Config } from './config.js';
 import { createLogger } from './logger.js';
 
 /** Explains local mode in plain words: how to try it, and how to connect a real Feishu app. */
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, secretsOf(config));
   // The data file loads while the rest of the program (the SDK is large) is still being imported.
   const [store, { startApp }] = await Promise.all([openLowdbStore(config.dataFile), import('./app.js')]);
   const app = await startApp({ config, logger, store });

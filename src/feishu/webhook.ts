@@ -4,6 +4,7 @@ import type Koa from 'koa';
 import type { CardAnswer, IncomingEvent } from '../events.js';
 import type { Logger } from '../logger.js';
 import { createDispatcher } from './dispatcher.js';
+import { BodyReadError, readBody } from './read-body.js';
 
 export interface WebhookOptions {
   encryptKey: string;
@@ -15,9 +16,16 @@ export interface WebhookOptions {
   maxBytes?: number;
   /** How far the request timestamp may be from now, in seconds. */
   maxSkewSeconds?: number;
+  /** Bodies read at once (every read is unauthenticated until the signature is checked); beyond it, 503 at once. */
+  maxConcurrentReads?: number;
+  /** A body not fully received by then is refused with 408 and its buffer dropped. */
+  bodyTimeoutMs?: number;
+  /** Unsigned url_verification attempts allowed per minute (each one costs a decryption). */
+  challengesPerMinute?: number;
 }
 
-class HttpError extends Error {
+/** A refusal; every authentication failure is the one `unauthorized` answer, whatever the reason logged. */
+class Refusal extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -26,37 +34,72 @@ class HttpError extends Error {
   }
 }
 
+const unauthorized = (reason: string) => new Refusal(401, reason);
+const UNAUTHORIZED_BODY = { error: 'unauthorized' };
+// Feishu's url_verification plaintext is about 110 bytes; a captured event is far longer and never gets decrypted here.
+const MAX_CHALLENGE_CIPHERTEXT = 512;
+
 /**
- * Koa middleware for Feishu's event and card-callback pushes. It does what the SDK's adapter does not: verifies
- * the signature over the raw bytes, the verification token and the timestamp, answers 401 (never 204) on failure,
- * and acknowledges with 200 only after the event is journalled.
+ * Koa middleware for Feishu's event and card-callback pushes. It checks the signature over the raw bytes and the
+ * timestamp before anything else, so an unsigned or forged body is never decrypted or parsed (no padding or JSON
+ * oracle); only an unsigned url_verification (Feishu sends it unsigned) is decrypted, and it fails the same way.
+ * It acknowledges with 200 only after the event is journalled.
  */
 export function createWebhook(opts: WebhookOptions): Koa.Middleware {
   const cipher = new lark.AESCipher(opts.encryptKey);
   const maxBytes = opts.maxBytes ?? 1024 * 1024;
   const skew = opts.maxSkewSeconds ?? 300;
+  const maxReads = opts.maxConcurrentReads ?? 32;
+  const bodyTimeoutMs = opts.bodyTimeoutMs ?? 5_000;
+  const challengeAllowed = createBudget(opts.challengesPerMinute ?? 30, 60_000);
   const log = opts.logger.child({ component: 'webhook' });
-
   const dispatcher = createDispatcher(opts);
+  let reading = 0;
+
+  function openSigned(ctx: Koa.Context, raw: Buffer): Record<string, unknown> {
+    verifySignature(ctx, raw, opts.encryptKey, opts.clock(), skew);
+    // Past the signature the sender holds the Encrypt Key: a malformed body is Feishu's fault, not a probe.
+    const body = parseObject(raw.toString('utf8'));
+    if (!body) throw new Refusal(400, 'invalid JSON');
+    // With an Encrypt Key configured Feishu encrypts every event.
+    if (typeof body.encrypt !== 'string') throw unauthorized('unencrypted event');
+    const data = parseObject(decrypt(cipher, body.encrypt));
+    if (!data) throw new Refusal(400, 'cannot decrypt');
+    return data;
+  }
+
+  function openChallenge(raw: Buffer): Record<string, unknown> {
+    if (!challengeAllowed()) throw unauthorized('too many unsigned requests');
+    const body = parseObject(raw.toString('utf8'));
+    if (!body) throw unauthorized('unsigned request');
+    let data: Record<string, unknown> | undefined = body;
+    if ('encrypt' in body) {
+      const enc = body.encrypt;
+      const small = typeof enc === 'string' && enc.length <= MAX_CHALLENGE_CIPHERTEXT && Object.keys(body).length === 1;
+      data = small ? parseObject(decrypt(cipher, enc)) : undefined;
+    }
+    if (!data || !isChallenge(data)) throw unauthorized('unsigned request');
+    return data;
+  }
 
   return async (ctx) => {
     try {
-      const raw = await readRaw(ctx, maxBytes);
-      const body = parseJson(raw);
-      const signed = ctx.get('x-lark-signature');
-      let data: Record<string, unknown>;
-      if (typeof body.encrypt === 'string') {
-        if (signed) verifySignature(ctx, raw, opts.encryptKey, opts.clock(), skew);
-        data = parseJson(decrypt(cipher, body.encrypt));
-        if (!signed && data.type !== 'url_verification') throw new HttpError(401, 'missing signature');
-      } else {
-        // With an Encrypt Key configured Feishu encrypts everything; only the console's plain challenge comes bare.
-        if (body.type !== 'url_verification') throw new HttpError(401, 'unencrypted event');
-        data = body;
+      if (reading >= maxReads) {
+        ctx.set('connection', 'close');
+        throw new Refusal(503, 'busy');
       }
+      reading += 1;
+      let raw: Buffer;
+      try {
+        raw = await readBody(ctx.req, maxBytes, bodyTimeoutMs);
+      } finally {
+        reading -= 1;
+      }
+      const signed = ['x-lark-signature', 'x-lark-request-timestamp', 'x-lark-request-nonce'].some((h) => ctx.get(h) !== '');
+      const data = signed ? openSigned(ctx, raw) : openChallenge(raw);
       const header = (data.header ?? {}) as Record<string, unknown>;
-      const token = (header.token ?? data.token) as unknown;
-      if (!safeEqual(String(token ?? ''), opts.verificationToken)) throw new HttpError(401, 'verification token mismatch');
+      const token = header.token ?? data.token;
+      if (!safeEqual(typeof token === 'string' ? token : '', opts.verificationToken)) throw unauthorized('verification token mismatch');
 
       if (data.type === 'url_verification') {
         ctx.status = 200;
@@ -67,11 +110,14 @@ export function createWebhook(opts: WebhookOptions): Koa.Middleware {
       ctx.status = 200;
       ctx.body = typeof result === 'object' && result !== null ? result : {};
     } catch (err) {
-      if (err instanceof HttpError) {
-        if (err.status === 401) log.warn({ reason: err.message, ip: ctx.ip }, 'rejected webhook request');
-        else log.info({ reason: err.message }, 'bad webhook request');
-        ctx.status = err.status;
-        ctx.body = { error: err.message };
+      const refusal = err instanceof BodyReadError ? new Refusal(err.status, err.message) : err;
+      if (refusal instanceof Refusal) {
+        if (refusal.status === 401) log.warn({ reason: refusal.message, ip: ctx.ip }, 'rejected webhook request');
+        else log.info({ reason: refusal.message, status: refusal.status }, 'bad webhook request');
+        // A refused body may still be arriving; closing the connection stops it from occupying the server.
+        if (refusal.status !== 401 && refusal.status !== 400) ctx.set('connection', 'close');
+        ctx.status = refusal.status;
+        ctx.body = refusal.status === 401 ? UNAUTHORIZED_BODY : { error: refusal.message };
         return;
       }
       // The journal could not take the event: answer 503 so Feishu pushes it again.
@@ -82,35 +128,26 @@ export function createWebhook(opts: WebhookOptions): Koa.Middleware {
   };
 }
 
-async function readRaw(ctx: Koa.Context, max: number): Promise<Buffer> {
-  const declared = Number(ctx.get('content-length') || '0');
-  if (declared > max) throw new HttpError(413, 'body too large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > max) throw new HttpError(413, 'body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+function isChallenge(d: Record<string, unknown>): boolean {
+  const keys = Object.keys(d).sort().join(',');
+  return keys === 'challenge,token,type' && d.type === 'url_verification' && typeof d.challenge === 'string' && /^[\x21-\x7e]{1,128}$/.test(d.challenge);
 }
 
-function parseJson(text: Buffer | string): Record<string, unknown> {
-  let v: unknown;
+function parseObject(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
   try {
-    v = JSON.parse(text.toString());
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
-    throw new HttpError(400, 'invalid JSON');
+    return undefined;
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new HttpError(400, 'JSON object expected');
-  return v as Record<string, unknown>;
 }
 
-function decrypt(cipher: lark.AESCipher, encrypted: string): string {
+function decrypt(cipher: lark.AESCipher, encrypted: string): string | undefined {
   try {
     return cipher.decrypt(encrypted);
   } catch {
-    throw new HttpError(400, 'cannot decrypt');
+    return undefined;
   }
 }
 
@@ -118,11 +155,23 @@ function verifySignature(ctx: Koa.Context, raw: Buffer, key: string, now: Date, 
   const ts = ctx.get('x-lark-request-timestamp');
   const nonce = ctx.get('x-lark-request-nonce');
   const sig = ctx.get('x-lark-signature');
-  if (!ts || !nonce || !sig) throw new HttpError(401, 'missing signature headers');
-  const seconds = Number(ts);
-  if (!Number.isFinite(seconds) || Math.abs(now.getTime() / 1000 - seconds) > skew) throw new HttpError(401, 'stale or invalid timestamp');
+  if (!ts || !nonce || !sig) throw unauthorized('missing signature headers');
+  const seconds = /^\d{1,12}$/.test(ts) ? Number(ts) : NaN;
+  if (!Number.isFinite(seconds) || Math.abs(now.getTime() / 1000 - seconds) > skew) throw unauthorized('stale or invalid timestamp');
   const expected = createHash('sha256').update(ts + nonce + key).update(raw).digest('hex');
-  if (!safeEqual(expected, sig)) throw new HttpError(401, 'bad signature');
+  if (!safeEqual(expected, sig.toLowerCase())) throw unauthorized('bad signature');
+}
+
+/** A sliding-window counter on the monotonic clock: true while fewer than `max` calls fell in the last `windowMs`. */
+function createBudget(max: number, windowMs: number): () => boolean {
+  const calls: number[] = [];
+  return () => {
+    const now = performance.now();
+    while (calls.length > 0 && now - calls[0]! > windowMs) calls.shift();
+    if (calls.length >= max) return false;
+    calls.push(now);
+    return true;
+  };
 }
 
 function safeEqual(a: string, b: string): boolean {

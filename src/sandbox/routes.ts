@@ -8,6 +8,7 @@ import { createConversation } from './conversation.js';
 import { DEMO_MARK } from './demo-roster.js';
 import type { OpenPlatform } from './open-platform.js';
 import { servePageFiles } from './page-files.js';
+import { sameOriginOnly, type SandboxOrigin } from './same-origin.js';
 import { nextSendingTime, nextSlot } from './sending-time.js';
 import { cardActionEvent, messageEvent, newEventId, newMessageId, post, toRequest, type WireKeys } from './wire.js';
 
@@ -30,8 +31,11 @@ export function createSandboxRoutes(deps: {
   dataFile: string;
   /** Configured job times (`HH:MM`) overriding each job's default. */
   times?: Record<string, string>;
+  /** The bound port and whether remote use was allowed: the page and its API answer only same-origin loopback requests. */
+  origin: SandboxOrigin;
 }): Router {
   const router = new Router({ prefix: '/sandbox' });
+  router.use(sameOriginOnly(deps.origin));
   const talk = createConversation(deps.platform, deps.clock.now);
   const bureau = async () => {
     const b = await deps.store.read(readBureau);

@@ -117,7 +117,7 @@ describe('core: events in, replies out', () => {
     const badJson = await post(h.app.url + '/webhook/event', { headers: { 'content-type': 'application/json' }, body: '{"encrypt": ' });
     const wrongToken = await h.deliver({ ...body, header: { ...(body as { header: object }).header, token: 'WRONG' } });
     expect([forged, stale, unsigned, plaintext, wrongKey, wrongToken].map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 401]);
-    expect(badJson.status).toBe(400);
+    expect(badJson.status).toBe(401); // unsigned: refused before any parsing (no oracle)
     await h.app.settle();
     expect(h.platform.sent).toHaveLength(0);
     expect(await h.app.store.read((tx) => tx.listBranches())).toEqual([]);
