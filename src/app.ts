@@ -110,7 +110,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const directory = createDirectory(client.sdk, logger);
   const messenger = createMessenger(client);
   const outbox = createOutboxSender({ store, messenger, clock, logger, throttle: opts.throttle });
-  const router = createRouter({ store, commands, admins, directory, logger, onOutbox: () => outbox.kick() });
+  const router = createRouter({ store, commands, admins, directory, logger, clock, onOutbox: () => outbox.kick() });
   const intake = createIntake({ store, handle: router.handle, clock, logger });
 
   const webhook = createWebhook({ encryptKey: keys.encryptKey, verificationToken: keys.verificationToken, accept: intake.accept, clock, logger });
@@ -187,14 +187,16 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     async close() {
       if (closed) return;
       closed = true;
-      scheduler.stop();
+      // Refuse new events first (503: Feishu pushes them again), then let running commands and jobs finish. Unsent
+      // messages and journalled events not yet processed stay in the store for the next start.
+      intake.pause();
       ws?.close({ force: true });
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      });
-      await intake.stop();
-      await outbox.stop();
+      const serverClosed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      await Promise.all([intake.stop(), scheduler.stop()]);
+      server.closeAllConnections();
+      await serverClosed;
+      await Promise.all([router.stop(), outbox.stop()]);
       await store.close();
     },
   };

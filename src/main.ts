@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { openLowdbStore } from '../storage/lowdb/open.js';
 import { ConfigError, readConfig, secretsOf, type Config } from './config.js';
 import { createLogger } from './logger.js';
+
+/** The most a SIGTERM or Ctrl+C may take, under the 10 s a supervisor allows before it kills. */
+const STOP_DEADLINE_MS = 8000;
 
 /** Explains local mode in plain words: how to try it, and how to connect a real Feishu app. */
 function localBanner(port: number): string {
@@ -37,16 +41,31 @@ async function main(): Promise<void> {
   if (app.mode === 'local') process.stdout.write(localBanner(app.port));
 
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now; every acknowledged event is in the write-ahead log');
+      process.exit(128 + osConstants.signals[signal]);
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down: intake stopped, finishing in-flight work');
-    await app.close();
-    logger.info('stopped');
-    process.exit(0);
+    logger.info({ signal }, 'shutting down: intake stopped, finishing in-flight work; unsent messages stay queued for the next start');
+    // Supervisors (systemd, Docker) kill after about 10 s; leave on our own terms before that.
+    setTimeout(() => {
+      logger.error({ signal, afterMs: STOP_DEADLINE_MS }, 'shutdown took too long: exiting without the final snapshot; the write-ahead log has every acknowledged event');
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    app.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
 }
 
 main().catch((err) => {
