@@ -63,8 +63,13 @@ export interface StoreHealth {
 export interface Store {
   /** Runs fn atomically: either all of its writes are durable when this resolves, or none happened. */
   transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Runs fn against a consistent view; writes inside it throw. */
+  /** Runs fn against a consistent view under the writer lock, for short lookups; writes inside it throw. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn against a consistent snapshot without holding the writer lock while it runs, for long reads (reports,
+   * exports, digests): acknowledging an event must never wait for one. Writes inside it throw.
+   */
+  view<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   health(): StoreHealth;
   /** Flushes everything and releases files; later calls fail. */
   close(): Promise<void>;

@@ -4,6 +4,7 @@ import { Low } from 'lowdb';
 import { StoreOpenError } from '../errors.js';
 import { lockDataFile, type FileLock } from './lock-file.js';
 import { encodeEntry, readLogFile } from './log-entry.js';
+import { createReadView } from './read-view.js';
 import { SnapshotFile } from './snapshot-file.js';
 import { GroupCommitLog } from './wal.js';
 
@@ -97,6 +98,8 @@ export class Engine {
   private pending: { tx: number; undo: (() => void)[]; durable: boolean }[] = [];
   private recovering: Promise<void> | undefined;
   private mode: string | undefined;
+  /** How many open read views hold each collection map; a held map is copied before it is written. */
+  private readonly viewHolds = new Map<Map<string, Rec>, number>();
   /** The running transaction's writes and their undo steps; transactions run one at a time under the lock. */
   private ctx: { ops: Op[]; undo: (() => void)[] } = { ops: [], undo: [] };
   /** One view per mode, made once: building the tables (and the verbs over them) per transaction is measurable. */
@@ -292,6 +295,36 @@ export class Engine {
     return m;
   }
 
+  /** The collection's map, copied first if an open read view holds it (copy-on-write). */
+  private writable(c: string): Map<string, Rec> {
+    const m = this.coll(c);
+    if (!this.viewHolds.has(m)) return m;
+    const copy = new Map(m);
+    this.colls.set(c, copy);
+    return copy;
+  }
+
+  /**
+   * Runs fn against the data as of the last transaction, without holding the writer lock while it runs: for reports
+   * and exports, so that acknowledging events never waits behind them. Only taking the view waits for the lock.
+   */
+  async view<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('store is closed');
+    const release = await this.lock();
+    const frozen = new Map(this.colls);
+    for (const m of frozen.values()) this.viewHolds.set(m, (this.viewHolds.get(m) ?? 0) + 1);
+    release();
+    try {
+      return await fn(createReadView(frozen, this.opts.collections));
+    } finally {
+      for (const m of frozen.values()) {
+        const n = this.viewHolds.get(m)! - 1;
+        if (n === 0) this.viewHolds.delete(m);
+        else this.viewHolds.set(m, n);
+      }
+    }
+  }
+
   private tables(mode: 'read' | 'write'): Tables {
     const guard = () => {
       if (mode === 'read') throw new ReadOnlyError('write inside a read-only transaction');
@@ -308,20 +341,21 @@ export class Engine {
       },
       insert: <R extends Rec>(c: string, r: R) => {
         guard();
-        const m = this.coll(c);
+        const m = this.writable(c);
         if (m.has(r.id)) throw new Error(`duplicate id ${c}/${r.id}`);
         m.set(r.id, r);
         this.reindex(c, undefined, r);
         this.ctx.ops.push({ t: 'ins', c, v: r });
+        // Looked up again when undone: a read view may have been taken since, and its copy must stay as it is.
         this.ctx.undo.push(() => {
-          m.delete(r.id);
+          this.writable(c).delete(r.id);
           this.reindex(c, r, undefined);
         });
         return r;
       },
       patch: <R extends Rec>(c: string, id: string, set: Partial<R>) => {
         guard();
-        const m = this.coll(c);
+        const m = this.writable(c);
         const old = m.get(id);
         if (!old) throw new Error(`no record ${c}/${id}`);
         const next = { ...old, ...set, id } as R;
@@ -329,7 +363,7 @@ export class Engine {
         this.reindex(c, old, next);
         this.ctx.ops.push({ t: 'set', c, id, v: set as Record<string, unknown> });
         this.ctx.undo.push(() => {
-          m.set(id, old);
+          this.writable(c).set(id, old);
           this.reindex(c, next, old);
         });
         return next;
@@ -392,7 +426,7 @@ export class Engine {
       // A failed write is being undone: this state holds transactions that are not on disk.
       if (this.log!.broken || this.failure !== undefined) throw new Error('checkpoint skipped: a log write failed');
       for (const { c, v } of retiring) {
-        const map = this.coll(c);
+        const map = this.writable(c);
         // Changed since it was archived: it stays (settled records are not expected to change, but never lose one).
         if (map.get(v.id) !== v) continue;
         map.delete(v.id);

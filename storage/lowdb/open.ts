@@ -44,6 +44,7 @@ export async function openLowdbStore(file: string, opts: LowdbOpenOptions = {}):
   return {
     transact: (fn) => engine.run('write', (t) => fn(tx(t))),
     read: (fn) => engine.run('read', (t) => fn(tx(t))),
+    view: (fn) => engine.view((t) => fn(verbs(t))),
     health: () => ({ ok: true, kind: 'lowdb', schemaVersion: engine.schemaVersion, lastTx: engine.lastTx, detail: { file } }),
     close: () => engine.close(),
   };

@@ -42,6 +42,28 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await s.close();
     });
 
+    it('a view sees one moment, refuses writes, and never holds back a transaction', async () => {
+      const s = await factory().open();
+      await s.transact((tx) => tx.createBranch('第一支部', stamp));
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const seen = s.view(async (tx) => {
+        const before = (await tx.listBranches()).map((b) => b.name);
+        await gate;
+        const after = (await tx.listBranches()).map((b) => b.name);
+        const byName = await tx.findBranchByName('第二支部');
+        await expect(tx.createBranch('第三支部', stamp)).rejects.toThrow();
+        return { before, after, byName };
+      });
+      // The view is open and waiting: a transaction still commits at once.
+      await s.transact((tx) => tx.createBranch('第二支部', stamp));
+      expect((await s.read((tx) => tx.listBranches())).map((b) => b.name)).toEqual(['第一支部', '第二支部']);
+      release();
+      expect(await seen).toEqual({ before: ['第一支部'], after: ['第一支部'], byName: undefined });
+      expect((await s.view((tx) => tx.listBranches())).map((b) => b.name)).toEqual(['第一支部', '第二支部']);
+      await s.close();
+    });
+
     it('numbers are unique under concurrent transactions', async () => {
       const s = await factory().open();
       const got = await Promise.all(Array.from({ length: 50 }, () => s.transact((tx) => tx.nextNumber('P'))));
