@@ -128,6 +128,16 @@ export class Bot {
     throw new Error(`bot not healthy after ${ms} ms:\n${this.err}`);
   }
 
+  /** Whichever comes first: healthy, or an exit by itself (a refusal to start); kills it after `ms`. */
+  async healthyOrExit(ms = 60_000): Promise<'healthy' | { code: number | null; signal: NodeJS.Signals | null }> {
+    const until = Date.now() + ms;
+    while (Date.now() < until && this.running) {
+      if (await fetch(`${this.url}/healthz`).then((r) => r.ok, () => false)) return 'healthy';
+      await sleep(50);
+    }
+    return this.waitExit(0);
+  }
+
   /** /healthz as JSON, or undefined when the bot does not answer. */
   health(): Promise<{ inbox?: { pending: number }; outbox?: { pending: number }; store?: { lastTx?: number } } | undefined> {
     return fetch(`${this.url}/healthz`).then((r) => r.json(), () => undefined);
