@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { UserError, type Command } from './types.js';
 
 const LEADERSHIP = ['领导班子', '局领导', 'leadership'];
@@ -23,7 +24,7 @@ export const bind: Command = {
       if (ctx.role !== 'admin') throw new UserError('只有管理员可以绑定领导班子群。', { showUsage: false });
       await ctx.store.bindChat({ id: ctx.chat.id, kind: 'leadership' }, stamp);
       await ctx.store.audit({ at: stamp.at, by: stamp.by, action: 'bind', subject: `chat:${ctx.chat.id}`, from: was, to: '领导班子群' });
-      ctx.reply(`已将本群绑定为领导班子群${was ? `（原为${was}）` : ''}。月度通报和逾期事项的升级提醒将发到这里。`);
+      ctx.reply(textMessage(`已将本群绑定为领导班子群${was ? `（原为${was}）` : ''}。月度通报和逾期事项的升级提醒将发到这里。`));
       return;
     }
 
@@ -48,6 +49,6 @@ export const bind: Command = {
     const lines = [`已将本群绑定为「${branch!.name}」支部群${created ? '（新建支部）' : ''}${was ? `，原为${was}` : ''}。`];
     lines.push('此后在本群发言的同事会自动登记为该支部成员；发送 /成员 查看名单。');
     if (others.length > 0) lines.push(`注意：该支部另有 ${others.length} 个已绑定的群，提醒和周报也会发到那里。`);
-    ctx.reply(lines.join('\n'));
+    ctx.reply(textMessage(lines.join('\n')));
   },
 };

@@ -1,22 +1,24 @@
 import { z } from 'zod';
-import type { Card, CardElement } from './card.js';
+import { md, type Card, type CardElement } from './card.js';
+import { LIMITS } from './limits.js';
+import { markdown } from './markdown.js';
 
 /** What kind of item a button acts on; decides which buttons it gets. */
 export type ItemKind = 'problem' | 'measure' | 'task';
 
 /** The forms a button can open, each turned into exactly the chat command a person would type. */
 const FORMS = {
-  progress: { title: '更新进展', fields: [{ name: 'note', label: '进展情况', kind: 'input' }], command: (ref: string, v: Values) => `/整改 ${ref} ${v.note}` },
-  done: { title: '标记完成', fields: [{ name: 'note', label: '完成情况说明', kind: 'input' }], command: (ref: string, v: Values) => (ref.startsWith('T') ? `/完成 ${ref} ${v.note}` : `/整改 ${ref} 完成 ${v.note}`) },
+  progress: { title: '更新进展', fields: [{ name: 'note', label: '进展情况', kind: 'input', max: LIMITS.进展 }], command: (ref: string, v: Values) => `/整改 ${ref} ${v.note}` },
+  done: { title: '标记完成', fields: [{ name: 'note', label: '完成情况说明', kind: 'input', max: LIMITS.完成说明 }], command: (ref: string, v: Values) => (ref.startsWith('T') ? `/完成 ${ref} ${v.note}` : `/整改 ${ref} 完成 ${v.note}`) },
   extend: {
     title: '申请延期',
     fields: [
       { name: 'date', label: '新时限', kind: 'date' },
-      { name: 'reason', label: '延期理由', kind: 'input' },
+      { name: 'reason', label: '延期理由', kind: 'input', max: LIMITS.延期理由 },
     ],
     command: (ref: string, v: Values) => `/延期 ${ref} ${v.date} ${v.reason}`,
   },
-  reject: { title: '驳回', fields: [{ name: 'reason', label: '驳回理由', kind: 'input' }], command: (ref: string, v: Values) => `/审核 ${ref} 驳回 ${v.reason}` },
+  reject: { title: '驳回', fields: [{ name: 'reason', label: '驳回理由', kind: 'input', max: LIMITS.审核意见 }], command: (ref: string, v: Values) => `/审核 ${ref} 驳回 ${v.reason}` },
 } as const;
 type Values = Record<string, string>;
 export type FormName = keyof typeof FORMS;
@@ -81,7 +83,7 @@ export function withForm(card: Card, v: Extract<ActionValue, { a: 'form' }>): Ca
   const elements: CardElement[] = form.fields.map((f) =>
     f.kind === 'date'
       ? { tag: 'date_picker', name: f.name, required: true, placeholder: { tag: 'plain_text', content: f.label } }
-      : { tag: 'input', name: f.name, required: true, placeholder: { tag: 'plain_text', content: f.label }, label: { tag: 'plain_text', content: f.label } },
+      : { tag: 'input', name: f.name, required: true, placeholder: { tag: 'plain_text', content: f.label }, label: { tag: 'plain_text', content: f.label }, ...('max' in f ? { max_length: f.max } : {}) },
   );
   elements.push({
     tag: 'button',
@@ -92,19 +94,22 @@ export function withForm(card: Card, v: Extract<ActionValue, { a: 'form' }>): Ca
     behaviors: [{ type: 'callback', value: { a: 'submit', form: v.form, ref: v.ref } }],
   });
   const formEl: CardElement = { tag: 'form', name: `form-${v.form}-${v.ref.replace('-', '_')}`, elements };
-  return replaceRowOf(card, v, (rowEl) => [rowEl, formEl]);
+  return replaceRowOf(card, v, (rowEl) => (rowEl ? [rowEl, formEl] : [formEl]));
 }
 
-/** The card with the acted-on item's buttons replaced by what happened, so everyone sees it was handled. */
+const OUTCOME_CHARS = 120;
+
+/** The card with the acted-on item's buttons replaced by what happened (escaped, cut short), so everyone sees it was handled. */
 export function withOutcome(card: Card, v: ActionValue, outcome: string): Card {
-  return replaceRowOf(card, v, () => [{ tag: 'markdown', content: `✅ ${outcome}` }]);
+  const short = [...outcome].length > OUTCOME_CHARS ? [...outcome].slice(0, OUTCOME_CHARS - 1).join('') + '…' : outcome;
+  return replaceRowOf(card, v, () => [md(markdown`✅ ${short}`)]);
 }
 
 function pressedIn(e: CardElement, ref: string): boolean {
   return JSON.stringify(e).includes(`"ref":"${ref}"`);
 }
 
-function replaceRowOf(card: Card, v: ActionValue, replace: (row: CardElement) => CardElement[]): Card {
+function replaceRowOf(card: Card, v: ActionValue, replace: (row?: CardElement) => CardElement[]): Card {
   const out: CardElement[] = [];
   let done = false;
   for (const e of card.body.elements as CardElement[]) {
@@ -115,6 +120,6 @@ function replaceRowOf(card: Card, v: ActionValue, replace: (row: CardElement) =>
       done = true;
     } else out.push(e);
   }
-  if (!done) out.push(...replace({ tag: 'markdown', content: '' }).filter((e) => e.tag !== 'markdown' || e.content));
+  if (!done) out.push(...replace().filter((e) => e.tag !== 'column_set'));
   return { ...card, body: { elements: out as Card['body']['elements'] } };
 }

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import type { Markdown as SafeMarkdown } from './markdown.js';
+import type { CardMessage } from './types.js';
 
 const PlainText = z.strictObject({ tag: z.literal('plain_text'), content: z.string() });
 
-const Markdown = z.strictObject({ tag: z.literal('markdown'), content: z.string(), text_size: z.enum(['normal', 'heading', 'notation']).optional() });
+// Branded so a markdown element can only be built by `md` from safe Markdown, never from a raw string.
+const Markdown = z.strictObject({ tag: z.literal('markdown'), content: z.string().brand<'SafeMarkdown'>(), text_size: z.enum(['normal', 'heading', 'notation']).optional() });
 const Hr = z.strictObject({ tag: z.literal('hr') });
 const Table = z.strictObject({
   tag: z.literal('table'),
@@ -14,7 +17,8 @@ const Table = z.strictObject({
       z.strictObject({
         name: z.string(),
         display_name: z.string(),
-        data_type: z.enum(['text', 'lark_md', 'number']),
+        // No lark_md: table cells are plain text, so a cell can never carry markup.
+        data_type: z.enum(['text', 'number']),
         width: z.string().optional(),
         horizontal_align: z.enum(['left', 'center', 'right']).optional(),
       }),
@@ -131,7 +135,8 @@ export function checkedCard(card: Card): Card {
   return card;
 }
 
-function countElements(els: readonly CardElement[]): number {
+/** How many components Feishu counts in `els` (columns and their children included). */
+export function countElements(els: readonly CardElement[]): number {
   let n = 0;
   for (const e of els) {
     n += 1;
@@ -152,8 +157,8 @@ function findFunction(v: unknown, path: string): string | undefined {
   return undefined;
 }
 
-/** A markdown element. */
-export const md = (content: string): CardElement => ({ tag: 'markdown', content });
+/** A markdown element; its content is made by the `markdown` tag, so user text in it is escaped. */
+export const md = (content: SafeMarkdown): CardElement => ({ tag: 'markdown', content: content.source as z.infer<typeof Markdown>['content'] });
 
 /** A callback button; `value` comes back verbatim in `card.action.trigger`. */
 export const button = (text: string, value: Record<string, unknown>, type: 'default' | 'primary' | 'danger' = 'default'): CardElement => ({
@@ -171,4 +176,9 @@ export function card(title: string, elements: CardElement[], opts: { subtitle?: 
     header: { title: { tag: 'plain_text', content: title }, ...(opts.subtitle ? { subtitle: { tag: 'plain_text', content: opts.subtitle } } : {}), template: opts.template ?? 'red' },
     body: { elements },
   } as Card;
+}
+
+/** The card as a message a command or job may send: checked against the schema and Feishu's limits. */
+export function cardMessage(c: Card): CardMessage {
+  return { type: 'card', card: checkedCard(c) as unknown as Record<string, unknown> } as CardMessage;
 }

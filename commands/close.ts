@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { branchName, ensureOpen, findProblem, leadingRef, requireManager, namesFor, secretariesOf, stampOf, tellBranch } from './ledger-common.js';
 import { clip, formatInstant } from './ledger-status.js';
 import { UserError, type Command } from './types.js';
@@ -57,13 +58,13 @@ export const close: Command = {
       { ref: p.id, what: 'close' },
     );
     ctx.reply(
-      [
+      textMessage([
         `${p.id} 已申请销号，状态：待审核。`,
         `整改情况：${evidence}`,
         ...(open.length ? [`⚠ 强制提交，尚有未完成措施：${openList}。`] : []),
         review,
         ...(told ? [told] : []),
-      ].join('\n'),
+      ].join('\n')),
     );
   },
 };

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { findTask, leadingRef, namesFor, stampOf } from './ledger-common.js';
 import { formatInstant } from './ledger-status.js';
 import { UserError, type Command } from './types.js';
@@ -28,9 +29,9 @@ export const done: Command = {
     await ctx.store.updateTask(t.id, { assignees, ...(finished ? { status: '已办结' as const } : {}) }, { ...stamp, action: 'task-report', note: result });
     const tally = `${assignees.length - waiting.length}/${assignees.length} 人已报告`;
     const state = finished ? `${tally}，事项已办结` : `${tally}，待：${waiting.map((a) => nameOf(a.openId)).join('、')}`;
-    ctx.reply(`已记录 ${t.id} 的办理结果：${result}\n（${state}）`);
+    ctx.reply(textMessage(`已记录 ${t.id} 的办理结果：${result}\n（${state}）`));
     if (t.chatId !== ctx.chat.id) {
-      ctx.notify({ chatId: t.chatId }, `${nameOf(t.assigner)}：督办事项 ${t.id}「${t.content}」，${ctx.sender.name} 已报告办理结果：${result}\n（${state}）`);
+      ctx.notify({ chatId: t.chatId }, textMessage(`${nameOf(t.assigner)}：督办事项 ${t.id}「${t.content}」，${ctx.sender.name} 已报告办理结果：${result}\n（${state}）`));
     }
   },
 };

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import type { Problem } from '../storage/ledger.js';
 import { addDays, formatDate, type LocalDate } from './calendar.js';
 import { branchName, namesFor, todayOf } from './ledger-common.js';
@@ -39,7 +40,7 @@ export const due: Command = {
     const head = `${whose}截止事项（今天 ${formatDate(today)}${overdueOnly ? '，只看逾期' : `，${days} 天内`}）`;
     if (overdue.length === 0 && soon.length === 0) {
       const none = overdueOnly ? '没有逾期事项。' : `没有逾期事项，${days} 天内也没有到期的事项。`;
-      ctx.reply(`${head}：${none}${later ? `\n另有 ${later} 项时限在 ${days} 天以后。` : ''}`);
+      ctx.reply(textMessage(`${head}：${none}${later ? `\n另有 ${later} 项时限在 ${days} 天以后。` : ''}`));
       return;
     }
     const nameOf = await namesFor(ctx, items.flatMap((i) => i.who));
@@ -57,7 +58,7 @@ export const due: Command = {
     if (later) lines.push(`另有 ${later} 项时限在 ${days} 天以后（/截止 ${Math.min(MAX_DAYS, days * 2)}天 查看）。`);
     const gap = calendarGapNote([...overdue, ...soon].map((i) => i.deadline));
     if (gap) lines.push(gap);
-    ctx.reply(lines.join('\n'));
+    ctx.reply(textMessage(lines.join('\n')));
   },
 };
 

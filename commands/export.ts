@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { toLocalDate } from './calendar.js';
 import { exportProblems, exportStudy } from './export-files.js';
 import { parsePeriodWord, PERIOD_EXAMPLES } from './periods.js';
@@ -53,6 +54,6 @@ export const exportLedger: Command = {
     const s = await scope(ctx, where);
     const file = kind === 'problems' ? await exportProblems(ctx.store, { branchId: s.branchId, scopeLabel: s.label, today }) : await exportStudy(ctx.store, { branchId: s.branchId, scopeLabel: s.label, period });
     ctx.notify({ openId: ctx.sender.id }, { type: 'file', fileName: file.fileName, base64: file.bytes.toString('base64') });
-    ctx.reply(`已生成《${file.fileName}》（${file.rows} 条记录），已私信发送给你。`);
+    ctx.reply(textMessage(`已生成《${file.fileName}》（${file.rows} 条记录），已私信发送给你。`));
   },
 };

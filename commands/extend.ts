@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { formatDate } from './calendar.js';
 import { branchName, ensureOpen, findProblem, leadingRef, requireManager, MEASURE_REF, noteLines, parseDeadline, secretariesOf, stampOf, tellBranch, todayOf } from './ledger-common.js';
 import { deadlineLine, formatInstant } from './ledger-status.js';
@@ -47,7 +48,7 @@ export const extend: Command = {
       { ref: p.id, what: 'extension' },
     );
     ctx.reply(
-      [
+      textMessage([
         `${p.id} 已申请延期，状态：申请延期。`,
         `现${deadlineLine(p.deadline, today)}`,
         `申请新${deadlineLine(deadline.date, today)}`,
@@ -55,7 +56,7 @@ export const extend: Command = {
         `理由：${reason}`,
         review,
         ...(told ? [told] : []),
-      ].join('\n'),
+      ].join('\n')),
     );
   },
 };

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { ROLE_NAMES } from '../storage/records.js';
 import { mayRun, whoMay } from './roles.js';
 import { UserError, type Command } from './types.js';
@@ -22,13 +23,13 @@ export const help: Command = {
         `可用角色：${whoMay(cmd.roles)}`,
       ];
       if (!mayRun(cmd, ctx.role)) lines.push(`你当前的角色（${ROLE_NAMES[ctx.role]}）不能使用此命令。`);
-      ctx.reply(lines.join('\n'));
+      ctx.reply(textMessage(lines.join('\n')));
       return;
     }
     const mine = ctx.commands.filter((c) => mayRun(c, ctx.role));
     const lines = [`督办可用命令（你的角色：${ROLE_NAMES[ctx.role]}）：`];
     for (const c of mine) lines.push(`/${c.name} — ${c.summary}。例：${c.examples[0]}`);
     lines.push('发送 /帮助 <命令> 查看详细用法；每个命令也有英文别名，如 /help。');
-    ctx.reply(lines.join('\n'));
+    ctx.reply(textMessage(lines.join('\n')));
   },
 };

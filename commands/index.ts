@@ -19,13 +19,27 @@ import { role } from './role.js';
 import { study } from './study.js';
 import { summary } from './summary.js';
 import { task } from './task.js';
+import { bounded } from './limits.js';
 import type { Command } from './types.js';
 import { voidProblem } from './void-problem.js';
 import { voidRecord } from './void.js';
 import { volunteer } from './volunteer.js';
 
-/** Every chat command, in the order /帮助 lists them. */
-export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, bind, role, members];
+/** Every chat command, in the order /帮助 lists them; none reads a message longer than `LIMITS.message`. */
+export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, bind, role, members].map(
+  withMessageLimit,
+);
+
+// One bound for every command, before any parsing: fields have their own, smaller limits.
+function withMessageLimit(c: Command): Command {
+  return {
+    ...c,
+    async run(ctx) {
+      bounded('message', ctx.args);
+      await c.run(ctx);
+    },
+  };
+}
 
 /** Checks the list at start-up: names without slashes, and no name or alias used twice. */
 export function checkCommands(list: readonly Command[]): void {

@@ -1,12 +1,15 @@
+import { textMessage } from './text.js';
 import { reviewButtons } from './card-actions.js';
-import { card, checkedCard, md } from './card.js';
+import { cardMessage, md } from './card.js';
+import { fitCard } from './card-fit.js';
+import { joinMarkdown, markdown } from './markdown.js';
 import { PROBLEM_SOURCES, type Measure, type Problem, type ProblemSource, type Task } from '../storage/ledger.js';
-import type { OutboundContent, Stamp } from '../storage/records.js';
+import type { Stamp } from '../storage/records.js';
 import { formatDate, toLocalDate, type LocalDate } from './calendar.js';
 import { parseDate } from './dates.js';
 import { mentionsIn } from './fields.js';
 import { formatInstant } from './ledger-status.js';
-import { UserError, type CommandContext, type Mention } from './types.js';
+import { UserError, type CommandContext, type Mention, type Reply } from './types.js';
 import { lookup } from './lookup.js';
 
 /** Field names people write, with the spellings the reports use; the first of each group is the canonical one. */
@@ -153,7 +156,7 @@ export async function tellBranch(ctx: CommandContext, branchId: string, text: st
   const chats = await ctx.store.listChats({ branchId, kind: 'branch' });
   const name = await branchName(ctx, branchId);
   // A review request is a card with 通过/驳回 buttons; it goes to the branch chat even when asked there, so the buttons are seen.
-  const content: string | OutboundContent = review ? reviewCard(text, review) : text;
+  const content: Reply = review ? reviewCard(text, review) : textMessage(text);
   if (chats.length > 0) {
     const targets = review ? chats : chats.filter((c) => c.id !== ctx.chat.id);
     for (const c of targets) ctx.notify({ chatId: c.id }, content);
@@ -172,10 +175,15 @@ export interface ReviewRequest {
   what: 'close' | 'extension';
 }
 
-function reviewCard(text: string, r: ReviewRequest): OutboundContent {
-  const [title, ...rest] = text.split('\n');
-  const c = card(title!.replace(/^【待审核】/, '待审核 · '), [md(rest.join('\n')), reviewButtons(r.ref, r.what)], { template: 'orange' });
-  return { type: 'card', card: checkedCard(c) as unknown as Record<string, unknown> };
+const TITLE_CHARS = 60;
+
+// The first line is the header (plain text, cut short); every line of the body is escaped on its own.
+function reviewCard(text: string, r: ReviewRequest): Reply {
+  const [first = '', ...rest] = text.split('\n');
+  const title = first.replace(/^【待审核】/, '待审核 · ');
+  const short = [...title].length > TITLE_CHARS;
+  const lines = [...(short ? [title] : []), ...rest].map((l) => markdown`${l}`);
+  return cardMessage(fitCard(short ? [...title].slice(0, TITLE_CHARS - 1).join('') + '…' : title, [md(joinMarkdown(lines, '\n')), reviewButtons(r.ref, r.what)], { template: 'orange' }));
 }
 
 /** The branch secretaries, to be told directly when the branch has no group chat. */
@@ -185,5 +193,5 @@ export async function secretariesOf(ctx: CommandContext, branchId: string): Prom
 
 /** DMs a person unless they sent the command. */
 export function tellPerson(ctx: CommandContext, openId: string, text: string): void {
-  if (openId !== ctx.sender.id) ctx.notify({ openId }, text);
+  if (openId !== ctx.sender.id) ctx.notify({ openId }, textMessage(text));
 }

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { ROLE_NAMES } from '../storage/records.js';
 import { FORMS, type StudyRecord } from '../storage/study.js';
 import { formatDate, periodRange, toLocalDate, type Period } from './calendar.js';
@@ -35,7 +36,7 @@ export const me: Command = {
     if (mine.length === 0) lines.push(`指标：你的角色（${ROLE_NAMES[ctx.role]}）没有适用的指标。`);
     else lines.push('指标：', ...mine.map(quotaLine));
     if (!branch && ctx.role !== 'leader') lines.push('你还没有归属支部：在支部群里发一次言即自动登记，或请管理员 /任命。');
-    ctx.reply(lines.join('\n'));
+    ctx.reply(textMessage(lines.join('\n')));
   },
 };
 

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { formatDate } from './calendar.js';
 import { splitFields } from './fields.js';
 import {
@@ -45,7 +46,7 @@ export const measure: Command = {
       ...(m.deadline > p.deadline ? [`注意：措施时限晚于问题时限 ${formatDate(p.deadline)}，请核对；如问题需要延期，请 /延期 ${p.id} <新时限> <理由>。`] : []),
       `完成后发送：/整改 ${m.id} 完成 <说明>`,
     ];
-    ctx.reply(lines.join('\n'));
+    ctx.reply(textMessage(lines.join('\n')));
     tellPerson(ctx, owner.openId, [`${ctx.sender.name} 为问题 ${p.id} 添加了整改措施 ${m.id}，由你负责：`, m.content, deadlineLine(m.deadline, today), `报告进展：/整改 ${m.id} <进展>；完成：/整改 ${m.id} 完成 <说明>`].join('\n'));
   },
 };

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { ROLE_NAMES, type Person, type Role } from '../storage/records.js';
 import { UserError, type Command } from './types.js';
 
@@ -33,12 +34,12 @@ export const members: Command = {
       const lines = ['各支部人数：'];
       for (const b of all) lines.push(`${b.name}：${(await ctx.store.listPeople({ branchId: b.id })).length} 人`);
       lines.push('查看名单：/成员 <支部名>');
-      ctx.reply(lines.join('\n'));
+      ctx.reply(textMessage(lines.join('\n')));
       return;
     }
     const people = await ctx.store.listPeople({ branchId: branch.id });
     if (people.length === 0) {
-      ctx.reply(`「${branch.name}」还没有登记成员：成员在支部群里发一次言（或被 /任命）即自动登记。`);
+      ctx.reply(textMessage(`「${branch.name}」还没有登记成员：成员在支部群里发一次言（或被 /任命）即自动登记。`));
       return;
     }
     const byRole = new Map<Role, Person[]>();
@@ -48,6 +49,6 @@ export const members: Command = {
       const list = byRole.get(r);
       if (list?.length) lines.push(`${ROLE_NAMES[r]}（${list.length}）：${list.map((p) => p.name).join('、')}`);
     }
-    ctx.reply(lines.join('\n'));
+    ctx.reply(textMessage(lines.join('\n')));
   },
 };

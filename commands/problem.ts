@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import type { Measure, Problem } from '../storage/ledger.js';
 import { formatDate } from './calendar.js';
 import { splitFields } from './fields.js';
@@ -77,7 +78,7 @@ async function open(ctx: CommandContext, args: string): Promise<void> {
     `状态：${p.status}`,
     `添加整改措施：/措施 ${p.id} <内容> 时限:<日期> 负责人:@某人`,
   ];
-  ctx.reply(lines.join('\n'));
+  ctx.reply(textMessage(lines.join('\n')));
   tellPerson(
     ctx,
     lead.openId,
@@ -133,7 +134,7 @@ async function show(ctx: CommandContext, p: Problem): Promise<void> {
   ];
   const gap = calendarGapNote(finished ? [] : [p.deadline, ...measures.filter((m) => m.status !== '已完成').map((m) => m.deadline)]);
   if (gap) lines.push(gap);
-  ctx.reply(lines.join('\n'));
+  ctx.reply(textMessage(lines.join('\n')));
 }
 
 function measureLine(m: Measure, p: Problem, today: string, nameOf: (id: string) => string): string {
@@ -177,7 +178,7 @@ async function list(ctx: CommandContext, args: string): Promise<void> {
   const shown = all.filter((p) => filters.every((f) => FILTERS[f]!(p, today)));
   const title = `${branchId ? `「${await branchName(ctx, branchId)}」` : '全局'}问题清单${filters.length ? `（${filters.join('、')}）` : ''}`;
   if (shown.length === 0) {
-    ctx.reply(`${title}：没有符合条件的问题。`);
+    ctx.reply(textMessage(`${title}：没有符合条件的问题。`));
     return;
   }
   const counted = all.filter((p) => !p.voided);
@@ -194,5 +195,5 @@ async function list(ctx: CommandContext, args: string): Promise<void> {
   }
   if (shown.length > MAX_LINES) lines.push(`…另有 ${shown.length - MAX_LINES} 个，请加条件缩小范围（如 逾期、待审核）。`);
   lines.push('查看详情：/问题 P编号');
-  ctx.reply(lines.join('\n'));
+  ctx.reply(textMessage(lines.join('\n')));
 }

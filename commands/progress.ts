@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import type { Measure, Problem } from '../storage/ledger.js';
 import { branchName, ensureOpen, findMeasure, findProblem, leadingRef, mayManage, MEASURE_REF, namesFor, stampOf, tellPerson } from './ledger-common.js';
 import { formatInstant } from './ledger-status.js';
@@ -37,7 +38,7 @@ async function onProblem(ctx: CommandContext, p: Problem, rest: string): Promise
   const text = rest.replace(PROGRESS_WORD, '').trim();
   if (text === '') throw new UserError('缺少进展内容。');
   await ctx.store.updateProblem(p.id, {}, { ...stampOf(ctx), action: 'progress', note: text });
-  ctx.reply(`已记录 ${p.id} 的整改进展（${formatInstant(ctx.now.toISOString())}）：${text}\n状态：${p.status}`);
+  ctx.reply(textMessage(`已记录 ${p.id} 的整改进展（${formatInstant(ctx.now.toISOString())}）：${text}\n状态：${p.status}`));
 }
 
 async function onMeasure(ctx: CommandContext, m: Measure, p: Problem, rest: string): Promise<void> {
@@ -53,7 +54,7 @@ async function onMeasure(ctx: CommandContext, m: Measure, p: Problem, rest: stri
   if (!done) {
     if (text === '') throw new UserError('缺少进展内容。');
     await ctx.store.updateMeasure(m.id, {}, { ...stamp, action: 'progress', note: text });
-    ctx.reply(`已记录措施 ${m.id} 的进展：${text}\n完成后发送：/整改 ${m.id} 完成 <说明>`);
+    ctx.reply(textMessage(`已记录措施 ${m.id} 的进展：${text}\n完成后发送：/整改 ${m.id} 完成 <说明>`));
     return;
   }
   if (text === '') throw new UserError(`缺少完成说明：写明做了什么、佐证在哪，如 /整改 ${m.id} 完成 平台已上线运行。`);
@@ -65,5 +66,5 @@ async function onMeasure(ctx: CommandContext, m: Measure, p: Problem, rest: stri
     lines.push(`${p.id} 的措施已全部完成；牵头负责人可发送 /销号 ${p.id} <整改情况与佐证> 申请销号。`);
     tellPerson(ctx, p.leadPerson, `${p.id} 的整改措施已全部完成（最后一项 ${m.id} 由 ${ctx.sender.name} 完成）。可发送 /销号 ${p.id} <整改情况与佐证> 申请销号。`);
   }
-  ctx.reply(lines.join('\n'));
+  ctx.reply(textMessage(lines.join('\n')));
 }

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { ROLE_NAMES, type Role } from '../storage/records.js';
 import { PERIODS, type Quota, type QuotaChange } from '../storage/study.js';
 import { formatDate, toLocalDate, type Period } from './calendar.js';
@@ -57,14 +58,14 @@ export const quota: Command = {
       if (matching.length > 1) throw new UserError(`${ROLE_NAMES[role]} ${form} 有 ${matching.length} 项指标（${matching.map(describeQuota).join('、')}），请写明周期，如 /月。`);
       const target = matching[0]!;
       await ctx.store.removeQuota({ role, form, period: target.period }, stamp);
-      ctx.reply(`已删除指标：${describeRoleQuota(target)}${target.builtIn ? '（默认指标）' : ''}。变更已记录，发送 /指标 记录 查看。`);
+      ctx.reply(textMessage(`已删除指标：${describeRoleQuota(target)}${target.builtIn ? '（默认指标）' : ''}。变更已记录，发送 /指标 记录 查看。`));
       return;
     }
 
     const parsed = readAmount(tail);
     const before = (await ctx.store.listQuotas()).find((q) => q.role === role && q.form === form && q.period === parsed.period);
     const saved = await ctx.store.setQuota({ role, form, ...parsed }, stamp);
-    ctx.reply(`已设置指标：${describeRoleQuota(saved)}${before ? `（原为 ${describeQuota(before)}${before.builtIn ? '，默认' : ''}）` : '（新增）'}。即日起按此计算。`);
+    ctx.reply(textMessage(`已设置指标：${describeRoleQuota(saved)}${before ? `（原为 ${describeQuota(before)}${before.builtIn ? '，默认' : ''}）` : '（新增）'}。即日起按此计算。`));
   },
 };
 
@@ -93,7 +94,7 @@ function readAmount(text: string): { min: number; unit: Quota['unit']; period: P
 async function list(ctx: CommandContext): Promise<void> {
   const quotas = await ctx.store.listQuotas();
   if (quotas.length === 0) {
-    ctx.reply('目前没有任何指标。管理员可用 /指标 设置 <角色> <形式> <次数|小时> /<周期> 设置。');
+    ctx.reply(textMessage('目前没有任何指标。管理员可用 /指标 设置 <角色> <形式> <次数|小时> /<周期> 设置。'));
     return;
   }
   const order = (q: Quota) => ['member', 'secretary', 'leader', 'admin'].indexOf(q.role) * 10 + PERIODS.indexOf(q.period);
@@ -101,18 +102,18 @@ async function list(ctx: CommandContext): Promise<void> {
   for (const q of [...quotas].sort((a, b) => order(a) - order(b))) lines.push(`· ${describeRoleQuota(q)}${q.builtIn ? '（默认）' : ''}`);
   lines.push('党员指标也适用于书记和管理员；领导只适用领导指标。');
   if (ctx.role === 'admin') lines.push('修改：/指标 设置 <角色> <形式> <次数|小时> /<周期>；删除：/指标 删除 <角色> <形式> /<周期>。');
-  ctx.reply(lines.join('\n'));
+  ctx.reply(textMessage(lines.join('\n')));
 }
 
 async function changes(ctx: CommandContext): Promise<void> {
   const log = await ctx.store.listQuotaChanges();
   if (log.length === 0) {
-    ctx.reply('指标没有变更过：现行指标均为默认。');
+    ctx.reply(textMessage('指标没有变更过：现行指标均为默认。'));
     return;
   }
   const lines = ['指标变更记录（最近 20 条）：'];
   for (const c of log.slice(-20)) lines.push(await changeLine(ctx, c));
-  ctx.reply(lines.join('\n'));
+  ctx.reply(textMessage(lines.join('\n')));
 }
 
 async function changeLine(ctx: CommandContext, c: QuotaChange): Promise<string> {

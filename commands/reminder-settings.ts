@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { UserError, type Command } from './types.js';
 
 /** The per-branch switches: what a secretary may call each scheduled message, and its job name. */
@@ -24,7 +25,7 @@ export const reminderSettings: Command = {
       const lines = [`「${branch.name}」的定时消息：`];
       for (const s of SWITCHES) lines.push(`${(await ctx.store.isEnabled(branch.id, s.key)) ? '✅ 开启' : '⛔ 关闭'}　${s.label}`);
       lines.push('月度通报发往领导班子群，不按支部开关。修改：/提醒 关闭 周报');
-      ctx.reply(lines.join('\n'));
+      ctx.reply(textMessage(lines.join('\n')));
       return;
     }
     if (verb !== '关闭' && verb !== '开启' && verb !== 'off' && verb !== 'on') throw new UserError(`第一个词应为「开启」或「关闭」，收到「${verb}」。`);
@@ -32,6 +33,6 @@ export const reminderSettings: Command = {
     if (!sw) throw new UserError(`要开关哪一项？可选：周报、截止提醒、指标提醒${what ? `（收到「${what}」）` : ''}。`);
     const on = verb === '开启' || verb === 'on';
     await ctx.store.setEnabled(branch.id, sw.key, on, { by: ctx.sender.id, at: ctx.now.toISOString() });
-    ctx.reply(`已${on ? '开启' : '关闭'}「${branch.name}」的${sw.label}。`);
+    ctx.reply(textMessage(`已${on ? '开启' : '关闭'}「${branch.name}」的${sw.label}。`));
   },
 };

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import type { Problem } from '../storage/ledger.js';
 import { formatDate } from './calendar.js';
 import { branchName, findProblem, leadingRef, mayReview, namesFor, stampOf, tellBranch, todayOf } from './ledger-common.js';
@@ -45,7 +46,7 @@ export const review: Command = {
     const lines = p.status === '待审核' ? await decideClose(ctx, p, decision !== 'reject', remark) : await decideExtension(ctx, p, decision !== 'reject', remark);
     const requester = request?.by;
     const told = await tellBranch(ctx, p.branchId, [`【审核结果】${ctx.sender.name} 审核 ${p.id}：`, ...lines].join('\n'), requester ? [requester, p.leadPerson] : [p.leadPerson]);
-    ctx.reply([...lines, ...(told ? [told] : [])].join('\n'));
+    ctx.reply(textMessage([...lines, ...(told ? [told] : [])].join('\n')));
   },
 };
 

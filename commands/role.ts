@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { ROLE_NAMES } from '../storage/records.js';
 import { oneMention, withoutMentions } from './fields.js';
 import { parseRole } from './roles.js';
@@ -44,6 +45,6 @@ export const role: Command = {
     await ctx.store.audit({ at: stamp.at, by: stamp.by, action: 'role', subject: `person:${target.openId}`, from: before?.role, to: newRole });
     const where = branchId ? `「${branchLabel}」` : saved.branchId ? `「${(await ctx.store.getBranch(saved.branchId))?.name ?? ''}」` : '';
     const was = before ? `（原：${ROLE_NAMES[before.role]}）` : '';
-    ctx.reply(`已任命 ${saved.name} 为${where}${ROLE_NAMES[newRole]}${was}。`);
+    ctx.reply(textMessage(`已任命 ${saved.name} 为${where}${ROLE_NAMES[newRole]}${was}。`));
   },
 };

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import type { Person } from '../storage/records.js';
 import { participantsOf, type Form, type StudyRecord } from '../storage/study.js';
 import { diffDays, formatDate, toLocalDate } from './calendar.js';
@@ -91,7 +92,7 @@ export async function logActivity(ctx: CommandContext, d: ActivityDraft): Promis
   if (person.id !== ctx.sender.id) lines.push(`由 ${ctx.sender.name} 代录。`);
   if (date !== today && notes.length > 0) lines.push(`注：${notes.join('；')}。`);
   if (reflection) lines.push('心得体会已一并保存。');
-  ctx.reply(lines.join('\n'));
+  ctx.reply(textMessage(lines.join('\n')));
   return rec;
 }
 

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import type { Branch, Person } from '../storage/records.js';
 import type { Quota, StudyRecord } from '../storage/study.js';
 import { formatDate, periodRange, toLocalDate, type LocalDate } from './calendar.js';
@@ -89,8 +90,8 @@ export async function studyStats(ctx: CommandContext, args: string): Promise<voi
     }
   }
   if (privately && names.length > 1) lines.push('尚未完成指标的名单已私信发给你。');
-  ctx.reply(lines.join('\n'));
-  if (privately && names.length > 1) ctx.notify({ openId: ctx.sender.id }, names.join('\n'));
+  ctx.reply(textMessage(lines.join('\n')));
+  if (privately && names.length > 1) ctx.notify({ openId: ctx.sender.id }, textMessage(names.join('\n')));
 }
 
 function pushQuotaLines(lines: string[], names: string[], quotas: readonly Quota[], statuses: readonly QuotaStatus[], people: readonly Person[], privately: boolean, asOf: LocalDate): void {

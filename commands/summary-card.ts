@@ -1,6 +1,8 @@
 import type { BureauFigures, QuotaGap } from './bureau-figures.js';
 import { formatDate } from './calendar.js';
-import { card, checkedCard, md, type Card, type CardElement } from './card.js';
+import { md, type Card, type CardElement } from './card.js';
+import { fitCard } from './card-fit.js';
+import { markdown } from './markdown.js';
 import { formatRate } from './ledger-figures.js';
 import type { Names } from './names.js';
 
@@ -26,18 +28,18 @@ export function studyLine(label: string, s: BureauFigures['study']['period']): s
 export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: string): Card {
   const t = f.ledger.total;
   const els: CardElement[] = [];
-  const during = t.period ? `\n本期新增问题 ${t.period.found} 个，销号 ${t.period.rectified} 个；新增措施 ${t.period.measures} 项，完成 ${t.period.measuresDone} 项。` : '';
-  els.push(md(`**${headline(f)}**${during}\n整改中 ${t.inProgress} 个（待审核 ${t.pendingReview}，申请延期 ${t.extensionRequested}），逾期措施 ${t.overdueMeasures} 项。`));
-  els.push(md(`${studyLine(f.period.label, f.study.period)}\n${studyLine(`${f.asOf.slice(0, 4)}年累计`, f.study.year)}`));
+  const during = t.period ? markdown`\n本期新增问题 ${t.period.found} 个，销号 ${t.period.rectified} 个；新增措施 ${t.period.measures} 项，完成 ${t.period.measuresDone} 项。` : markdown``;
+  els.push(md(markdown`**${headline(f)}**${during}\n整改中 ${t.inProgress} 个（待审核 ${t.pendingReview}，申请延期 ${t.extensionRequested}），逾期措施 ${t.overdueMeasures} 项。`));
+  els.push(md(markdown`${studyLine(f.period.label, f.study.period)}\n${studyLine(`${f.asOf.slice(0, 4)}年累计`, f.study.year)}`));
 
   if (!f.scope.personId && f.branches.length > 1) {
     const shown = f.branches.slice(0, CHART_BRANCHES);
     els.push({ tag: 'chart', aspect_ratio: '4:3', chart_spec: branchChart(f, shown) });
-    if (f.branches.length > shown.length) els.push(md(`图表显示前 ${shown.length} 个支部，共 ${f.branches.length} 个；全部数据请用 /导出 问题台账。`));
+    if (f.branches.length > shown.length) els.push(md(markdown`图表显示前 ${shown.length} 个支部，共 ${f.branches.length} 个；全部数据请用 /导出 问题台账。`));
   }
 
   if (f.overdue.length > 0) {
-    els.push(md(`**逾期事项 ${f.overdue.length} 项**`));
+    els.push(md(markdown`**逾期事项 ${f.overdue.length} 项**`));
     els.push({
       tag: 'table',
       page_size: Math.min(TABLE_ROWS, f.overdue.length),
@@ -49,10 +51,10 @@ export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: st
       ],
       rows: f.overdue.slice(0, 50).map((o) => ({ id: o.id, title: `${KIND[o.kind]}：${clip(o.title, 30)}`, owner: names.person(o.owner), days: `${o.days} 个工作日` })),
     });
-  } else els.push(md('没有逾期事项。'));
+  } else els.push(md(markdown`没有逾期事项。`));
 
   if (f.gaps.length > 0) {
-    els.push(md(`**指标缺口**（截至 ${formatDate(f.asOf)}，只列未完成的）`));
+    els.push(md(markdown`**指标缺口**（截至 ${formatDate(f.asOf)}，只列未完成的）`));
     els.push({
       tag: 'table',
       page_size: Math.min(TABLE_ROWS, f.gaps.length),
@@ -66,10 +68,9 @@ export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: st
         .slice(0, 100)
         .map((g) => ({ branch: names.branch(g.branchId), person: names.person(g.personId), quota: `${g.quota}（${g.periodEnd.slice(5)}止）`, progress: g.progress })),
     });
-  } else els.push(md('本期到期的指标均已完成。'));
+  } else els.push(md(markdown`本期到期的指标均已完成。`));
 
-  const c = card(`督办进度 · ${scopeLabel}`, els, { subtitle: `${f.period.label}（统计至 ${formatDate(f.asOf)}）`, summary: headline(f) });
-  return checkedCard(shrink(c));
+  return fitCard(`督办进度 · ${scopeLabel}`, shrink(els), { subtitle: `${f.period.label}（统计至 ${formatDate(f.asOf)}）`, summary: headline(f) }, '（全部数据请用 /导出 问题台账）');
 }
 
 /** A grouped bar chart (VChart spec, plain JSON): rectification rate and quota completion per branch. */
@@ -107,10 +108,10 @@ function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
 
-/** Drops table rows until the card fits Feishu's 30 KB; the export carries the rest. */
-function shrink(c: Card): Card {
-  for (let i = 0; i < 20 && Buffer.byteLength(JSON.stringify(c)) > 29 * 1024; i++) {
-    for (const e of c.body.elements) if (e.tag === 'table' && e.rows.length > TABLE_ROWS) e.rows = e.rows.slice(0, Math.max(TABLE_ROWS, Math.floor(e.rows.length / 2)));
+/** Drops table rows until the elements fit a card with room to spare; the export carries the rest. */
+function shrink(els: CardElement[]): CardElement[] {
+  for (let i = 0; i < 20 && Buffer.byteLength(JSON.stringify(els)) > 24 * 1024; i++) {
+    for (const e of els) if (e.tag === 'table' && e.rows.length > TABLE_ROWS) e.rows = e.rows.slice(0, Math.max(TABLE_ROWS, Math.floor(e.rows.length / 2)));
   }
-  return c;
+  return els;
 }

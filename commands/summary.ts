@@ -1,4 +1,5 @@
 import { bureauFigures } from './bureau-figures.js';
+import { cardMessage } from './card.js';
 import { loadNames } from './names.js';
 import { toLocalDate } from './calendar.js';
 import { parsePeriodWord, PERIOD_EXAMPLES } from './periods.js';
@@ -46,6 +47,6 @@ export const summary: Command = {
     }
     const asOf = period.end < today ? period.end : today;
     const figures = await bureauFigures(ctx.store, { period, asOf, branchId, personId });
-    ctx.reply({ type: 'card', card: renderSummaryCard(figures, await loadNames(ctx.store), scope) });
+    ctx.reply(cardMessage(renderSummaryCard(figures, await loadNames(ctx.store), scope)));
   },
 };

@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import type { Task } from '../storage/ledger.js';
 import { mentionsIn, splitFields } from './fields.js';
 import { DEADLINE_KEYS, field, findTask, namesFor, noteLines, parseDeadline, PERSON_KEYS, stampOf, TASK_REF, tellPerson, todayOf } from './ledger-common.js';
@@ -30,13 +31,13 @@ export const task: Command = {
     const today = todayOf(ctx);
     const names = assignees.map((a) => a.name).join('、');
     ctx.reply(
-      [
+      textMessage([
         `已交办督办事项 ${t.id}：${t.content}`,
         `负责人：${names}${assignees.length > 1 ? '（每人都报告后办结）' : ''}`,
         deadlineLine(t.deadline, today),
         ...noteLines(deadline.notes),
         `办理后请发送：/完成 ${t.id} <办理结果>`,
-      ].join('\n'),
+      ].join('\n')),
     );
     for (const a of assignees) {
       tellPerson(ctx, a.openId, [`${ctx.sender.name} 交办给你督办事项 ${t.id}：${t.content}`, deadlineLine(t.deadline, today), `负责人：${names}`, `办理后请发送：/完成 ${t.id} <办理结果>`].join('\n'));
@@ -56,5 +57,5 @@ async function show(ctx: CommandContext, t: Task): Promise<void> {
     '记录：',
     ...t.history.map((e) => `　${renderHistory(e, nameOf)}`),
   ];
-  ctx.reply(lines.join('\n'));
+  ctx.reply(textMessage(lines.join('\n')));
 }

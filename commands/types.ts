@@ -1,5 +1,13 @@
 import type { Branch, ChatBinding, OutboundContent, Person, Role } from '../storage/records.js';
 import type { Tx } from '../storage/store.js';
+import { textMessage, type TextMessage } from './text.js';
+
+/** What a command may send: a text message from `textMessage`, a card from `cardMessage`, or a file. */
+export type Reply = TextMessage | CardMessage | Extract<OutboundContent, { type: 'file' }>;
+
+declare const CHECKED: unique symbol;
+/** A card checked against Feishu's schema and limits; made only by `cardMessage`. */
+export type CardMessage = Extract<OutboundContent, { type: 'card' }> & { readonly [CHECKED]: true };
 
 /** A user mentioned in the message (the bot itself already removed). */
 export interface Mention {
@@ -33,11 +41,11 @@ export interface CommandContext {
   /** The registered command list, for /帮助. */
   commands: readonly Command[];
   /** Answers in the same chat, as a reply to the command message. */
-  reply(content: string | OutboundContent): void;
+  reply(content: Reply): void;
   /** Writes a warning to the operator's log (never to the chat), e.g. when the holiday calendar lacks a year. */
   warn(message: string, detail?: Record<string, unknown>): void;
   /** Sends to another chat or person; delivered only if the command succeeds. */
-  notify(to: { chatId: string } | { openId: string }, content: string | OutboundContent): void;
+  notify(to: { chatId: string } | { openId: string }, content: Reply): void;
 }
 
 /** One chat command; registered in `commands/index.ts`. */
@@ -57,13 +65,14 @@ export interface Command {
   run(ctx: CommandContext): Promise<void>;
 }
 
-/** A failure the user caused; its message is the whole reply, and the command's writes are rolled back. */
+/** A failure the user caused; its message is the whole reply (escaped and cut to fit), and the command's writes are rolled back. */
 export class UserError extends Error {
   override name = 'UserError';
   /** Whether the router should append the command's usage and example. */
   readonly showUsage: boolean;
   constructor(message: string, opts: { showUsage?: boolean } = {}) {
-    super(message);
+    // Refusals echo what was typed; a quarter of the text budget leaves room for the usage the router appends.
+    super(textMessage(message, 30 * 1024));
     this.showUsage = opts.showUsage ?? true;
   }
 }

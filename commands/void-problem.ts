@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { findProblem, leadingRef, stampOf, tellBranch } from './ledger-common.js';
 import { formatInstant } from './ledger-status.js';
 import { UserError, type Command } from './types.js';
@@ -19,6 +20,6 @@ export const voidProblem: Command = {
     await ctx.store.updateProblem(p.id, { voided: { ...stamp, reason } }, { ...stamp, action: 'void', note: reason });
     const text = `${p.id}（${p.description}）已作废，理由：${reason}。记录保留，可用 /问题 ${p.id} 查看，但不再计入问题数、销号数和措施数。`;
     const told = await tellBranch(ctx, p.branchId, `【作废】${ctx.sender.name}：${text}`);
-    ctx.reply(`${text}${told ? `\n${told}` : ''}`);
+    ctx.reply(textMessage(`${text}${told ? `\n${told}` : ''}`));
   },
 };

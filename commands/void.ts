@@ -1,3 +1,4 @@
+import { textMessage } from './text.js';
 import { diffDays, formatDate, toLocalDate } from './calendar.js';
 import { describeRecord, namesOf } from './study-log.js';
 import { UserError, type Command } from './types.js';
@@ -36,6 +37,6 @@ export const voidRecord: Command = {
     const reason = why.join(' ');
     await ctx.store.voidStudyRecord(id, { by: ctx.sender.id, at: ctx.now.toISOString(), ...(reason ? { reason } : {}) });
     const names = await namesOf(ctx, rec);
-    ctx.reply(`已撤销 ${id}：${describeRecord(rec)}${reason ? `（原因：${reason}）` : ''}。记录保留在台账中并标明撤销，不再计入 ${names.join('、')}。`);
+    ctx.reply(textMessage(`已撤销 ${id}：${describeRecord(rec)}${reason ? `（原因：${reason}）` : ''}。记录保留在台账中并标明撤销，不再计入 ${names.join('、')}。`));
   },
 };

@@ -1,19 +1,21 @@
 import { bureauFigures, type BureauFigures } from '../../commands/bureau-figures.js';
 import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/calendar.js';
-import { card, md, type CardElement } from '../../commands/card.js';
+import { md, type CardElement } from '../../commands/card.js';
+import { fitCards } from '../../commands/card-fit.js';
+import { joinMarkdown, markdown, type Markdown } from '../../commands/markdown.js';
 import { formatRate } from '../../commands/ledger-figures.js';
 import { headline, studyLine } from '../../commands/summary-card.js';
 import type { Tx } from '../../storage/store.js';
 import { whyNotNow } from './gate.js';
-import { leadershipChats, newReport, queueNotice } from './notice.js';
+import { leadershipChats, newReport, queueNotices } from './notice.js';
 import type { Job } from './types.js';
 
 const GAPS_PER_BRANCH = 5;
 const OVERDUE_SHOWN = 20;
 
 /** The first `n` items joined, and how many there are in all when some are left out. */
-function capped(items: readonly string[], n: number, sep: string): string {
-  return items.length <= n ? items.join(sep) : `${items.slice(0, n).join(sep)}${sep}…共 ${items.length} 项（/进度 查看，/导出 取全部）`;
+function capped(items: readonly Markdown[], n: number, sep: '；' | '、'): Markdown {
+  return items.length <= n ? joinMarkdown(items, sep) : markdown`${joinMarkdown(items.slice(0, n), sep)}${sep}…共 ${items.length} 项（/进度 查看，/导出 取全部）`;
 }
 
 /** The figures for a month, frozen the first time they are published. */
@@ -27,7 +29,7 @@ export async function frozenMonth(tx: Tx, month: { start: string; end: string; l
 }
 
 /** What changed in a published month since it was published: shown next month, never edited into the old one. */
-async function corrections(tx: Tx, month: { start: string; end: string; label: string }): Promise<string | undefined> {
+async function corrections(tx: Tx, month: { start: string; end: string; label: string }): Promise<Markdown | undefined> {
   const stored = await tx.getBulletin(month.start.slice(0, 7));
   if (!stored) return undefined;
   const before = (stored.figures as BureauFigures).ledger.total;
@@ -44,7 +46,7 @@ async function corrections(tx: Tx, month: { start: string; end: string; label: s
     ] as const
   ).filter(([, a, b]) => a !== b);
   if (diffs.length === 0) return undefined;
-  return `**${month.label}数据更正**（通报发布后补录或更正）：${diffs.map(([k, a, b]) => `${k} ${a} → ${b}`).join('，')}`;
+  return markdown`**${month.label}数据更正**（通报发布后补录或更正）：${diffs.map(([k, a, b]) => `${k} ${a} → ${b}`).join('，')}`;
 }
 
 /**
@@ -78,8 +80,8 @@ export const monthlyBulletin: Job = {
       const people = new Map((await tx.listPeople()).map((p) => [p.id, p.name]));
       const t = f.ledger.total;
       const els: CardElement[] = [
-        md(`**${headline(f)}**\n${month.label}新增问题 ${t.period?.found ?? 0} 个，销号 ${t.period?.rectified ?? 0} 个；新增措施 ${t.period?.measures ?? 0} 项，完成 ${t.period?.measuresDone ?? 0} 项。`),
-        md(`${studyLine(month.label, f.study.period)}\n${studyLine(`${month.end.slice(0, 4)}年累计`, f.study.year)}`),
+        md(markdown`**${headline(f)}**\n${month.label}新增问题 ${t.period?.found ?? 0} 个，销号 ${t.period?.rectified ?? 0} 个；新增措施 ${t.period?.measures ?? 0} 项，完成 ${t.period?.measuresDone ?? 0} 项。`),
+        md(markdown`${studyLine(month.label, f.study.period)}\n${studyLine(`${month.end.slice(0, 4)}年累计`, f.study.year)}`),
       ];
       const rows = f.branches.map((b) => {
         const l = f.ledger.byBranch[b.id];
@@ -106,30 +108,26 @@ export const monthlyBulletin: Job = {
           rows,
         });
       }
-      const gapsByBranch = new Map<string, string[]>();
+      const gapsByBranch = new Map<string, Markdown[]>();
       for (const g of f.gaps) {
         const name = f.branches.find((b) => b.id === g.branchId)?.name ?? '领导班子';
         const list = gapsByBranch.get(name) ?? [];
-        list.push(`${people.get(g.personId) ?? g.personId} ${g.quota}（${g.progress}）`);
+        list.push(markdown`${people.get(g.personId) ?? g.personId} ${g.quota}（${g.progress}）`);
         gapsByBranch.set(name, list);
       }
-      // A card holds 30 KB: a bureau-wide bulletin names the first few per branch and says how many there are.
-      els.push(md(gapsByBranch.size ? `**缺口清单**\n${[...gapsByBranch].map(([b, list]) => `${b}：${capped(list, GAPS_PER_BRANCH, '；')}`).join('\n')}` : '**缺口清单**：本月到期的指标均已完成。'));
-      if (f.overdue.length > 0) els.push(md(`**逾期事项**：${capped(f.overdue.map((o) => `${o.id}（${people.get(o.owner) ?? o.owner}，逾期 ${o.days} 个工作日）`), OVERDUE_SHOWN, '、')}`));
+      // The gap list names the first few per branch and says how many there are; fitCards splits a long list.
+      const gapLines = [...gapsByBranch].map(([b, list]) => markdown`${b}：${capped(list, GAPS_PER_BRANCH, '；')}`);
+      els.push(md(gapsByBranch.size ? markdown`**缺口清单**\n${joinMarkdown(gapLines, '\n')}` : markdown`**缺口清单**：本月到期的指标均已完成。`));
+      if (f.overdue.length > 0) els.push(md(markdown`**逾期事项**：${capped(f.overdue.map((o) => markdown`${o.id}（${people.get(o.owner) ?? o.owner}，逾期 ${o.days} 个工作日）`), OVERDUE_SHOWN, '、')}`));
       if (fix) els.push(md(fix));
+      // A bureau of any size gets the whole table and gap list: more branches mean more cards, never a refused one.
+      const cards = fitCards(`${month.label}党建督办通报`, els, { subtitle: `发布于 ${formatDate(today)}，数据截至 ${formatDate(month.end)}`, template: 'red', summary: headline(f) });
       for (const chatId of chats) {
         if (!(await tx.markSent(`bulletin:${month.start}:${chatId}`, 'monthly-bulletin', now.toISOString()))) {
           report.skipped.push({ reason: `${month.label}通报已发布过`, detail: chatId });
           continue;
         }
-        await queueNotice(tx, report, {
-          key: `bulletin|${month.start}|${chatId}`,
-          to: { chatId },
-          card: card(`${month.label}党建督办通报`, els, { subtitle: `发布于 ${formatDate(today)}，数据截至 ${formatDate(month.end)}`, template: 'red', summary: headline(f) }),
-          summary: headline(f),
-          now,
-          expires: false,
-        });
+        await queueNotices(tx, report, { key: `bulletin|${month.start}|${chatId}`, to: { chatId }, cards, summary: headline(f), now, expires: false });
       }
       return report;
     });

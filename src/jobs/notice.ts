@@ -24,6 +24,17 @@ export async function queueNotice(
   report.sent.push({ id, to: 'chatId' in n.to ? n.to.chatId : n.to.openId, summary: n.summary });
 }
 
+/** Queues the cards of one notice split to fit Feishu's limits; the first keeps the notice's key, the rest add `#2`, `#3` …. */
+export async function queueNotices(
+  tx: Tx,
+  report: JobReport,
+  n: { key: string; to: { chatId: string } | { openId: string }; cards: readonly Card[]; summary: string; now: Date; expires?: boolean },
+): Promise<void> {
+  for (const [i, card] of n.cards.entries()) {
+    await queueNotice(tx, report, { ...n, key: i === 0 ? n.key : `${n.key}#${i + 1}`, card, summary: n.cards.length > 1 ? `${n.summary}（${i + 1}/${n.cards.length}）` : n.summary });
+  }
+}
+
 /** An empty report for a run of `job` at `now`. */
 export function newReport(job: string, now: Date): JobReport {
   return { job, at: now.toISOString(), sent: [], skipped: [] };

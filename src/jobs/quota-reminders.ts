@@ -1,8 +1,10 @@
 import { formatDate, isInLastWorkingDays, lastWorkingDaysOfPeriod, periodRange, toLocalDate, type Period } from '../../commands/calendar.js';
-import { card, md } from '../../commands/card.js';
+import { md } from '../../commands/card.js';
+import { fitCards } from '../../commands/card-fit.js';
+import { markdown, mention, type Markdown } from '../../commands/markdown.js';
 import { amount, describeQuota, PERIOD_NAMES, quotaStatus } from '../../commands/quotas.js';
 import { whyNotNow } from './gate.js';
-import { branchChat, newReport, queueNotice } from './notice.js';
+import { branchChat, newReport, queueNotices } from './notice.js';
 import type { Job } from './types.js';
 
 const WINDOW = 5;
@@ -49,19 +51,19 @@ export const quotaReminders: Job = {
         }
         const people = (await tx.listPeople({ branchId: branch.id })).filter((p) => p.role !== 'leader');
         const behind = quotaStatus({ quotas, records, people, asOf: today }).filter((s) => !s.met);
-        const lines: string[] = [];
+        const lines: Markdown[] = [];
         for (const s of behind) {
           const last = lastWorkingDaysOfPeriod(today, s.quota.period, WINDOW);
           const stage = today === last[last.length - 1] ? 'last1' : 'last5';
           if (!(await tx.markSent(`quota:${s.personId}:${s.quota.id}:${s.period.start}:${stage}`, 'quota-reminders', now.toISOString()))) continue;
           const missing = amount(Math.max(0, s.required - s.done), s.unit);
-          lines.push(`<at id=${s.personId}></at> ${describeQuota(s.quota)}：本${PERIOD_NAMES[s.quota.period]}还差 ${missing}（${s.period.label}，${formatDate(s.periodEnd)} 截止）`);
+          lines.push(markdown`${mention(s.personId)} ${describeQuota(s.quota)}：本${PERIOD_NAMES[s.quota.period]}还差 ${missing}（${s.period.label}，${formatDate(s.periodEnd)} 截止）`);
         }
         if (lines.length === 0) continue;
-        await queueNotice(tx, report, {
-          key: `quota|${branch.id}|${today}|${lines.join('|')}`,
+        await queueNotices(tx, report, {
+          key: `quota|${branch.id}|${today}|${lines.map((l) => l.source).join('|')}`,
           to: { chatId },
-          card: card(`指标提醒 · ${branch.name}`, [md('以下同志本期指标尚未完成，完成后用 /学习 或 /志愿 登记即可：'), ...lines.map((l) => md(l))], { template: 'orange' }),
+          cards: fitCards(`指标提醒 · ${branch.name}`, [md(markdown`以下同志本期指标尚未完成，完成后用 /学习 或 /志愿 登记即可：`), ...lines.map((l) => md(l))], { template: 'orange' }),
           summary: `${lines.length} 人次`,
           now,
         });

@@ -1,14 +1,16 @@
 import { formatDate, toLocalDate, type LocalDate } from '../../commands/calendar.js';
 import { itemButtons, type ItemKind } from '../../commands/card-actions.js';
-import { card, md, type CardElement } from '../../commands/card.js';
+import { md } from '../../commands/card.js';
+import { fitCards, type Block } from '../../commands/card-fit.js';
+import { markdown, mention, type Markdown } from '../../commands/markdown.js';
 import { isOpenMeasure, isOpenProblem } from '../../commands/ledger-status.js';
 import type { Tx } from '../../storage/store.js';
 import { whyNotNow } from './gate.js';
 import { rungFor, type Rung } from './ladder.js';
-import { branchChat, leadershipChats, newReport, queueNotice } from './notice.js';
+import { branchChat, leadershipChats, newReport, queueNotices } from './notice.js';
 import type { Job } from './types.js';
 
-const PER_CARD = 15;
+const TITLE_CHARS = 40;
 const KIND: Record<Due['kind'], ItemKind> = { 问题: 'problem', 措施: 'measure', 督办: 'task' };
 
 /** An item with a deadline and one owner, wherever it lives. */
@@ -48,11 +50,15 @@ export async function openItems(tx: Tx): Promise<Due[]> {
   return items;
 }
 
-function line(d: Due, r: Rung, today: LocalDate, copy?: string): string {
+function clipTitle(title: string): string {
+  return [...title].length > TITLE_CHARS ? [...title].slice(0, TITLE_CHARS - 1).join('') + '…' : title;
+}
+
+// The owner is the only person mentioned: the mention is built from the stored open_id, never from text.
+function line(d: Due, r: Rung, today: LocalDate, copy?: string): Markdown {
   const when = r.days > 0 ? `还有 ${r.days} 个工作日` : r.days === 0 ? '今天到期' : `已逾期 ${-r.days} 个工作日`;
-  const title = d.title.length > 40 ? d.title.slice(0, 39) + '…' : d.title;
   const cc = copy ? `（抄送支部书记 ${copy}）` : '';
-  return `<at id=${d.owner}></at> **${d.ref}** ${d.kind}：${title}\n时限 ${formatDate(d.deadline)}，${when}${cc}${d.deadline < today ? '。如需延期请用 /延期 说明理由' : ''}`;
+  return markdown`${mention(d.owner)} **${d.ref}** ${d.kind}：${clipTitle(d.title)}\n时限 ${formatDate(d.deadline)}，${when}${cc}${d.deadline < today ? '。如需延期请用 /延期 说明理由' : ''}`;
 }
 
 /**
@@ -77,8 +83,8 @@ export const reminders: Job = {
       const people = new Map((await tx.listPeople()).map((p) => [p.id, p]));
       const secretaries = (branchId?: string) =>
         [...people.values()].filter((p) => p.role === 'secretary' && p.branchId === branchId).map((p) => p.name).join('、');
-      const groups = new Map<string, { to: { chatId: string } | { openId: string }; lines: string[]; keys: string[]; items: Due[] }>();
-      const escalations: string[] = [];
+      const groups = new Map<string, { to: { chatId: string } | { openId: string }; lines: Markdown[]; keys: string[]; items: Due[]; overdue: boolean }>();
+      const escalations: Markdown[] = [];
       const escalationKeys: string[] = [];
       for (const d of await openItems(tx)) {
         const r = rungFor(d.deadline, today);
@@ -91,44 +97,28 @@ export const reminders: Job = {
         if (!(await tx.markSent(key, 'reminders', now.toISOString()))) continue;
         const chatId = d.chatId ?? (await branchChat(tx, d.branchId));
         const dest = chatId ? `c:${chatId}` : `u:${d.owner}`;
-        const g = groups.get(dest) ?? { to: chatId ? { chatId } : { openId: d.owner }, lines: [], keys: [], items: [] };
+        const g = groups.get(dest) ?? { to: chatId ? { chatId } : { openId: d.owner }, lines: [], keys: [], items: [], overdue: false };
+        g.overdue ||= r.days < 0;
         g.lines.push(line(d, r, today, r.copySecretary ? secretaries(d.branchId) || undefined : undefined));
         g.keys.push(key);
         g.items.push(d);
         groups.set(dest, g);
         if (r.copyLeader && (await tx.markSent(`lead:${key}`, 'reminders', now.toISOString()))) {
           const branch = d.branchId ? (await tx.getBranch(d.branchId))?.name : undefined;
-          escalations.push(`**${d.ref}** ${branch ?? ''} ${d.kind}：${d.title.slice(0, 40)}，负责人 ${people.get(d.owner)?.name ?? d.owner}，时限 ${formatDate(d.deadline)}，已逾期 ${-r.days} 个工作日`);
+          escalations.push(markdown`**${d.ref}** ${branch ?? ''} ${d.kind}：${clipTitle(d.title)}，负责人 ${people.get(d.owner)?.name ?? d.owner}，时限 ${formatDate(d.deadline)}，已逾期 ${-r.days} 个工作日`);
           escalationKeys.push(key);
         }
       }
       for (const g of groups.values()) {
-        // Each item brings its buttons; a card holds at most PER_CARD items to stay under Feishu's element limit.
-        for (let i = 0; i < g.lines.length; i += PER_CARD) {
-          const lines = g.lines.slice(i, i + PER_CARD);
-          const els: CardElement[] = lines.flatMap((l, j) => {
-            const item = g.items[i + j]!;
-            return [md(l), itemButtons(KIND[item.kind], item.ref)];
-          });
-          const overdue = lines.some((l) => l.includes('已逾期'));
-          await queueNotice(tx, report, {
-            key: g.keys.slice(i, i + PER_CARD).join('|'),
-            to: g.to,
-            card: card(`督办提醒 · ${formatDate(today)}`, els, { template: overdue ? 'red' : 'orange', summary: `${lines.length} 项事项临近或超过时限` }),
-            summary: `${lines.length} 项`,
-            now,
-          });
-        }
+        // Each item keeps its buttons beside it; fitCards starts a new card before Feishu's size or element limit.
+        const blocks: Block[] = g.lines.map((l, j) => [md(l), itemButtons(KIND[g.items[j]!.kind], g.items[j]!.ref)]);
+        const cards = fitCards(`督办提醒 · ${formatDate(today)}`, blocks, { template: g.overdue ? 'red' : 'orange', summary: `${g.lines.length} 项事项临近或超过时限` });
+        await queueNotices(tx, report, { key: g.keys.join('|'), to: g.to, cards, summary: `${g.lines.length} 项`, now });
       }
       if (escalations.length > 0) {
+        const cards = fitCards(`逾期升级 · ${formatDate(today)}`, [md(markdown`以下事项已逾期 10 个工作日以上，请分管领导关注：`), ...escalations.map((e) => md(e))], { template: 'red' });
         for (const chatId of await leadershipChats(tx)) {
-          await queueNotice(tx, report, {
-            key: `lead|${chatId}|${escalationKeys.join('|')}`,
-            to: { chatId },
-            card: card(`逾期升级 · ${formatDate(today)}`, [md('以下事项已逾期 10 个工作日以上，请分管领导关注：'), ...escalations.map((e) => md(e))], { template: 'red' }),
-            summary: `${escalations.length} 项逾期升级`,
-            now,
-          });
+          await queueNotices(tx, report, { key: `lead|${chatId}|${escalationKeys.join('|')}`, to: { chatId }, cards, summary: `${escalations.length} 项逾期升级`, now });
         }
       }
       return report;

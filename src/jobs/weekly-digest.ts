@@ -1,11 +1,21 @@
 import { computeFigures, quotaGaps, sliceByBranch } from '../../commands/bureau-figures.js';
 import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/calendar.js';
-import { card, md, type CardElement } from '../../commands/card.js';
+import { md, type CardElement } from '../../commands/card.js';
+import { fitCards } from '../../commands/card-fit.js';
+import { joinMarkdown, markdown, type Markdown } from '../../commands/markdown.js';
 import { formatRate } from '../../commands/ledger-figures.js';
 import { isOpenMeasure, isOpenProblem } from '../../commands/ledger-status.js';
 import { whyNotNow } from './gate.js';
-import { branchChat, newReport, queueNotice } from './notice.js';
+import { branchChat, newReport, queueNotices } from './notice.js';
 import type { Job } from './types.js';
+
+const LIST_SHOWN = 30;
+
+/** The first items of a list, then `…另有 N 项` and where to see them all. */
+function capped(items: readonly Markdown[], sep: '\n' | '、', where: string): Markdown {
+  if (items.length <= LIST_SHOWN) return joinMarkdown(items, sep);
+  return joinMarkdown([...items.slice(0, LIST_SHOWN), markdown`…另有 ${items.length - LIST_SHOWN} 项（${where}）`], sep);
+}
 
 /**
  * 周报: on the first working day of a week, one card per bound branch chat with last week's study, problems opened
@@ -55,19 +65,21 @@ export const weeklyDigest: Job = {
         const quiet = s.sessions === 0 && (t.period?.found ?? 0) === 0 && (t.period?.rectified ?? 0) === 0 && dueThisWeek.length === 0 && f.overdue.length === 0 && gaps.length === 0;
 
         const els: CardElement[] = [];
-        if (quiet) els.push(md(`上周（${lastWeek.label}）本支部没有新的学习记录和整改事项，本周也没有到期事项。`));
+        if (quiet) els.push(md(markdown`上周（${lastWeek.label}）本支部没有新的学习记录和整改事项，本周也没有到期事项。`));
         else {
           const forms = Object.entries(s.byForm).map(([form, v]) => `${form} ${v!.sessions} 次`).join('、');
-          els.push(md(`**上周学习**（${lastWeek.label}）：${s.sessions} 次活动，共 ${s.hours} 小时，${s.membersWhoLogged}/${s.members} 名党员参加${forms ? `；${forms}` : ''}`));
-          els.push(md(`**整改**：上周新增问题 ${t.period?.found ?? 0} 个、销号 ${t.period?.rectified ?? 0} 个；累计检视问题 ${t.found} 个，已整改销号 ${t.rectified} 个（${formatRate(t.rate)}），逾期 ${t.overdue} 个`));
-          if (f.overdue.length > 0) els.push(md(`**逾期**：${f.overdue.map((o) => `${o.id}（${names.get(o.owner) ?? o.owner}，${o.days} 个工作日）`).join('、')}`));
-          els.push(md(dueThisWeek.length ? `**本周到期**：\n${dueThisWeek.map((d) => `${d.ref} ${d.title.slice(0, 30)}，${formatDate(d.deadline)}，${d.owner.split(',').map((o) => names.get(o) ?? o).join('、')}`).join('\n')}` : '**本周到期**：无'));
-          if (gaps.length > 0) els.push(md(`**两周内到期的指标缺口**：\n${gaps.map((g) => `${names.get(g.personId) ?? g.personId}：${g.quota}，已完成 ${g.progress}（${formatDate(g.periodEnd)} 截止）`).join('\n')}`));
+          els.push(md(markdown`**上周学习**（${lastWeek.label}）：${s.sessions} 次活动，共 ${s.hours} 小时，${s.membersWhoLogged}/${s.members} 名党员参加${forms ? `；${forms}` : ''}`));
+          els.push(md(markdown`**整改**：上周新增问题 ${t.period?.found ?? 0} 个、销号 ${t.period?.rectified ?? 0} 个；累计检视问题 ${t.found} 个，已整改销号 ${t.rectified} 个（${formatRate(t.rate)}），逾期 ${t.overdue} 个`));
+          if (f.overdue.length > 0) els.push(md(markdown`**逾期**：${capped(f.overdue.map((o) => markdown`${o.id}（${names.get(o.owner) ?? o.owner}，${o.days} 个工作日）`), '、', '/截止 本支部 逾期 查看')}`));
+          const due = dueThisWeek.map((d) => markdown`${d.ref} ${d.title.slice(0, 30)}，${formatDate(d.deadline)}，${d.owner.split(',').map((o) => names.get(o) ?? o).join('、')}`);
+          els.push(md(dueThisWeek.length ? markdown`**本周到期**：\n${capped(due, '\n', '/截止 本支部 查看')}` : markdown`**本周到期**：无`));
+          const gapLines = gaps.map((g) => markdown`${names.get(g.personId) ?? g.personId}：${g.quota}，已完成 ${g.progress}（${formatDate(g.periodEnd)} 截止）`);
+          if (gaps.length > 0) els.push(md(markdown`**两周内到期的指标缺口**：\n${capped(gapLines, '\n', '/进度 查看')}`));
         }
-        await queueNotice(tx, report, {
+        await queueNotices(tx, report, {
           key: `digest|${branch.id}|${thisWeek.start}`,
           to: { chatId },
-          card: card(`${branch.name} 周报`, els, { subtitle: `${formatDate(today)} · 上周 ${lastWeek.label}`, template: 'blue', summary: `${branch.name} 周报` }),
+          cards: fitCards(`${branch.name} 周报`, els, { subtitle: `${formatDate(today)} · 上周 ${lastWeek.label}`, template: 'blue', summary: `${branch.name} 周报` }),
           summary: quiet ? '无活动' : `学习 ${s.sessions} 次，逾期 ${f.overdue.length} 项`,
           now,
         });
