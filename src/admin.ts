@@ -3,9 +3,14 @@ import Router from '@koa/router';
 import { toLocalDate } from '../commands/calendar.js';
 import { exportProblems, exportStudy } from '../commands/export-files.js';
 import { parsePeriodWord } from '../commands/periods.js';
+import { readRunRequest } from './admin-run-request.js';
+import { dryRunJob } from './dry-run.js';
 import type { Job, JobDeps } from './jobs/types.js';
 
-/** `POST /admin/jobs/:name/run` (one job as of `at`) and `GET /admin/export/{problems,study}.xlsx`; bearer-token protected, off without a token. */
+/**
+ * `POST /admin/jobs/:name/run` (one job as of `at`, or with `dryRun` only what it would send) and
+ * `GET /admin/export/{problems,study}.xlsx`; bearer-token protected, off without a token.
+ */
 export function createAdminRoutes(deps: { token?: string; jobs: readonly Job[]; jobDeps: JobDeps; clock: () => Date; onRan?: () => void }): Router {
   const router = new Router({ prefix: '/admin' });
   router.use(async (ctx, next) => {
@@ -24,14 +29,18 @@ export function createAdminRoutes(deps: { token?: string; jobs: readonly Job[]; 
       ctx.body = { error: `unknown job ${ctx.params.name}`, jobs: deps.jobs.map((j) => j.name) };
       return;
     }
-    const body = await readJson(ctx.req);
-    const at = body?.at === undefined ? deps.clock() : new Date(String(body.at));
-    if (Number.isNaN(at.getTime())) {
+    const request = await readRunRequest(ctx.req, deps.clock());
+    if ('error' in request) {
       ctx.status = 400;
-      ctx.body = { error: '"at" must be an ISO time, e.g. 2026-11-23T09:00:00+08:00' };
+      ctx.body = { error: request.error };
       return;
     }
-    const report = await job.run(at, deps.jobDeps);
+    if (request.dryRun) {
+      const { report, messages } = await dryRunJob(job, request.at, deps.jobDeps);
+      ctx.body = { ...report, dryRun: true, messages };
+      return;
+    }
+    const report = await job.run(request.at, deps.jobDeps);
     deps.onRan?.();
     ctx.body = report;
   });
@@ -61,24 +70,6 @@ export function createAdminRoutes(deps: { token?: string; jobs: readonly Job[]; 
     ctx.body = file.bytes;
   });
   return router;
-}
-
-async function readJson(req: NodeJS.ReadableStream): Promise<Record<string, unknown> | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > 64 * 1024) return undefined;
-    chunks.push(c as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString().trim();
-  if (!text) return undefined;
-  try {
-    const v = JSON.parse(text);
-    return typeof v === 'object' && v ? v : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function equal(a: string, b: string): boolean {
