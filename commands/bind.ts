@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import { UserError, type Command } from './types.js';
 
@@ -15,6 +16,7 @@ export const bind: Command = {
     if (ctx.chat.type !== 'group') throw new UserError('绑定只能在群聊里进行：请在支部群里 @督办 发送。');
     const name = ctx.args.trim();
     if (!name) throw new UserError('缺少支部名。');
+    bounded('支部名', name);
     if (/\s/.test(name)) throw new UserError(`支部名不能含空格：「${name}」。`);
     const stamp = { by: ctx.sender.id, at: ctx.now.toISOString() };
     const before = ctx.chat.binding;

@@ -1,9 +1,11 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import { branchName, ensureOpen, findProblem, leadingRef, requireManager, namesFor, secretariesOf, stampOf, tellBranch } from './ledger-common.js';
 import { clip, formatInstant } from './ledger-status.js';
 import { UserError, type Command } from './types.js';
 
 const FORCE = /(^|\s)强制$/;
+const OPEN_SHOWN = 10;
 
 /**
  * `/销号 P12 <整改情况与佐证> [强制]`: the lead person asks for close-out (待审核) and the branch chat is told.
@@ -31,8 +33,9 @@ export const close: Command = {
     const force = FORCE.test(rest);
     const evidence = rest.replace(FORCE, '').trim();
     if (evidence === '') throw new UserError('缺少整改情况与佐证：写明整改结果和佐证材料（链接、附件名称）。');
+    bounded('整改情况与佐证', evidence);
     const open = (await ctx.store.listMeasures({ problemId: p.id })).filter((m) => m.status !== '已完成');
-    const openList = open.map((m) => `${m.id} ${clip(m.content, 20)}`).join('；');
+    const openList = [...open.slice(0, OPEN_SHOWN).map((m) => `${m.id} ${clip(m.content, 20)}`), ...(open.length > OPEN_SHOWN ? [`…另有 ${open.length - OPEN_SHOWN} 项`] : [])].join('；');
     if (open.length > 0 && !force) {
       throw new UserError(
         [

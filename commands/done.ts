@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import { findTask, leadingRef, namesFor, stampOf } from './ledger-common.js';
 import { formatInstant } from './ledger-status.js';
@@ -22,6 +23,7 @@ export const done: Command = {
     if (mine.reportedAt) throw new UserError(`你已于 ${formatInstant(mine.reportedAt)} 报告过 ${t.id} 的办理结果：${mine.result}`, { showUsage: false });
     if (t.status === '已办结') throw new UserError(`${t.id} 已办结。`, { showUsage: false });
     if (result === '') throw new UserError('缺少办理结果：写明办了什么、结果在哪。');
+    bounded('办理结果', result);
     const stamp = stampOf(ctx);
     const assignees = t.assignees.map((a) => (a.openId === ctx.sender.id ? { ...a, reportedAt: stamp.at, result } : a));
     const waiting = assignees.filter((a) => !a.reportedAt);

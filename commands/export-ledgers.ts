@@ -5,6 +5,7 @@ import { participantsOf, type StudyRecord } from '../storage/study.js';
 import type { LocalDate } from './calendar.js';
 import type { Names } from './names.js';
 import { NO_SOURCE } from './ledger-figures.js';
+import { escapeCell } from './escape.js';
 
 
 /** The official problem-ledger columns, in order, with their widths in characters. */
@@ -58,6 +59,11 @@ function sheetWith(wb: ExcelJS.Workbook, name: string, columns: readonly (readon
   head.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
   head.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
   return ws;
+}
+
+/** Adds a row with every text cell escaped, so a description typed as `=HYPERLINK(…)` stays text. */
+function addRow(ws: ExcelJS.Worksheet, cells: readonly (string | number | Date | null)[]): ExcelJS.Row {
+  return ws.addRow(cells.map((c) => (typeof c === 'string' ? escapeCell(c) : c)));
 }
 
 /** Status text for the 完成情况/销号时间 column. */
@@ -115,7 +121,7 @@ export async function problemLedgerWorkbook(input: { problems: readonly Problem[
         .map((h) => `${h.at.slice(0, 10)} ${h.note ?? ''}`.trim())
         .join('\n');
       const evidence = p.closed?.evidence ?? p.closeRequest?.evidence ?? '';
-      const row = ws.addRow([i + 1, p.source ?? OTHER_SOURCE, `${p.id} ${p.description}`, measures, p.target ?? '', excelDate(p.deadline), names.person(p.leadPerson), p.responsibleUnit, progress, completion(p, today), evidence]);
+      const row = addRow(ws, [i + 1, p.source ?? OTHER_SOURCE, `${p.id} ${p.description}`, measures, p.target ?? '', excelDate(p.deadline), names.person(p.leadPerson), p.responsibleUnit, progress, completion(p, today), evidence]);
       row.alignment = { vertical: 'top', wrapText: true };
       row.getCell(6).numFmt = 'yyyy-mm-dd';
     });
@@ -132,7 +138,7 @@ export async function studyLedgerWorkbook(input: { records: readonly StudyRecord
   const ws = sheetWith(wb, '学习台账', STUDY_COLUMNS);
   for (const r of input.records.filter((x) => !x.voided)) {
     const people = participantsOf(r);
-    const row = ws.addRow([
+    const row = addRow(ws, [
       excelDate(r.date),
       r.form,
       r.content,
@@ -146,6 +152,7 @@ export async function studyLedgerWorkbook(input: { records: readonly StudyRecord
     row.getCell(1).numFmt = 'yyyy-mm-dd';
     row.getCell(7).numFmt = '0.0"小时"';
   }
-  ws.headerFooter.oddHeader = input.title;
+  // Header text has its own codes (&P, &D …); a lone & would start one.
+  ws.headerFooter.oddHeader = input.title.replace(/&/g, '&&');
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

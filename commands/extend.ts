@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import { formatDate } from './calendar.js';
 import { branchName, ensureOpen, findProblem, leadingRef, requireManager, MEASURE_REF, noteLines, parseDeadline, secretariesOf, stampOf, tellBranch, todayOf } from './ledger-common.js';
@@ -32,6 +33,7 @@ export const extend: Command = {
       throw new UserError(`新时限 ${formatDate(deadline.date)} 不晚于现在的时限 ${formatDate(p.deadline)}，无需延期。`);
     }
     if (reason === '') throw new UserError('缺少延期理由：写在新时限之后。');
+    bounded('延期理由', reason);
     const stamp = stampOf(ctx);
     await ctx.store.updateProblem(
       p.id,

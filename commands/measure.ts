@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import { formatDate } from './calendar.js';
 import { splitFields } from './fields.js';
@@ -34,6 +35,7 @@ export const measure: Command = {
     await requireManager(ctx, p, '添加措施');
     const { rest: content, fields } = splitFields(body, [...DEADLINE_KEYS, ...PERSON_KEYS]);
     if (content === '') throw new UserError('缺少措施内容：写在问题编号之后、字段之前。');
+    bounded('措施内容', content);
     const owner = await personField(ctx, field(fields, PERSON_KEYS), '负责人');
     const deadline = parseDeadline(ctx, field(fields, DEADLINE_KEYS));
     const m = await ctx.store.addMeasure({ problemId: p.id, content, owner: owner.openId, deadline: deadline.date }, stampOf(ctx));

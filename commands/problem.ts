@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import type { Measure, Problem } from '../storage/ledger.js';
 import { formatDate } from './calendar.js';
@@ -50,14 +51,17 @@ async function open(ctx: CommandContext, args: string): Promise<void> {
   if (args === '') throw new UserError('缺少问题描述。');
   const { rest, fields } = splitFields(args, KEYS);
   if (rest === '') throw new UserError('缺少问题描述：描述写在最前面，字段写在后面。');
+  bounded('问题描述', rest);
   const branch = await targetBranch(ctx, field(fields, BRANCH_KEYS));
   const unit = field(fields, UNIT_KEYS)?.trim();
   if (!unit) throw new UserError('缺少责任单位：请写 责任单位:<单位>，如 责任单位:数据资源科。');
+  bounded('责任单位', unit);
   const lead = await personField(ctx, field(fields, PERSON_KEYS), '负责人');
   const deadline = parseDeadline(ctx, field(fields, DEADLINE_KEYS));
   const sourceText = field(fields, SOURCE_KEYS);
   const source = sourceText ? parseSource(sourceText) : undefined;
   const target = field(fields, TARGET_KEYS)?.trim();
+  if (target) bounded('整改目标', target);
 
   const p = await ctx.store.openProblem(
     { branchId: branch.id, description: rest, responsibleUnit: unit, leadPerson: lead.openId, deadline: deadline.date, ...(source ? { source } : {}), ...(target ? { target } : {}) },

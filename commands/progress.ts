@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import type { Measure, Problem } from '../storage/ledger.js';
 import { branchName, ensureOpen, findMeasure, findProblem, leadingRef, mayManage, MEASURE_REF, namesFor, stampOf, tellPerson } from './ledger-common.js';
@@ -37,6 +38,7 @@ async function onProblem(ctx: CommandContext, p: Problem, rest: string): Promise
   }
   const text = rest.replace(PROGRESS_WORD, '').trim();
   if (text === '') throw new UserError('缺少进展内容。');
+  bounded('进展', text);
   await ctx.store.updateProblem(p.id, {}, { ...stampOf(ctx), action: 'progress', note: text });
   ctx.reply(textMessage(`已记录 ${p.id} 的整改进展（${formatInstant(ctx.now.toISOString())}）：${text}\n状态：${p.status}`));
 }
@@ -53,11 +55,13 @@ async function onMeasure(ctx: CommandContext, m: Measure, p: Problem, rest: stri
   const stamp = stampOf(ctx);
   if (!done) {
     if (text === '') throw new UserError('缺少进展内容。');
+    bounded('进展', text);
     await ctx.store.updateMeasure(m.id, {}, { ...stamp, action: 'progress', note: text });
     ctx.reply(textMessage(`已记录措施 ${m.id} 的进展：${text}\n完成后发送：/整改 ${m.id} 完成 <说明>`));
     return;
   }
   if (text === '') throw new UserError(`缺少完成说明：写明做了什么、佐证在哪，如 /整改 ${m.id} 完成 平台已上线运行。`);
+  bounded('完成说明', text);
   await ctx.store.updateMeasure(m.id, { status: '已完成', done: { by: stamp.by, at: stamp.at, note: text } }, { ...stamp, action: 'measure-done', note: text });
   const open = (await ctx.store.listMeasures({ problemId: p.id })).filter((x) => x.status !== '已完成');
   const lines = [`措施 ${m.id} 已完成：${text}`];

@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import type { Problem } from '../storage/ledger.js';
 import { formatDate } from './calendar.js';
@@ -27,7 +28,7 @@ export const review: Command = {
     const hit = DECISIONS.find(([re]) => re.test(rest));
     if (!hit) throw new UserError(`缺少审核结论：写 通过、同意延期 或 驳回 <理由>。`);
     const [re, decision] = hit;
-    const remark = rest.replace(re, '').trim();
+    const remark = bounded('审核意见', rest.replace(re, '').trim());
     if (p.voided) throw new UserError(`${p.id} 已作废，无需审核。`, { showUsage: false });
     if (p.status !== '待审核' && p.status !== '申请延期') {
       throw new UserError(`${p.id} 当前状态为${p.status}，没有等待审核的申请。`, { showUsage: false });

@@ -1,3 +1,4 @@
+import { bounded, LIMITS } from './limits.js';
 import { textMessage } from './text.js';
 import type { Person } from '../storage/records.js';
 import { participantsOf, type Form, type StudyRecord } from '../storage/study.js';
@@ -51,6 +52,9 @@ export async function logActivity(ctx: CommandContext, d: ActivityDraft): Promis
   const person = await onBehalfOf(ctx, d.fields['代录']);
   const personRole = person.id === ctx.sender.id ? ctx.role : person.role;
   if (!d.content) throw new UserError(`缺少${d.what}。`);
+  bounded(d.what.replace(/（.*$/, ''), d.content, LIMITS.学习内容);
+  if (d.fields['心得'] !== undefined) bounded('心得', d.fields['心得']);
+  if (d.fields['地点'] !== undefined) bounded('地点', d.fields['地点']);
 
   let branchId = person.branchId;
   let branchName: string | undefined;

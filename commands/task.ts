@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import type { Task } from '../storage/ledger.js';
 import { mentionsIn, splitFields } from './fields.js';
@@ -18,6 +19,7 @@ export const task: Command = {
     if (TASK_REF.test(args)) return show(ctx, await findTask(ctx, args));
     const { rest: content, fields } = splitFields(args, [...DEADLINE_KEYS, ...PERSON_KEYS]);
     if (content === '') throw new UserError('缺少事项内容：写在最前面，字段写在后面。');
+    bounded('事项内容', content);
     const who = field(fields, PERSON_KEYS);
     if (who === undefined) throw new UserError('缺少负责人：请写 负责人:@某人，可 @ 多位。');
     const assignees = mentionsIn(who, ctx.mentions);

@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import { findProblem, leadingRef, stampOf, tellBranch } from './ledger-common.js';
 import { formatInstant } from './ledger-status.js';
@@ -16,6 +17,7 @@ export const voidProblem: Command = {
     const p = await findProblem(ctx, ref);
     if (p.voided) throw new UserError(`${p.id} 已于 ${formatInstant(p.voided.at)} 作废（${p.voided.reason}）。`, { showUsage: false });
     if (reason === '') throw new UserError('缺少作废理由。');
+    bounded('作废理由', reason);
     const stamp = stampOf(ctx);
     await ctx.store.updateProblem(p.id, { voided: { ...stamp, reason } }, { ...stamp, action: 'void', note: reason });
     const text = `${p.id}（${p.description}）已作废，理由：${reason}。记录保留，可用 /问题 ${p.id} 查看，但不再计入问题数、销号数和措施数。`;

@@ -1,3 +1,4 @@
+import { bounded } from './limits.js';
 import { textMessage } from './text.js';
 import { diffDays, formatDate, toLocalDate } from './calendar.js';
 import { describeRecord, namesOf } from './study-log.js';
@@ -34,7 +35,7 @@ export const voidRecord: Command = {
     if (ctx.role !== 'admin' && age > VOID_DAYS) {
       throw new UserError(`${id} 登记已超过 ${VOID_DAYS} 天，不能自行撤销；如需更正，请联系管理员。`, { showUsage: false });
     }
-    const reason = why.join(' ');
+    const reason = bounded('撤销原因', why.join(' '));
     await ctx.store.voidStudyRecord(id, { by: ctx.sender.id, at: ctx.now.toISOString(), ...(reason ? { reason } : {}) });
     const names = await namesOf(ctx, rec);
     ctx.reply(textMessage(`已撤销 ${id}：${describeRecord(rec)}${reason ? `（原因：${reason}）` : ''}。记录保留在台账中并标明撤销，不再计入 ${names.join('、')}。`));

@@ -2,6 +2,8 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const ROLE = { admin: '管理员', leader: '领导', secretary: '书记', member: '党员' };
+  // Names of people, branches and chats are typed by users: they reach the page as text only.
+  const esc = (s) => window.sandboxEscape(s);
   const state = { people: [], chats: [], commands: [], chat: null, cursor: 0, lines: [], unread: {}, nextProblem: 1, tourProblem: null, loaded: false };
 
   async function api(path, body) {
@@ -32,7 +34,7 @@
       groups.set(g, [...(groups.get(g) || []), p]);
     }
     $('person').innerHTML = [...groups]
-      .map(([g, list]) => `<optgroup label="${g}">${list.map((p) => `<option value="${p.id}">${p.name}（${ROLE[p.role] || p.role}${p.branch ? '·' + p.branch : ''}）</option>`).join('')}</optgroup>`)
+      .map(([g, list]) => `<optgroup label="${esc(g)}">${list.map((p) => `<option value="${esc(p.id)}">${esc(p.name)}（${esc(ROLE[p.role] || p.role)}${p.branch ? '·' + esc(p.branch) : ''}）</option>`).join('')}</optgroup>`)
       .join('');
     if (keep && state.people.some((p) => p.id === keep)) $('person').value = keep;
   }
@@ -52,8 +54,8 @@
       const inside = c.members.includes(p?.id);
       li.dataset.chat = c.id;
       li.className = `${c.id === state.chat ? 'active' : ''} ${inside ? '' : 'outside'}`;
-      li.innerHTML = `<span>${c.kind === 'p2p' ? '与督办私聊' : c.name}${inside ? '' : '<small>（旁观）</small>'}</span>`;
-      if (state.unread[c.id]) li.insertAdjacentHTML('beforeend', `<span class="badge">${state.unread[c.id]}</span>`);
+      li.innerHTML = `<span>${c.kind === 'p2p' ? '与督办私聊' : esc(c.name)}${inside ? '' : '<small>（旁观）</small>'}</span>`;
+      if (state.unread[c.id]) li.insertAdjacentHTML('beforeend', `<span class="badge">${esc(state.unread[c.id])}</span>`);
       li.onclick = () => selectChat(c.id);
       $('chats').appendChild(li);
     }
@@ -229,7 +231,7 @@
     $('tour').innerHTML = '';
     steps.forEach(([title, who, chat, text, note], i) => {
       const li = document.createElement('li');
-      li.innerHTML = `<b>${i + 1}. ${title}</b> <span class="hint">${who ? `${who.name} 在「${chat ? chat.name : '私聊'}」` : ''}${note || ''}</span>`;
+      li.innerHTML = `<b>${i + 1}. ${esc(title)}</b> <span class="hint">${who ? `${esc(who.name)} 在「${chat ? esc(chat.name) : '私聊'}」` : ''}${esc(note || '')}</span>`;
       if (who && chat && text) {
         const b = document.createElement('button');
         b.type = 'button';

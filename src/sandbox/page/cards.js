@@ -1,11 +1,15 @@
 // Renders the subset of Feishu card JSON 2.0 that Duban sends, readably: header, markdown, paged tables, charts
 // (drawn with VChart, as Feishu does), buttons and forms that call back.
 (function () {
+  // Every piece of data goes through esc before it meets innerHTML; app.js and clock.js use the same one.
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+  window.sandboxEscape = esc;
   const nameOf = (id) => (window.sandboxNameOf ? window.sandboxNameOf(id) : id);
 
+  // Feishu shows the numeric entities Duban escapes user text with (&#60; …) as the characters; so does the page.
   function inline(t) {
     return esc(t)
+      .replace(/&amp;#(\d{1,7});/g, '&#$1;')
       .replace(/&lt;at (?:id|user_id)=(?:&quot;|&#39;)?([^&\s]+?)(?:&quot;|&#39;)?&gt;&lt;\/at&gt;/g, (_, id) => `<span class="at">@${esc(id === 'all' ? '所有人' : nameOf(id))}</span>`)
       .replace(/&lt;font color=(?:&#39;|&quot;)?(\w+)(?:&#39;|&quot;)?&gt;(.*?)&lt;\/font&gt;/g, '<span style="color:$1">$2</span>')
       .replace(/\*\*(.+?)\*\*/g, '<b>$1</b>')
