@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Markdown as SafeMarkdown } from './markdown.js';
 import type { CardMessage } from './types.js';
+import { escapeText } from './escape.js';
 
 const PlainText = z.strictObject({ tag: z.literal('plain_text'), content: z.string() });
 
@@ -168,14 +169,23 @@ export const button = (text: string, value: Record<string, unknown>, type: 'defa
   behaviors: [{ type: 'callback', value }],
 });
 
-/** A card with a header and elements, shared so everyone who taps it sees the same update. */
+/**
+ * A card with a header and elements, shared so everyone who taps it sees the same update. Header, summary and
+ * table cells are plain text for Feishu; they still get `escapeText`, so no tag survives even if a client read one.
+ */
 export function card(title: string, elements: CardElement[], opts: { subtitle?: string; template?: NonNullable<Card['header']>['template']; summary?: string } = {}): Card {
+  const plain = (content: string) => ({ tag: 'plain_text' as const, content: escapeText(content) });
   return {
     schema: '2.0',
-    config: { update_multi: true, width_mode: 'fill', ...(opts.summary ? { summary: { content: opts.summary } } : {}) },
-    header: { title: { tag: 'plain_text', content: title }, ...(opts.subtitle ? { subtitle: { tag: 'plain_text', content: opts.subtitle } } : {}), template: opts.template ?? 'red' },
-    body: { elements },
+    config: { update_multi: true, width_mode: 'fill', ...(opts.summary ? { summary: { content: escapeText(opts.summary) } } : {}) },
+    header: { title: plain(title), ...(opts.subtitle ? { subtitle: plain(opts.subtitle) } : {}), template: opts.template ?? 'red' },
+    body: { elements: elements.map(plainCells) },
   } as Card;
+}
+
+function plainCells(e: CardElement): CardElement {
+  if (e.tag !== 'table') return e;
+  return { ...e, rows: e.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' ? escapeText(v) : v]))) };
 }
 
 /** The card as a message a command or job may send: checked against the schema and Feishu's limits. */

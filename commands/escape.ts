@@ -16,12 +16,13 @@ const MARKDOWN_SPECIAL = /[&<>[\]*_~`\\|$]/g;
 
 /**
  * Card markdown (`markdown` elements) that shows `s` literally, on one line: specials become HTML numeric
- * entities (Feishu's documented escape), line breaks become spaces, and a leading `#`, `+`, `-`, `=` or `1.`
- * cannot start a heading or a list.
+ * entities (Feishu's documented escape) and line breaks become spaces; at the start of a line a leading `#`,
+ * `+`, `-`, `=` or `1.` is escaped too, so it cannot start a heading or a list.
  */
-export function escapeMarkdown(s: string): string {
+export function escapeMarkdown(s: string, atLineStart = true): string {
   const flat = s.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ').trim();
   const escaped = flat.replace(MARKDOWN_SPECIAL, entity);
+  if (!atLineStart) return escaped;
   return escaped.replace(/^[#+\-=]/, entity).replace(/^(\d+)([.)])/, (_, n: string, dot: string) => n + entity(dot));
 }
 

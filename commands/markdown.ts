@@ -26,7 +26,7 @@ export class Markdown {
 /** Tagged template: `markdown\`**${ref}** ${title}\`` keeps the literal markup and escapes each value (Markdown values pass through). */
 export function markdown(strings: TemplateStringsArray, ...values: readonly unknown[]): Markdown {
   let out = strings[0] ?? '';
-  values.forEach((v, i) => (out += render(v) + (strings[i + 1] ?? '')));
+  values.forEach((v, i) => (out += render(v, out === '' || out.endsWith('\n')) + (strings[i + 1] ?? '')));
   return new Markdown(KEY, out);
 }
 
@@ -40,9 +40,9 @@ export function mention(openId: string): Markdown {
   return OPEN_ID.test(openId) ? new Markdown(KEY, `<at id=${openId}></at>`) : markdown`@${openId}`;
 }
 
-function render(v: unknown): string {
+function render(v: unknown, atLineStart: boolean): string {
   if (v instanceof Markdown) return v.source;
-  return escapeMarkdown(String(v ?? ''));
+  return escapeMarkdown(String(v ?? ''), atLineStart);
 }
 
 /**
