@@ -74,7 +74,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const commands = opts.commands ?? COMMANDS;
   checkCommands(commands);
   const jobs = opts.jobs ?? JOBS;
-  const store = opts.store ?? (await openLowdbStore(config.dataFile));
+  const store = opts.store ?? (await openLowdbStore(config.dataFile, { mode: local ? 'local' : 'feishu' }));
   const keys = config.feishu ?? { ...LOCAL_APP, domain: 'local', mode: 'webhook' as const };
 
   const app = new Koa();

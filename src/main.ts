@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel, undefined, secretsOf(config));
   // The data file loads while the rest of the program (the SDK is large) is still being imported.
-  const [store, { startApp }] = await Promise.all([openLowdbStore(config.dataFile), import('./app.js')]);
+  const [store, { startApp }] = await Promise.all([openLowdbStore(config.dataFile, { mode: config.mode }), import('./app.js')]);
   const app = await startApp({ config, logger, store });
   logger.info({ url: app.url, mode: app.mode, dataFile: config.dataFile }, 'duban started');
   if (app.mode === 'local') process.stdout.write(localBanner(app.port));
