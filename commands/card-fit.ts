@@ -36,20 +36,19 @@ function pack(title: string, pieces: readonly Piece[], opts: CardOptions, maxPag
   const base = bytes(card(`${title}（99/99）`, [], opts)) + 64;
   const pages: CardElement[][] = [];
   let page: CardElement[] = [];
-  let used = base;
+  let used = { bytes: base, elements: 0, tables: 0, charts: 0 };
   for (const piece of pieces) {
-    const cost = piece.reduce((n, e) => n + bytes(e) + 1, 0);
-    const next = [...page, ...piece];
-    const full = used + cost > BYTES || countElements(next) > ELEMENTS || countTag(next, 'table') > CARD_LIMITS.tables || countTag(next, 'chart') > CARD_LIMITS.charts;
+    const cost = { bytes: piece.reduce((n, e) => n + bytes(e) + 1, 0), elements: countElements(piece), tables: countTag(piece, 'table'), charts: countTag(piece, 'chart') };
+    const full =
+      used.bytes + cost.bytes > BYTES || used.elements + cost.elements > ELEMENTS || used.tables + cost.tables > CARD_LIMITS.tables || used.charts + cost.charts > CARD_LIMITS.charts;
     if (full && page.length > 0) {
       pages.push(page);
       if (pages.length >= maxPages) return pages;
-      page = [...piece];
-      used = base + cost;
-    } else {
-      page = next;
-      used += cost;
+      page = [];
+      used = { bytes: base, elements: 0, tables: 0, charts: 0 };
     }
+    page.push(...piece);
+    used = { bytes: used.bytes + cost.bytes, elements: used.elements + cost.elements, tables: used.tables + cost.tables, charts: used.charts + cost.charts };
   }
   if (page.length > 0 || pages.length === 0) pages.push(page.length > 0 ? page : [md(markdown`（无内容）`)]);
   return pages;
@@ -75,13 +74,18 @@ function split(block: Block): Piece[] {
   if (e.tag === 'markdown') return splitMarkdown(e.content, PIECE / 2).map((m) => [{ ...e, content: (md(m) as typeof e).content }]);
   if (e.tag === 'table') {
     const tables: CardElement[][] = [];
+    const head = bytes({ ...e, rows: [] });
     let rows: typeof e.rows = [];
+    let size = head;
     for (const r of e.rows) {
-      if (rows.length > 0 && bytes({ ...e, rows: [...rows, r] }) > PIECE) {
+      const cost = bytes(r) + 1;
+      if (rows.length > 0 && size + cost > PIECE) {
         tables.push([{ ...e, rows }]);
         rows = [];
+        size = head;
       }
       rows.push(r);
+      size += cost;
     }
     if (rows.length > 0) tables.push([{ ...e, rows }]);
     return tables;

@@ -15,7 +15,7 @@ const OVERDUE_SHOWN = 20;
 
 /** The first `n` items joined, and how many there are in all when some are left out. */
 function capped(items: readonly Markdown[], n: number, sep: '；' | '、'): Markdown {
-  return items.length <= n ? joinMarkdown(items, sep) : markdown`${joinMarkdown(items.slice(0, n), sep)}${sep}…共 ${items.length} 项（/进度 查看，/导出 取全部）`;
+  return items.length <= n ? joinMarkdown(items, sep) : markdown`${joinMarkdown(items.slice(0, n), sep)}${sep}…共 ${items.length} 项`;
 }
 
 /** The figures for a month, frozen the first time they are published. */
@@ -117,8 +117,8 @@ export const monthlyBulletin: Job = {
       }
       // The gap list names the first few per branch and says how many there are; fitCards splits a long list.
       const gapLines = [...gapsByBranch].map(([b, list]) => markdown`${b}：${capped(list, GAPS_PER_BRANCH, '；')}`);
-      els.push(md(gapsByBranch.size ? markdown`**缺口清单**\n${joinMarkdown(gapLines, '\n')}` : markdown`**缺口清单**：本月到期的指标均已完成。`));
-      if (f.overdue.length > 0) els.push(md(markdown`**逾期事项**：${capped(f.overdue.map((o) => markdown`${o.id}（${people.get(o.owner) ?? o.owner}，逾期 ${o.days} 个工作日）`), OVERDUE_SHOWN, '、')}`));
+      els.push(md(gapsByBranch.size ? markdown`**缺口清单**（完整名单：/进度 支部名，或 /导出 学习台账）\n${joinMarkdown(gapLines, '\n')}` : markdown`**缺口清单**：本月到期的指标均已完成。`));
+      if (f.overdue.length > 0) els.push(md(markdown`**逾期事项**（全部：/截止 全部 逾期）：${capped(f.overdue.map((o) => markdown`${o.id}（${people.get(o.owner) ?? o.owner}，逾期 ${o.days} 个工作日）`), OVERDUE_SHOWN, '、')}`));
       if (fix) els.push(md(fix));
       // A bureau of any size gets the whole table and gap list: more branches mean more cards, never a refused one.
       const cards = fitCards(`${month.label}党建督办通报`, els, { subtitle: `发布于 ${formatDate(today)}，数据截至 ${formatDate(month.end)}`, template: 'red', summary: headline(f) });
