@@ -45,6 +45,8 @@ describe('input limits, end to end', () => {
 
   it('at every limit at once, with the most expensive characters, the review card still reaches Feishu and /销号 works', async () => {
     const { chat, zhang } = await bureau();
+    // The issue's case: a 31 KB description made the /销号 review card pass 30 KB, so close-out failed for good.
+    expect(await h.say(zhang, chat, `/问题 ${worst(31 * 1024)} 责任单位:科 时限:12月31日 负责人:@张三`)).toMatch(/^消息过长/);
     const opened = await h.say(zhang, chat, `/问题 ${worst(LIMITS.问题描述)} 责任单位:${worst(LIMITS.责任单位)} 时限:12月31日 负责人:@张三 目标:${worst(LIMITS.整改目标)}`);
     expect(opened).toContain('已登记问题 P1');
     for (let i = 0; i < 3; i++) await h.say(zhang, chat, `/措施 P1 ${worst(LIMITS.措施内容)} 时限:12月31日 负责人:@张三`);
