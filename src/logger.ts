@@ -18,11 +18,9 @@ export function describeError(err: unknown): Record<string, unknown> {
   };
 }
 
-/**
- * The process logger; JSON lines on stdout. Every line passes through a scrubber that removes the given secret
- * values and token-shaped strings, because secrets reach log lines inside messages, not only in known fields.
- */
+/** The process logger (JSON lines on stdout), every line scrubbed of the given secrets and of token-shaped strings. */
 export function createLogger(level: string, destination?: NodeJS.WritableStream, secrets: readonly (string | undefined)[] = []): Logger {
+  // Scrubbing the finished line, not chosen fields: secrets arrive inside messages (an SDK error's text, a request body).
   return pino(
     {
       level,
