@@ -38,6 +38,7 @@ export const exportLedger: Command = {
   summary: '导出问题台账或学习台账（Excel，私信发给你）',
   usage: '/导出 问题台账 [本支部|全部|支部名]　或　/导出 学习台账 [支部名] [本月|本季度|2026年|11月]',
   examples: ['/导出 问题台账 全部', '/导出 学习台账 第一支部 2026年'],
+  readsOnly: () => true,
   async run(ctx) {
     const [kindWord, ...rest] = ctx.args.split(' ').filter(Boolean);
     const kind = kindWord ? lookup(KINDS, kindWord.toLowerCase()) : undefined;

@@ -11,6 +11,7 @@ export const study: Command = {
   summary: '登记一次学习（集体学习写 参加:@…，一次登记计入每位参加者）；/学习 统计 查看支部学习情况',
   usage: '/学习 <时长> [形式] <内容> [参加:@某人 …] [日期:<日期>] [代录:@某人] [心得:…]',
   examples: ['/学习 2小时 研讨 《习近平著作选读》第一卷 参加:@张三 @李四', '/学习 90分钟 自学 党章 日期:昨天', '/学习 统计 本季度'],
+  readsOnly: (args) => /^(统计|stats)(\s|$)/.test(args.trim()),
   async run(ctx) {
     const first = ctx.args.split(' ')[0]!.toLowerCase();
     if (first === '统计' || first === 'stats') return studyStats(ctx, ctx.args.slice(first.length).trim());

@@ -14,6 +14,7 @@ export const summary: Command = {
   summary: '查看整改与学习进度（领导看全局，书记看本支部，党员看自己）',
   usage: '/进度 [支部名] [本月|本季度|本年|11月|2026年]',
   examples: ['/进度', '/进度 第三支部 本季度', '/进度 2026年'],
+  readsOnly: () => true,
   async run(ctx) {
     const today = toLocalDate(ctx.now);
     let period = parsePeriodWord('本月', today)!;

@@ -62,6 +62,11 @@ export interface Command {
   usage: string;
   /** At least one full example. */
   examples: readonly string[];
+  /**
+   * Whether a call (given its args) only reads and answers, like a report or an export: it then runs on a read view
+   * outside the store's writer lock, so acknowledging events never waits for it, and any write in it throws.
+   */
+  readsOnly?(args: string): boolean;
   run(ctx: CommandContext): Promise<void>;
 }
 

@@ -93,8 +93,8 @@ export function createRouter(deps: RouterDeps) {
     const parsed = ev.messageType === 'text' ? parseMessage({ ...ev, botOpenId: deps.directory.botOpenId() }, words) : { kind: 'chatter' as const };
     const captured: string[] = [];
 
-    const base = async (tx: Tx, out: Outgoing[]) => {
-      const sender = await register(tx, ev, name, now, parsed.kind === 'command' ? parsed.mentions : [], deps.admins.includes(ev.senderId));
+    /** The chat, the effective role and a reply function for a sender already registered. */
+    const identify = async (tx: Tx, sender: Person, out: Outgoing[]) => {
       const binding = await tx.getChat(ev.chatId);
       const chat: ChatInfo = { id: ev.chatId, type: ev.chatType, binding, branch: binding?.branchId ? await tx.getBranch(binding.branchId) : undefined };
       const role: Role = deps.admins.includes(sender.id) ? 'admin' : sender.role;
@@ -105,6 +105,8 @@ export function createRouter(deps: RouterDeps) {
       };
       return { sender, chat, role, reply };
     };
+    const registerSender = (tx: Tx) => register(tx, ev, name, now, parsed.kind === 'command' ? parsed.mentions : [], deps.admins.includes(ev.senderId));
+    const base = async (tx: Tx, out: Outgoing[]) => identify(tx, await registerSender(tx), out);
 
     const commit = async (tx: Tx, out: Outgoing[]) => {
       for (const [i, o] of out.entries()) {
@@ -113,41 +115,64 @@ export function createRouter(deps: RouterDeps) {
       await tx.completeInbound(ev.eventId, now.toISOString());
     };
 
+    /** Finds the command and checks the role; what it throws is the answer. */
+    const allowedCommand = (role: Role): Command | undefined => {
+      if (parsed.kind !== 'command') return undefined;
+      const cmd = find(parsed.word);
+      if (!cmd) throw new UserError(`没有「${parsed.word}」这个命令。发送 /帮助 查看你可以使用的命令。`, { showUsage: false });
+      if (!mayRun(cmd, role)) {
+        throw new UserError(`/${cmd.name} 只有${whoMay(cmd.roles)}可以使用；你当前的角色是${ROLE_NAMES[role]}。`, { showUsage: false });
+      }
+      return cmd;
+    };
+    const runCommand = async (cmd: Command, tx: Tx, who: Awaited<ReturnType<typeof identify>>, out: Outgoing[]) => {
+      const { sender, chat, role, reply } = who;
+      const ctx: CommandContext = {
+        now,
+        invokedAs: parsed.kind === 'command' ? parsed.word : cmd.name,
+        args: parsed.kind === 'command' ? parsed.args : '',
+        mentions: parsed.kind === 'command' ? parsed.mentions : [],
+        sender,
+        role,
+        chat,
+        store: tx,
+        commands: deps.commands,
+        reply,
+        warn: (message, detail) => deps.logger.warn({ ...detail, command: cmd.name, eventId: ev.eventId }, message),
+        notify: (to, content) => out.push({ to: 'chatId' in to ? { kind: 'chat', chatId: to.chatId } : { kind: 'user', openId: to.openId }, content: toContent(content) }),
+      };
+      try {
+        await cmd.run(ctx);
+      } catch (err) {
+        if (err instanceof UserError && err.showUsage) throw new UserError(`${err.message}\n正确格式：${cmd.usage}\n例：${cmd.examples[0]}`);
+        throw err;
+      }
+    };
+    const readsOnly = parsed.kind === 'command' && !opts.onSuccess && (find(parsed.word)?.readsOnly?.(parsed.args) ?? false);
+
     let failure: { text: string } | undefined;
     try {
-      await deps.store.transact(async (tx) => {
+      if (readsOnly) {
+        // A report: registration commits first (it is idempotent), the report reads a view outside the writer lock,
+        // and its answers commit with the inbox mark. A crash between the steps leaves the event pending: it runs again.
+        const registered = await deps.store.transact(registerSender);
         const out: Outgoing[] = [];
-        const { sender, chat, role, reply } = await base(tx, out);
-        if (parsed.kind === 'command') {
-          const cmd = find(parsed.word);
-          if (!cmd) throw new UserError(`没有「${parsed.word}」这个命令。发送 /帮助 查看你可以使用的命令。`, { showUsage: false });
-          if (!mayRun(cmd, role)) {
-            throw new UserError(`/${cmd.name} 只有${whoMay(cmd.roles)}可以使用；你当前的角色是${ROLE_NAMES[role]}。`, { showUsage: false });
-          }
-          const ctx: CommandContext = {
-            now,
-            invokedAs: parsed.word,
-            args: parsed.args,
-            mentions: parsed.mentions,
-            sender,
-            role,
-            chat,
-            store: tx,
-            commands: deps.commands,
-            reply,
-            warn: (message, detail) => deps.logger.warn({ ...detail, command: cmd.name, eventId: ev.eventId }, message),
-            notify: (to, content) => out.push({ to: 'chatId' in to ? { kind: 'chat', chatId: to.chatId } : { kind: 'user', openId: to.openId }, content: toContent(content) }),
-          };
-          try {
-            await cmd.run(ctx);
-          } catch (err) {
-            if (err instanceof UserError && err.showUsage) throw new UserError(`${err.message}\n正确格式：${cmd.usage}\n例：${cmd.examples[0]}`);
-            throw err;
-          }
-        }
-        await opts.onSuccess?.(tx);
-        await commit(tx, out);
-      });
+        await deps.store.view(async (tx) => {
+          const who = await identify(tx, (await tx.getPerson(ev.senderId)) ?? registered, out);
+          const cmd = allowedCommand(who.role);
+          if (cmd) await runCommand(cmd, tx, who, out);
+        });
+        await deps.store.transact((tx) => commit(tx, out));
+      } else {
+        await deps.store.transact(async (tx) => {
+          const out: Outgoing[] = [];
+          const who = await base(tx, out);
+          const cmd = allowedCommand(who.role);
+          if (cmd) await runCommand(cmd, tx, who, out);
+          await opts.onSuccess?.(tx);
+          await commit(tx, out);
+        });
+      }
       deps.onOutbox();
       return { ok: true, replies: captured };
     } catch (err) {
