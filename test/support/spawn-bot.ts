@@ -223,6 +223,16 @@ export class Bot {
     return result;
   }
 
+  /** Ctrl+C in the terminal: SIGINT to every process of the bot; resolves once all are gone. */
+  async ctrlC(ms = 30_000): Promise<void> {
+    this.signalGroup('SIGINT');
+    const timer = setTimeout(() => this.signalGroup('SIGKILL'), ms);
+    await this.exited;
+    // npm exits on the signal at once; the server is still writing its snapshot.
+    await this.groupGone(ms / 25);
+    clearTimeout(timer);
+  }
+
   /** Waits for `npm start` to exit by itself (a refusal to start), killing it after `ms`. */
   async waitExit(ms = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     const timer = setTimeout(() => this.signalGroup('SIGKILL'), ms);
@@ -240,8 +250,8 @@ export class Bot {
     }
   }
 
-  private async groupGone(): Promise<void> {
-    for (let i = 0; i < 200; i++) {
+  private async groupGone(polls = 200): Promise<void> {
+    for (let i = 0; i < polls; i++) {
       try {
         process.kill(-this.child.pid!, 0);
       } catch {
