@@ -74,7 +74,7 @@ describe('crash: kill -9 at random moments while commands stream in, on the defa
 
     // Let the last process finish its journal and outbox, then stop it cleanly.
     await bot.settle();
-    expect((await bot.sigterm()).code, `seed ${SEED}: ${bot.stderr}`).toBe(0);
+    expect.soft((await bot.sigterm()).code, `seed ${SEED}: ${bot.stderr}`).toBe(0);
 
     expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
     expect(acked.size).toBe(COMMANDS);
