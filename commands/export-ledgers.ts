@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { Measure, Problem } from '../storage/ledger.js';
 import { PROBLEM_SOURCES } from '../storage/ledger.js';
@@ -6,6 +7,7 @@ import type { LocalDate } from './calendar.js';
 import type { Names } from './names.js';
 import { NO_SOURCE } from './ledger-figures.js';
 import { escapeCell } from './escape.js';
+import { yieldIfBusy } from './event-loop.js';
 
 
 /** The official problem-ledger columns, in order, with their widths in characters. */
@@ -42,16 +44,37 @@ function excelDate(d: LocalDate): Date {
   return new Date(`${d}T00:00:00Z`);
 }
 
-/** exceljs is loaded on the first export: a server that never exports keeps its ~20 MB out of memory. */
-async function newWorkbook(): Promise<ExcelJS.Workbook> {
-  const { default: Excel } = await import('exceljs');
-  const wb = new Excel.Workbook();
-  wb.creator = '督办 Duban';
-  wb.created = new Date();
-  return wb;
+/** A streaming workbook: rows are written and forgotten as they come, so memory stays flat whatever the size. */
+interface StreamingBook {
+  wb: ExcelJS.stream.xlsx.WorkbookWriter;
+  /** Commits the workbook and hands back the whole file. */
+  finish(): Promise<Buffer>;
 }
 
-function sheetWith(wb: ExcelJS.Workbook, name: string, columns: readonly (readonly [string, number])[]): ExcelJS.Worksheet {
+/** exceljs is loaded on the first export: a server that never exports keeps its ~20 MB out of memory. */
+async function newWorkbook(): Promise<StreamingBook> {
+  const { default: Excel } = await import('exceljs');
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    out.on('end', resolve);
+    out.on('error', reject);
+  });
+  const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  wb.creator = '督办 Duban';
+  wb.created = new Date();
+  return {
+    wb,
+    async finish() {
+      await wb.commit();
+      await ended;
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+function sheetWith(wb: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: readonly (readonly [string, number])[]): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map(([header, width]) => ({ header, width }));
   const head = ws.getRow(1);
@@ -79,12 +102,25 @@ function completion(p: Problem, today: LocalDate): string {
  */
 export async function problemLedgerWorkbook(input: { problems: readonly Problem[]; measures: readonly Measure[]; names: Names; today: LocalDate; title?: string }): Promise<Buffer> {
   const { names, today } = input;
-  const wb = await newWorkbook();
+  const book = await newWorkbook();
   const problems = input.problems.filter((p) => !p.voided);
   const measuresOf = new Map<string, Measure[]>();
-  for (const m of input.measures) measuresOf.set(m.problemId, [...(measuresOf.get(m.problemId) ?? []), m]);
+  for (const m of input.measures) {
+    const list = measuresOf.get(m.problemId);
+    if (list) list.push(m);
+    else measuresOf.set(m.problemId, [m]);
+  }
+  const bySource = new Map<string, Problem[]>();
+  for (const p of problems) {
+    const source = p.source ?? OTHER_SOURCE;
+    const list = bySource.get(source);
+    if (list) list.push(p);
+    else bySource.set(source, [p]);
+  }
+  const sources = [...PROBLEM_SOURCES, OTHER_SOURCE].filter((s) => s !== OTHER_SOURCE || bySource.has(OTHER_SOURCE));
 
-  const summary = sheetWith(wb, '汇总', [
+  // The summary comes first in the file, so it is counted before any sheet is written.
+  const summary = sheetWith(book.wb, '汇总', [
     ['问题来源', 14],
     ['检视问题', 10],
     ['已整改销号', 12],
@@ -93,11 +129,9 @@ export async function problemLedgerWorkbook(input: { problems: readonly Problem[
     ['整改措施', 10],
     ['已完成措施', 12],
   ]);
-  const sources = [...PROBLEM_SOURCES, OTHER_SOURCE];
   const totals = [0, 0, 0, 0, 0, 0];
   for (const source of sources) {
-    const list = problems.filter((p) => (p.source ?? OTHER_SOURCE) === source);
-    if (list.length === 0 && source === OTHER_SOURCE) continue;
+    const list = bySource.get(source) ?? [];
     const ms = list.flatMap((p) => measuresOf.get(p.id) ?? []);
     const row = [
       list.length,
@@ -108,11 +142,18 @@ export async function problemLedgerWorkbook(input: { problems: readonly Problem[
       ms.filter((m) => m.status === '已完成').length,
     ];
     row.forEach((v, i) => (totals[i]! += v));
-    summary.addRow([source, ...row]);
-    if (list.length === 0) continue;
+    summary.addRow([source, ...row]).commit();
+  }
+  summary.addRow(['合计', ...totals]).font = { bold: true };
+  summary.addRow([]);
+  summary.addRow([`统计截至 ${today}；已作废的问题不计入。`]);
+  summary.commit();
 
-    const ws = sheetWith(wb, source, PROBLEM_COLUMNS);
-    list.forEach((p, i) => {
+  for (const source of sources) {
+    const list = bySource.get(source);
+    if (!list) continue;
+    const ws = sheetWith(book.wb, source, PROBLEM_COLUMNS);
+    for (const [i, p] of list.entries()) {
       const measures = (measuresOf.get(p.id) ?? [])
         .map((m) => `${m.id} ${m.content}（${names.person(m.owner)}，${m.deadline}，${m.status}）`)
         .join('\n');
@@ -121,22 +162,25 @@ export async function problemLedgerWorkbook(input: { problems: readonly Problem[
         .map((h) => `${h.at.slice(0, 10)} ${h.note ?? ''}`.trim())
         .join('\n');
       const evidence = p.closed?.evidence ?? p.closeRequest?.evidence ?? '';
-      const row = addRow(ws, [i + 1, p.source ?? OTHER_SOURCE, `${p.id} ${p.description}`, measures, p.target ?? '', excelDate(p.deadline), names.person(p.leadPerson), p.responsibleUnit, progress, completion(p, today), evidence]);
+      const row = addRow(ws, [i + 1, source, `${p.id} ${p.description}`, measures, p.target ?? '', excelDate(p.deadline), names.person(p.leadPerson), p.responsibleUnit, progress, completion(p, today), evidence]);
       row.alignment = { vertical: 'top', wrapText: true };
       row.getCell(6).numFmt = 'yyyy-mm-dd';
-    });
+      row.commit();
+      await yieldIfBusy();
+    }
+    ws.commit();
   }
-  summary.addRow(['合计', ...totals]).font = { bold: true };
-  summary.addRow([]);
-  summary.addRow([`统计截至 ${today}；已作废的问题不计入。`]);
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return book.finish();
 }
 
 /** The study ledger (学习台账): one row per activity, counted once, with everyone it counts for. */
 export async function studyLedgerWorkbook(input: { records: readonly StudyRecord[]; names: Names; title: string }): Promise<Buffer> {
-  const wb = await newWorkbook();
-  const ws = sheetWith(wb, '学习台账', STUDY_COLUMNS);
-  for (const r of input.records.filter((x) => !x.voided)) {
+  const book = await newWorkbook();
+  const ws = sheetWith(book.wb, '学习台账', STUDY_COLUMNS);
+  // Header text has its own codes (&P, &D …); a lone & would start one.
+  ws.headerFooter.oddHeader = input.title.replace(/&/g, '&&');
+  for (const r of input.records) {
+    if (r.voided) continue;
     const people = participantsOf(r);
     const row = addRow(ws, [
       excelDate(r.date),
@@ -151,8 +195,9 @@ export async function studyLedgerWorkbook(input: { records: readonly StudyRecord
     row.alignment = { vertical: 'top', wrapText: true };
     row.getCell(1).numFmt = 'yyyy-mm-dd';
     row.getCell(7).numFmt = '0.0"小时"';
+    row.commit();
+    await yieldIfBusy();
   }
-  // Header text has its own codes (&P, &D …); a lone & would start one.
-  ws.headerFooter.oddHeader = input.title.replace(/&/g, '&&');
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  ws.commit();
+  return book.finish();
 }

@@ -8,6 +8,7 @@ import { headline, studyLine } from '../../commands/summary-card.js';
 import type { Tx } from '../../storage/store.js';
 import { whyNotNow } from './gate.js';
 import { leadershipChats, newReport, queueNotices } from './notice.js';
+import { transactOnView } from './on-view.js';
 import type { Job } from './types.js';
 
 const GAPS_PER_BRANCH = 5;
@@ -69,7 +70,7 @@ export const monthlyBulletin: Job = {
     const today = toLocalDate(now);
     const month = periodRange(addDays(periodRange(today, 'month').start, -1), 'month');
     const previous = periodRange(addDays(month.start, -1), 'month');
-    return store.transact(async (tx) => {
+    return transactOnView(store, report, async (tx) => {
       const chats = await leadershipChats(tx);
       if (chats.length === 0) {
         report.skipped.push({ reason: '还没有绑定领导班子群（/绑定 领导班子）' });

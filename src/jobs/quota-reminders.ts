@@ -5,6 +5,7 @@ import { markdown, mention, type Markdown } from '../../commands/markdown.js';
 import { amount, describeQuota, PERIOD_NAMES, quotaStatus } from '../../commands/quotas.js';
 import { whyNotNow } from './gate.js';
 import { branchChat, newReport, queueNotices } from './notice.js';
+import { transactOnView } from './on-view.js';
 import type { Job } from './types.js';
 
 const WINDOW = 5;
@@ -37,7 +38,7 @@ export const quotaReminders: Job = {
       report.skipped.push({ reason: '不在任何考核周期的最后 5 个工作日内' });
       return report;
     }
-    return store.transact(async (tx) => {
+    return transactOnView(store, report, async (tx) => {
       const quotas = (await tx.listQuotas()).filter((q) => periods.includes(q.period));
       if (quotas.length === 0) return report;
       const earliest = periods.map((p) => periodRange(today, p).start).sort()[0]!;

@@ -8,6 +8,7 @@ import type { Tx } from '../../storage/store.js';
 import { whyNotNow } from './gate.js';
 import { rungFor, type Rung } from './ladder.js';
 import { branchChat, leadershipChats, newReport, queueNotices } from './notice.js';
+import { transactOnView } from './on-view.js';
 import type { Job } from './types.js';
 
 const TITLE_CHARS = 40;
@@ -79,7 +80,7 @@ export const reminders: Job = {
       return report;
     }
     const today = toLocalDate(now);
-    return store.transact(async (tx) => {
+    return transactOnView(store, report, async (tx) => {
       const people = new Map((await tx.listPeople()).map((p) => [p.id, p]));
       const secretaries = (branchId?: string) =>
         [...people.values()].filter((p) => p.role === 'secretary' && p.branchId === branchId).map((p) => p.name).join('、');

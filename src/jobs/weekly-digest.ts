@@ -7,6 +7,7 @@ import { formatRate } from '../../commands/ledger-figures.js';
 import { isOpenMeasure, isOpenProblem } from '../../commands/ledger-status.js';
 import { whyNotNow } from './gate.js';
 import { branchChat, newReport, queueNotices } from './notice.js';
+import { transactOnView } from './on-view.js';
 import type { Job } from './types.js';
 
 const LIST_SHOWN = 30;
@@ -36,7 +37,7 @@ export const weeklyDigest: Job = {
     const today = toLocalDate(now);
     const thisWeek = periodRange(today, 'week');
     const lastWeek = periodRange(addDays(thisWeek.start, -1), 'week');
-    return store.transact(async (tx) => {
+    return transactOnView(store, report, async (tx) => {
       const [problems, measures, tasks, people, branches, quotas] = await Promise.all([tx.listProblems(), tx.listMeasures(), tx.listTasks(), tx.listPeople(), tx.listBranches(), tx.listQuotas()]);
       const records = await tx.listStudyRecords({ from: periodRange(today, 'year').start < lastWeek.start ? periodRange(today, 'year').start : lastWeek.start, to: today });
       const names = new Map(people.map((p) => [p.id, p.name]));
