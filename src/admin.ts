@@ -54,7 +54,7 @@ export function createAdminRoutes(deps: { token?: string; jobs: readonly Job[]; 
     const today = toLocalDate(deps.clock());
     const branchName = typeof ctx.query.branch === 'string' ? ctx.query.branch : undefined;
     const period = parsePeriodWord(typeof ctx.query.period === 'string' ? ctx.query.period : '本年', today);
-    const file = await deps.jobDeps.store.read(async (tx) => {
+    const file = await deps.jobDeps.store.view(async (tx) => {
       const branch = branchName ? await tx.findBranchByName(branchName) : undefined;
       if (branchName && !branch) return undefined;
       const scope = { branchId: branch?.id, scopeLabel: branch?.name ?? '全部' };

@@ -69,6 +69,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`Duban failed to start: ${(err as Error).stack ?? err}\n`);
+  // A refusal about the data (damaged, in use, other mode) is the whole message: it names the file and the fix.
+  const refusal = err instanceof Error && err.name === 'StoreOpenError';
+  process.stderr.write(`Duban failed to start: ${refusal ? err.message : ((err as Error).stack ?? err)}\n`);
   process.exit(1);
 });
