@@ -1,6 +1,6 @@
 import type { Branch, ChatBinding, OutboundContent, Person, Role } from '../storage/records.js';
 import type { Tx } from '../storage/store.js';
-import { textMessage, type TextMessage } from './text.js';
+import { textMessage, type TextMessage } from './shared/text.js';
 
 /** What a command may send: a text message from `textMessage`, a card from `cardMessage`, or a file. */
 export type Reply = TextMessage | CardMessage | Extract<OutboundContent, { type: 'file' }>;

@@ -17,7 +17,7 @@ export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 export const TASK_STATUSES = ['办理中', '已办结'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** What a history entry records; rendered in Chinese by commands/ledger-status.ts. */
+/** What a history entry records; rendered in Chinese by commands/ledger/ledger-status.ts. */
 export const HISTORY_ACTIONS = [
   'open', // 登记
   'edit', // 修改字段

@@ -1,0 +1,158 @@
+import type { HistoryEntry, Measure, Problem, ProblemStatus } from '../../storage/ledger.js';
+import { addDays, startOfDay, type LocalDate } from '../shared/calendar.js';
+
+/** What happened within a period (the bulletin's "本月新增 / 本月销号"). */
+export interface PeriodCounts {
+  found: number;
+  rectified: number;
+  measures: number;
+  measuresDone: number;
+}
+
+/** The figures leaders quote, for the whole bureau, one branch or one source. */
+export interface LedgerCounts {
+  /** Problems found (检视问题), voided ones excluded. */
+  found: number;
+  /** 已整改销号: close-out approved by a reviewer. */
+  rectified: number;
+  /** rectified / found, 0 when nothing was found. */
+  rate: number;
+  /** Not yet closed out: 整改中, 申请延期 or 待审核. */
+  inProgress: number;
+  pendingReview: number;
+  extensionRequested: number;
+  /** Open problems past their deadline (逾期). */
+  overdue: number;
+  measures: number;
+  measuresDone: number;
+  /** Open measures past their deadline, of problems still open. */
+  overdueMeasures: number;
+  period?: PeriodCounts;
+}
+
+export interface LedgerFigures {
+  asOf: LocalDate;
+  period?: { start: LocalDate; end: LocalDate };
+  total: LedgerCounts;
+  /** By branch id. */
+  byBranch: Record<string, LedgerCounts>;
+  /** By source (调查研究发现 …), `未注明` for problems opened without one. */
+  bySource: Record<string, LedgerCounts>;
+  /** Problems voided by an admin by then; they count nowhere else. */
+  voided: number;
+}
+
+/** Label for problems opened without a source. */
+export const NO_SOURCE = '未注明';
+
+/**
+ * The one computation behind every figure a leader quotes (/进度, the weekly digest, the monthly bulletin): the
+ * ledger as it stood at the end of `asOf` (default: the period's last day), replayed from the append-only history,
+ * so figures for a past date stay what they were whatever happened since.
+ */
+export function ledgerFigures(
+  data: { problems: readonly Problem[]; measures: readonly Measure[] },
+  opts: { asOf?: LocalDate; period?: { start: LocalDate; end: LocalDate } },
+): LedgerFigures {
+  const asOf = opts.asOf ?? opts.period?.end;
+  if (asOf === undefined) throw new Error('ledgerFigures needs asOf or a period');
+  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
+  const window = opts.period && { from: startOfDay(opts.period.start).getTime(), to: startOfDay(addDays(opts.period.end, 1)).getTime() };
+  const inWindow = (at: string | undefined) => window !== undefined && at !== undefined && Date.parse(at) >= window.from && Date.parse(at) < window.to;
+
+  const total = empty(window !== undefined);
+  const byBranch: Record<string, LedgerCounts> = {};
+  const bySource: Record<string, LedgerCounts> = {};
+  const live = new Map<string, { p: Problem; closed: boolean; groups: LedgerCounts[] }>();
+  let voided = 0;
+
+  for (const p of data.problems) {
+    if (Date.parse(p.created.at) >= cutoff) continue;
+    if (p.voided && Date.parse(p.voided.at) < cutoff) {
+      voided++;
+      continue;
+    }
+    const groups = [total, (byBranch[p.branchId] ??= empty(window !== undefined)), (bySource[p.source ?? NO_SOURCE] ??= empty(window !== undefined))];
+    const status = valueAsOf(p.history, 'status', '整改中', cutoff) as ProblemStatus;
+    const deadline = valueAsOf(p.history, 'deadline', originalDeadline(p), cutoff);
+    const closed = status === '已整改销号';
+    live.set(p.id, { p, closed, groups });
+    const closedAt = p.history.find((e) => e.action === 'close-approve')?.at;
+    for (const g of groups) {
+      g.found++;
+      if (closed) g.rectified++;
+      else g.inProgress++;
+      if (status === '待审核') g.pendingReview++;
+      if (status === '申请延期') g.extensionRequested++;
+      if (!closed && deadline < asOf) g.overdue++;
+      if (g.period) {
+        if (inWindow(p.created.at)) g.period.found++;
+        if (closed && inWindow(closedAt)) g.period.rectified++;
+      }
+    }
+  }
+
+  for (const m of data.measures) {
+    const parent = live.get(m.problemId);
+    if (!parent || Date.parse(m.created.at) >= cutoff) continue;
+    const done = valueAsOf(m.history, 'status', '整改中', cutoff) === '已完成';
+    const deadline = valueAsOf(m.history, 'deadline', originalDeadline(m), cutoff);
+    const doneAt = m.history.find((e) => e.action === 'measure-done')?.at;
+    for (const g of parent.groups) {
+      g.measures++;
+      if (done) g.measuresDone++;
+      else if (!parent.closed && deadline < asOf) g.overdueMeasures++;
+      if (g.period) {
+        if (inWindow(m.created.at)) g.period.measures++;
+        if (done && inWindow(doneAt)) g.period.measuresDone++;
+      }
+    }
+  }
+
+  for (const g of [total, ...Object.values(byBranch), ...Object.values(bySource)]) g.rate = g.found === 0 ? 0 : g.rectified / g.found;
+  return { asOf, ...(opts.period ? { period: opts.period } : {}), total, byBranch, bySource, voided };
+}
+
+/** `97.2%`: one decimal, as bulletins print rates. */
+export function formatRate(rate: number): string {
+  return `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
+}
+
+function empty(withPeriod: boolean): LedgerCounts {
+  return {
+    found: 0,
+    rectified: 0,
+    rate: 0,
+    inProgress: 0,
+    pendingReview: 0,
+    extensionRequested: 0,
+    overdue: 0,
+    measures: 0,
+    measuresDone: 0,
+    overdueMeasures: 0,
+    ...(withPeriod ? { period: { found: 0, rectified: 0, measures: 0, measuresDone: 0 } } : {}),
+  };
+}
+
+// The opening entry records the first deadline; older data without it falls back to the first change's old value.
+function originalDeadline(r: { deadline: string; history: readonly HistoryEntry[] }): string {
+  const opening = r.history.find((e) => e.field === 'deadline' && e.from === undefined && e.to !== undefined);
+  if (opening?.to) return opening.to;
+  return r.history.find((e) => e.field === 'deadline' && e.from !== undefined)?.from ?? r.deadline;
+}
+
+/** A problem's or measure's status and deadline as they stood at the end of `asOf`, replayed from its history. */
+export function stateAsOf(r: { deadline: string; history: readonly HistoryEntry[] }, asOf: LocalDate, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
+  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
+  return { status: valueAsOf(r.history, 'status', initialStatus, cutoff), deadline: valueAsOf(r.history, 'deadline', originalDeadline(r), cutoff) };
+}
+
+// A field's value at the cutoff: its initial value with every recorded change before the cutoff applied.
+function valueAsOf(history: readonly HistoryEntry[], field: string, initial: string, cutoff: number): string {
+  let value = initial;
+  for (const e of history) {
+    if (e.field !== field || e.from === undefined || Date.parse(e.at) >= cutoff) continue;
+    if (e.to !== undefined) value = e.to;
+  }
+  return value;
+}

@@ -1,0 +1,113 @@
+import type { HistoryAction, HistoryEntry, Measure, Problem, Task } from '../../storage/ledger.js';
+import { diffDays, formatDate, hasCalendarData, parts, toLocalDate, workingDaysUntil, type LocalDate } from '../shared/calendar.js';
+
+/** Past its deadline and not finished; 逾期 is always derived from today, never stored. */
+export function isOverdue(deadline: LocalDate, today: LocalDate, finished: boolean): boolean {
+  return !finished && deadline < today;
+}
+
+/** Still being worked on: neither closed out nor voided. */
+export function isOpenProblem(p: Problem): boolean {
+  return p.status !== '已整改销号' && p.voided === undefined;
+}
+
+/** A measure still to do: not done, and its problem still open. */
+export function isOpenMeasure(m: Measure, problem: Problem | undefined): boolean {
+  return m.status !== '已完成' && (problem === undefined || isOpenProblem(problem));
+}
+
+/** The status words leaders report in, with 逾期 appended when past the deadline: `整改中·逾期`. */
+export function problemStatusLabel(p: Problem, today: LocalDate): string {
+  if (p.voided) return '已作废';
+  return isOverdue(p.deadline, today, !isOpenProblem(p)) ? `${p.status}·逾期` : p.status;
+}
+
+export function measureStatusLabel(m: Measure, problem: Problem | undefined, today: LocalDate): string {
+  if (problem?.voided) return '已作废';
+  return isOverdue(m.deadline, today, !isOpenMeasure(m, problem)) ? `${m.status}·逾期` : m.status;
+}
+
+export function taskStatusLabel(t: Task, today: LocalDate): string {
+  return isOverdue(t.deadline, today, t.status === '已办结') ? `${t.status}·逾期` : t.status;
+}
+
+/** `还有 5 个工作日` · `今天到期` · `已逾期 3 个工作日`, counted on the statutory holiday calendar. */
+export function describeDue(deadline: LocalDate, today: LocalDate): string {
+  if (deadline === today) return '今天到期';
+  const wd = workingDaysUntil(today, deadline);
+  const days = diffDays(today, deadline);
+  if (days > 0) return wd > 0 ? `还有 ${wd} 个工作日` : `还有 ${days} 天（其间无工作日）`;
+  return wd < 0 ? `已逾期 ${-wd} 个工作日` : `已逾期 ${-days} 天`;
+}
+
+/** `时限：2026-12-31（周四），还有 28 个工作日`: every deadline is echoed this way so a misparse shows at once. */
+export function deadlineLine(deadline: LocalDate, today: LocalDate, finished = false): string {
+  return `时限：${formatDate(deadline)}${finished ? '' : `，${describeDue(deadline, today)}`}`;
+}
+
+/** The loud note for deadlines in years whose holiday arrangement the calendar lacks (counts fall back to Mon–Fri). */
+export function calendarGapNote(deadlines: readonly LocalDate[]): string | undefined {
+  const years = [...new Set(deadlines.map((d) => parts(d).year))].filter((y) => !hasCalendarData(y)).sort();
+  if (years.length === 0) return undefined;
+  return `⚠ 日历缺少${years.join('、')}年的法定节假日安排，工作日暂按周一至周五推算，请以国务院公布的安排为准。`;
+}
+
+/** An instant as `2026-11-23 10:05` in Asia/Shanghai. */
+export function formatInstant(iso: string): string {
+  const t = new Date(iso);
+  const shanghai = new Date(t.getTime() + 8 * 3_600_000);
+  const hh = String(shanghai.getUTCHours()).padStart(2, '0');
+  const mm = String(shanghai.getUTCMinutes()).padStart(2, '0');
+  return `${toLocalDate(t)} ${hh}:${mm}`;
+}
+
+/** Shortens free text for one-line lists. */
+export function clip(text: string, max = 24): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+}
+
+const ACTION_WORDS: Record<HistoryAction, string> = {
+  open: '登记问题',
+  edit: '修改',
+  progress: '进展',
+  'measure-add': '新增措施',
+  'measure-done': '措施完成',
+  'close-request': '申请销号',
+  'close-approve': '审核通过，已整改销号',
+  'close-reject': '驳回销号（已驳回），退回整改中',
+  'extend-request': '申请延期',
+  'extend-approve': '同意延期',
+  'extend-reject': '驳回延期，退回整改中',
+  void: '作废',
+  'task-add': '交办',
+  'task-report': '报告办理结果',
+};
+
+const FIELD_WORDS: Record<string, string> = {
+  status: '状态',
+  deadline: '时限',
+  leadPerson: '牵头负责人',
+  owner: '负责人',
+  responsibleUnit: '责任单位',
+  description: '问题描述',
+  content: '内容',
+  target: '整改目标',
+  source: '问题来源',
+};
+
+/** One history line: `2026-11-23 10:05 张三 同意延期：时限 2026-12-31 → 2027-01-29（理由）`. */
+export function renderHistory(e: HistoryEntry, nameOf: (openId: string) => string, label?: string): string {
+  const head = `${formatInstant(e.at)} ${nameOf(e.by)} ${label ? `${label} ` : ''}${ACTION_WORDS[e.action]}`;
+  const isPerson = e.field === 'leadPerson' || e.field === 'owner';
+  const show = (v: string | undefined) => (v === undefined ? '（无）' : isPerson ? nameOf(v) : v);
+  // The opening entry's deadline is the original one; it is shown so later extensions can be traced.
+  const change =
+    e.field && (e.action !== 'open' && e.action !== 'measure-add' && e.action !== 'task-add')
+      ? `：${FIELD_WORDS[e.field] ?? e.field} ${show(e.from)} → ${show(e.to)}`
+      : e.field === 'deadline' && e.to
+        ? `（时限 ${e.to}）`
+        : '';
+  const note = e.note && e.action !== 'open' && e.action !== 'measure-add' && e.action !== 'task-add' ? `${change ? '，' : '：'}${e.note}` : '';
+  return `${head}${change}${note}`;
+}

@@ -1,0 +1,63 @@
+import { bounded } from '../shared/limits.js';
+import { textMessage } from '../shared/text.js';
+import type { Task } from '../../storage/ledger.js';
+import { mentionsIn, splitFields } from '../shared/fields.js';
+import { DEADLINE_KEYS, field, findTask, namesFor, noteLines, parseDeadline, PERSON_KEYS, stampOf, TASK_REF, tellPerson, todayOf } from './ledger-common.js';
+import { deadlineLine, formatInstant, renderHistory, taskStatusLabel } from './ledger-status.js';
+import { UserError, type Command, type CommandContext } from '../types.js';
+
+/** `/任务 <内容> 时限:<日期> 负责人:@a [@b …]` assigns a task T<n>, each assignee told; `/任务 T3` shows one. */
+export const task: Command = {
+  name: '任务',
+  aliases: ['task'],
+  roles: ['secretary', 'leader'],
+  summary: '交办督办事项（可多人负责），或查看一项事项的办理情况',
+  usage: '/任务 <内容> 时限:<日期> 负责人:@某人 [@某人 …]　或　/任务 T3',
+  examples: ['/任务 撰写数据共享专题调研报告 时限:年底前 负责人:@张三 @李四', '/任务 T3'],
+  async run(ctx) {
+    const args = ctx.args.trim();
+    if (TASK_REF.test(args)) return show(ctx, await findTask(ctx, args));
+    const { rest: content, fields } = splitFields(args, [...DEADLINE_KEYS, ...PERSON_KEYS]);
+    if (content === '') throw new UserError('缺少事项内容：写在最前面，字段写在后面。');
+    bounded('事项内容', content);
+    const who = field(fields, PERSON_KEYS);
+    if (who === undefined) throw new UserError('缺少负责人：请写 负责人:@某人，可 @ 多位。');
+    const assignees = mentionsIn(who, ctx.mentions);
+    if (assignees.length === 0) throw new UserError('负责人需要 @ 至少一位同事（在飞书里输入 @ 选择成员）。');
+    const deadline = parseDeadline(ctx, field(fields, DEADLINE_KEYS));
+    const branchId = ctx.chat.branch?.id ?? (ctx.role === 'secretary' ? ctx.sender.branchId : undefined);
+    const t = await ctx.store.addTask(
+      { content, deadline: deadline.date, assigner: ctx.sender.id, chatId: ctx.chat.id, ...(branchId ? { branchId } : {}), assignees: assignees.map((a) => a.openId) },
+      stampOf(ctx),
+    );
+    const today = todayOf(ctx);
+    const names = assignees.map((a) => a.name).join('、');
+    ctx.reply(
+      textMessage([
+        `已交办督办事项 ${t.id}：${t.content}`,
+        `负责人：${names}${assignees.length > 1 ? '（每人都报告后办结）' : ''}`,
+        deadlineLine(t.deadline, today),
+        ...noteLines(deadline.notes),
+        `办理后请发送：/完成 ${t.id} <办理结果>`,
+      ].join('\n')),
+    );
+    for (const a of assignees) {
+      tellPerson(ctx, a.openId, [`${ctx.sender.name} 交办给你督办事项 ${t.id}：${t.content}`, deadlineLine(t.deadline, today), `负责人：${names}`, `办理后请发送：/完成 ${t.id} <办理结果>`].join('\n'));
+    }
+  },
+};
+
+async function show(ctx: CommandContext, t: Task): Promise<void> {
+  const nameOf = await namesFor(ctx, [t.assigner, ...t.assignees.map((a) => a.openId), ...t.history.map((e) => e.by)]);
+  const today = todayOf(ctx);
+  const lines = [
+    `${t.id}【${taskStatusLabel(t, today)}】${t.content}`,
+    `交办人：${nameOf(t.assigner)}（${formatInstant(t.created.at)}）`,
+    deadlineLine(t.deadline, today, t.status === '已办结'),
+    '负责人：',
+    ...t.assignees.map((a) => `　${nameOf(a.openId)}：${a.reportedAt ? `${formatInstant(a.reportedAt)} 已报告：${a.result}` : '未报告'}`),
+    '记录：',
+    ...t.history.map((e) => `　${renderHistory(e, nameOf)}`),
+  ];
+  ctx.reply(textMessage(lines.join('\n')));
+}

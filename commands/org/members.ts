@@ -1,0 +1,54 @@
+import { textMessage } from '../shared/text.js';
+import { ROLE_NAMES, type Person, type Role } from '../../storage/records.js';
+import { UserError, type Command } from '../types.js';
+
+const ORDER: Role[] = ['secretary', 'leader', 'admin', 'member'];
+
+/** `/成员 [支部名]`: a branch's roster by role. */
+export const members: Command = {
+  name: '成员',
+  aliases: ['members'],
+  roles: ['member', 'secretary', 'leader'],
+  summary: '查看支部成员和角色',
+  usage: '/成员 [支部名]',
+  examples: ['/成员', '/成员 第二支部'],
+  async run(ctx) {
+    const name = ctx.args.trim();
+    let branch = ctx.chat.branch;
+    if (name) {
+      branch = await ctx.store.findBranchByName(name);
+      if (!branch) {
+        const names = (await ctx.store.listBranches()).map((b) => b.name);
+        throw new UserError(`没有名为「${name}」的支部。${names.length ? `现有支部：${names.join('、')}。` : ''}`);
+      }
+      const own = branch.id === ctx.sender.branchId;
+      if (!own && ctx.role !== 'leader' && ctx.role !== 'admin') {
+        throw new UserError('只能查看本支部的成员；查看其他支部需要领导或管理员。', { showUsage: false });
+      }
+    } else if (!branch && ctx.sender.branchId) {
+      branch = await ctx.store.getBranch(ctx.sender.branchId);
+    }
+    if (!branch) {
+      const all = await ctx.store.listBranches();
+      if (all.length === 0) throw new UserError('还没有任何支部。管理员可在支部群里发送 /绑定 <支部名>。', { showUsage: false });
+      const lines = ['各支部人数：'];
+      for (const b of all) lines.push(`${b.name}：${(await ctx.store.listPeople({ branchId: b.id })).length} 人`);
+      lines.push('查看名单：/成员 <支部名>');
+      ctx.reply(textMessage(lines.join('\n')));
+      return;
+    }
+    const people = await ctx.store.listPeople({ branchId: branch.id });
+    if (people.length === 0) {
+      ctx.reply(textMessage(`「${branch.name}」还没有登记成员：成员在支部群里发一次言（或被 /任命）即自动登记。`));
+      return;
+    }
+    const byRole = new Map<Role, Person[]>();
+    for (const p of people) byRole.set(p.role, [...(byRole.get(p.role) ?? []), p]);
+    const lines = [`「${branch.name}」成员 ${people.length} 人：`];
+    for (const r of ORDER) {
+      const list = byRole.get(r);
+      if (list?.length) lines.push(`${ROLE_NAMES[r]}（${list.length}）：${list.map((p) => p.name).join('、')}`);
+    }
+    ctx.reply(textMessage(lines.join('\n')));
+  },
+};

@@ -1,0 +1,62 @@
+import { textMessage } from '../shared/text.js';
+import { ROLE_NAMES } from '../../storage/records.js';
+import { FORMS, type StudyRecord } from '../../storage/study.js';
+import { formatDate, periodRange, toLocalDate, type Period } from '../shared/calendar.js';
+import { formatDuration } from '../shared/duration.js';
+import { describeQuota, progress, quotaStatus, type QuotaStatus } from './quotas.js';
+import type { Command } from '../types.js';
+
+const SHOWN: [Period, string][] = [
+  ['month', '本月'],
+  ['quarter', '本季度'],
+  ['year', '本年'],
+];
+
+/** `/我的`: my activity this month, quarter and year by form, and where I stand on every quota for my role. */
+export const me: Command = {
+  name: '我的',
+  aliases: ['me'],
+  roles: ['member', 'secretary', 'leader'],
+  summary: '查看我本月、本季度、本年的学习和活动记录，以及各项指标完成情况',
+  usage: '/我的',
+  examples: ['/我的'],
+  async run(ctx) {
+    const today = toLocalDate(ctx.now);
+    const quotas = await ctx.store.listQuotas();
+    const from = [periodRange(today, 'year').start, ...quotas.map((q) => periodRange(today, q.period).start)].sort()[0]!;
+    const records = await ctx.store.listStudyRecords({ personId: ctx.sender.id, from, to: today });
+    const branch = ctx.sender.branchId ? await ctx.store.getBranch(ctx.sender.branchId) : undefined;
+
+    const lines = [`${ctx.sender.name}（${branch ? `${branch.name} · ` : ''}${ROLE_NAMES[ctx.role]}）的学习台账，截至 ${formatDate(today)}：`];
+    for (const [period, name] of SHOWN) {
+      const range = periodRange(today, period);
+      lines.push(`${name}（${range.label}）：${summarize(records.filter((r) => r.date >= range.start && r.date <= today))}`);
+    }
+    const mine = quotaStatus({ quotas, records, people: [{ id: ctx.sender.id, role: ctx.role }], asOf: today });
+    if (mine.length === 0) lines.push(`指标：你的角色（${ROLE_NAMES[ctx.role]}）没有适用的指标。`);
+    else lines.push('指标：', ...mine.map(quotaLine));
+    if (!branch && ctx.role !== 'leader') lines.push('你还没有归属支部：在支部群里发一次言即自动登记，或请管理员 /任命。');
+    ctx.reply(textMessage(lines.join('\n')));
+  },
+};
+
+/** `3 次，5.5小时：支部集体学习 1 次 2小时；志愿服务 2 次 3.5小时`, or `暂无记录`. */
+export function summarize(records: readonly StudyRecord[]): string {
+  if (records.length === 0) return '暂无记录';
+  const parts = FORMS.flatMap((form) => {
+    const of = records.filter((r) => r.form === form);
+    return of.length === 0 ? [] : [`${form} ${of.length} 次${hours(of) ? ` ${hours(of)}` : ''}`];
+  });
+  return `${records.length} 次${hours(records) ? `，${hours(records)}` : ''}：${parts.join('；')}`;
+}
+
+function hours(records: readonly StudyRecord[]): string {
+  const minutes = records.reduce((sum, r) => sum + (r.minutes ?? 0), 0);
+  return minutes > 0 ? formatDuration(minutes) : '';
+}
+
+function quotaLine(s: QuotaStatus): string {
+  const left = s.required - s.done;
+  const state = s.met ? '已完成' : `尚差${s.unit === 'count' ? `${left}次` : `${Math.round(left * 10) / 10}小时`}`;
+  return `· ${describeQuota(s.quota)}：${progress(s)} ${state}（${s.period.label}，截至 ${formatDate(s.periodEnd)}）`;
+}

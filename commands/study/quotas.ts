@@ -1,0 +1,92 @@
+import { ROLE_NAMES, type Person, type Role } from '../../storage/records.js';
+import { participantsOf, type Quota, type StudyRecord } from '../../storage/study.js';
+import { periodRange, type LocalDate, type Period } from '../shared/calendar.js';
+
+/** Where one person stands on one quota in the period containing `asOf`. */
+export interface QuotaStatus {
+  personId: string;
+  quota: Quota;
+  period: { start: LocalDate; end: LocalDate; label: string };
+  /** Activities, or hours (fractional), counted in the period so far. */
+  done: number;
+  required: number;
+  unit: Quota['unit'];
+  periodEnd: LocalDate;
+  met: boolean;
+}
+
+export const PERIOD_NAMES: Record<Period, string> = { week: '周', month: '月', quarter: '季度', year: '年' };
+
+/** Whether a quota for `quota.role` binds someone of `role`: a 党员 quota binds secretaries and admins too, never leaders. */
+export function quotaAppliesTo(quota: Pick<Quota, 'role'>, role: Role): boolean {
+  return quota.role === role || (quota.role === 'member' && (role === 'secretary' || role === 'admin'));
+}
+
+/** Whether a record counts toward a quota for this person: a 专题党课 counts only for who gave it, other forms for everyone present. */
+export function countsToward(quota: Pick<Quota, 'form'>, r: StudyRecord, personId: string): boolean {
+  if (r.voided || r.form !== quota.form) return false;
+  return quota.form === '专题党课' ? r.personId === personId : participantsOf(r).includes(personId);
+}
+
+/**
+ * Each person's standing on every quota that applies to their role, for the quota's period containing `asOf`
+ * (Shanghai calendar). Records outside that period and voided records are ignored, so callers may pass more.
+ */
+export function quotaStatus(input: {
+  quotas: readonly Quota[];
+  records: readonly StudyRecord[];
+  people: readonly Pick<Person, 'id' | 'role'>[];
+  asOf: LocalDate;
+}): QuotaStatus[] {
+  const out: QuotaStatus[] = [];
+  // Each person's own records, in input order: a quota only ever counts records the person took part in.
+  const forms = new Set(input.quotas.filter((q) => !q.removed).map((q) => q.form));
+  const judged = new Set(input.people.map((p) => p.id));
+  const mine = new Map<string, StudyRecord[]>();
+  const add = (id: string, r: StudyRecord) => {
+    if (!judged.has(id)) return;
+    const list = mine.get(id);
+    if (list) list.push(r);
+    else mine.set(id, [r]);
+  };
+  for (const r of input.records) {
+    if (r.voided || !forms.has(r.form)) continue;
+    add(r.personId, r);
+    for (const id of r.attendees) if (id !== r.personId) add(id, r);
+  }
+  const periods = new Map<Period, ReturnType<typeof periodRange>>();
+  for (const person of input.people) {
+    const own = mine.get(person.id) ?? [];
+    for (const quota of input.quotas) {
+      if (quota.removed || !quotaAppliesTo(quota, person.role)) continue;
+      let period = periods.get(quota.period);
+      if (!period) periods.set(quota.period, (period = periodRange(input.asOf, quota.period)));
+      const { start, end } = period;
+      // `own` holds only records the person took part in, so countsToward reduces to the form and the lecturer rule.
+      const counted = own.filter((r) => r.form === quota.form && r.date >= start && r.date <= end && (quota.form !== '专题党课' || r.personId === person.id));
+      const done = quota.unit === 'count' ? counted.length : counted.reduce((sum, r) => sum + (r.minutes ?? 0), 0) / 60;
+      out.push({ personId: person.id, quota, period, done, required: quota.min, unit: quota.unit, periodEnd: period.end, met: done >= quota.min });
+    }
+  }
+  return out;
+}
+
+/** `志愿服务 每月至少1次` or `个人自学 每季度至少10小时`. */
+export function describeQuota(q: Pick<Quota, 'form' | 'period' | 'min' | 'unit'>): string {
+  return `${q.form} 每${PERIOD_NAMES[q.period]}至少${amount(q.min, q.unit)}`;
+}
+
+/** The same with the role in front: `党员 志愿服务 每月至少1次`. */
+export function describeRoleQuota(q: Pick<Quota, 'role' | 'form' | 'period' | 'min' | 'unit'>): string {
+  return `${ROLE_NAMES[q.role]} ${describeQuota(q)}`;
+}
+
+/** `1次` or `2.5小时`. */
+export function amount(n: number, unit: Quota['unit']): string {
+  return unit === 'count' ? `${n}次` : `${Math.round(n * 10) / 10}小时`;
+}
+
+/** `1/1` or `2.5/10小时`: done over required in the quota's unit. */
+export function progress(s: Pick<QuotaStatus, 'done' | 'required' | 'unit'>): string {
+  return s.unit === 'count' ? `${s.done}/${s.required}` : `${Math.round(s.done * 10) / 10}/${s.required}小时`;
+}

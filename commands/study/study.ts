@@ -1,0 +1,43 @@
+import { DEFAULT_FORM, formList, looksLikeForm, parseForm, splitLeadingForm } from './forms.js';
+import { studyStats } from './study-stats.js';
+import { LOG_FIELDS, logActivity, readArgs, takeDuration } from './study-log.js';
+import { UserError, type Command } from '../types.js';
+
+/** `/学习 <时长> [形式] <内容> [参加:@a @b] [日期:<日期>]`, and `/学习 统计 …` for the figures. */
+export const study: Command = {
+  name: '学习',
+  aliases: ['study'],
+  roles: ['member', 'secretary', 'leader'],
+  summary: '登记一次学习（集体学习写 参加:@…，一次登记计入每位参加者）；/学习 统计 查看支部学习情况',
+  usage: '/学习 <时长> [形式] <内容> [参加:@某人 …] [日期:<日期>] [代录:@某人] [心得:…]',
+  examples: ['/学习 2小时 研讨 《习近平著作选读》第一卷 参加:@张三 @李四', '/学习 90分钟 自学 党章 日期:昨天', '/学习 统计 本季度'],
+  readsOnly: (args) => /^(统计|stats)(\s|$)/.test(args.trim()),
+  async run(ctx) {
+    const first = ctx.args.split(' ')[0]!.toLowerCase();
+    if (first === '统计' || first === 'stats') return studyStats(ctx, ctx.args.slice(first.length).trim());
+    const { words: all, fields } = readArgs(ctx, [...LOG_FIELDS, '形式']);
+    const { minutes, words } = takeDuration(all);
+    let form = DEFAULT_FORM;
+    if (fields['形式'] !== undefined) {
+      // The field runs to the next field; only its first word is the form, the rest is content.
+      const [word = '', ...more] = fields['形式'].split(' ');
+      const named = parseForm(word);
+      if (!named) throw new UserError(`形式：不认识「${word}」。可选：${formList()}。`);
+      form = named;
+      words.push(...more);
+    } else if (words[0] !== undefined) {
+      const named = parseForm(words[0]);
+      const flush = splitLeadingForm(words[0]);
+      if (named) {
+        form = named;
+        words.shift();
+      } else if (flush) {
+        form = flush.form;
+        words[0] = flush.rest;
+      } else if (looksLikeForm(words[0]) && words.length > 1) {
+        throw new UserError(`形式：不认识「${words[0]}」。可选：${formList()}。`);
+      }
+    }
+    await logActivity(ctx, { form, minutes, content: words.join(' '), what: '学习内容（材料或书名）', fields });
+  },
+};
