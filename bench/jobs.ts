@@ -1,8 +1,8 @@
-import { bureauFigures } from '../commands/bureau-figures.js';
-import { addDays, addMonths, isWorkingDay, periodRange, previousWorkingDay, toLocalDate, type LocalDate } from '../commands/calendar.js';
-import { exportProblems } from '../commands/export-files.js';
-import { loadNames } from '../commands/names.js';
-import { renderSummaryCard } from '../commands/summary-card.js';
+import { bureauFigures } from '../commands/figures/bureau-figures.js';
+import { addDays, addMonths, isWorkingDay, periodRange, previousWorkingDay, toLocalDate, type LocalDate } from '../commands/shared/calendar.js';
+import { exportProblems } from '../commands/reports/export-files.js';
+import { loadNames } from '../commands/reports/names.js';
+import { renderSummaryCard } from '../commands/reports/summary-card.js';
 import { atShanghai } from '../src/jobs/gate.js';
 import { monthlyBulletin } from '../src/jobs/monthly-bulletin.js';
 import { weeklyDigest } from '../src/jobs/weekly-digest.js';

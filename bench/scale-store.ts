@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { addDays, toLocalDate, type LocalDate } from '../commands/calendar.js';
+import { addDays, toLocalDate, type LocalDate } from '../commands/shared/calendar.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
 import { PROBLEM_SOURCES } from '../storage/ledger.js';
 import type { Role } from '../storage/records.js';

@@ -3,9 +3,9 @@
 //   npm run export -- study --out 学习台账.xlsx [--branch 第一支部] [--period 2026年]
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { toLocalDate } from '../commands/calendar.js';
-import { exportProblems, exportStudy } from '../commands/export-files.js';
-import { parsePeriodWord } from '../commands/periods.js';
+import { toLocalDate } from '../commands/shared/calendar.js';
+import { exportProblems, exportStudy } from '../commands/reports/export-files.js';
+import { parsePeriodWord } from '../commands/shared/periods.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
 
 const { values, positionals } = parseArgs({

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
-import { toLocalDate } from '../commands/calendar.js';
-import { exportProblems, exportStudy } from '../commands/export-files.js';
-import { parsePeriodWord } from '../commands/periods.js';
+import { toLocalDate } from '../commands/shared/calendar.js';
+import { exportProblems, exportStudy } from '../commands/reports/export-files.js';
+import { parsePeriodWord } from '../commands/shared/periods.js';
 import { readRunRequest } from './admin-run-request.js';
 import { dryRunJob } from './dry-run.js';
 import type { Job, JobDeps } from './jobs/types.js';

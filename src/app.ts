@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import * as lark from '@larksuiteoapi/node-sdk';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { hasCalendarData, toLocalDate } from '../commands/calendar.js';
+import { hasCalendarData, toLocalDate } from '../commands/shared/calendar.js';
 import { checkCommands, COMMANDS } from '../commands/index.js';
 import type { Command } from '../commands/types.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';

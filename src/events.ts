@@ -1,4 +1,4 @@
-import type { RawMention } from '../commands/parse-message.js';
+import type { RawMention } from '../commands/shared/parse-message.js';
 
 /** A chat message as the bot sees it, whatever transport brought it. */
 export interface IncomingMessage {

@@ -1,8 +1,8 @@
-import { ActionValue, commandFor, withForm, withOutcome } from '../commands/card-actions.js';
-import { checkedCard, type Card } from '../commands/card.js';
-import { formatInstant } from '../commands/ledger-status.js';
-import { parseMessage } from '../commands/parse-message.js';
-import { mayRun, whoMay } from '../commands/roles.js';
+import { ActionValue, commandFor, withForm, withOutcome } from '../commands/shared/card-actions.js';
+import { checkedCard, type Card } from '../commands/shared/card.js';
+import { formatInstant } from '../commands/ledger/ledger-status.js';
+import { parseMessage } from '../commands/shared/parse-message.js';
+import { mayRun, whoMay } from '../commands/org/roles.js';
 import { UserError, type ChatInfo, type Command, type CommandContext, type Mention } from '../commands/types.js';
 import { ROLE_NAMES, type OutboundContent, type Person, type Role } from '../storage/records.js';
 import type { Store, Tx } from '../storage/store.js';

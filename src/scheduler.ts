@@ -1,5 +1,5 @@
 import { schedule, type ScheduledTask } from 'node-cron';
-import { isWorkingDay, toLocalDate } from '../commands/calendar.js';
+import { isWorkingDay, toLocalDate } from '../commands/shared/calendar.js';
 import { atShanghai, isQuietHour } from './jobs/gate.js';
 import type { Job, JobDeps, JobReport } from './jobs/types.js';
 import type { Logger } from './logger.js';

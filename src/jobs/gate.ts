@@ -1,4 +1,4 @@
-import { isWorkingDay, toLocalDate, type LocalDate } from '../../commands/calendar.js';
+import { isWorkingDay, toLocalDate, type LocalDate } from '../../commands/shared/calendar.js';
 
 /** Minutes since midnight in Asia/Shanghai. */
 export function shanghaiMinutes(now: Date): number {

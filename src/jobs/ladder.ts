@@ -1,4 +1,4 @@
-import { isWorkingDay, workingDaysUntil, type LocalDate } from '../../commands/calendar.js';
+import { isWorkingDay, workingDaysUntil, type LocalDate } from '../../commands/shared/calendar.js';
 
 /** One rung of the escalation ladder for an item with a deadline. */
 export interface Rung {

@@ -1,10 +1,10 @@
-import { bureauFigures, type BureauFigures } from '../../commands/bureau-figures.js';
-import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/calendar.js';
-import { md, type CardElement } from '../../commands/card.js';
-import { fitCards } from '../../commands/card-fit.js';
-import { joinMarkdown, markdown, type Markdown } from '../../commands/markdown.js';
-import { formatRate } from '../../commands/ledger-figures.js';
-import { headline, studyLine } from '../../commands/summary-card.js';
+import { bureauFigures, type BureauFigures } from '../../commands/figures/bureau-figures.js';
+import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/shared/calendar.js';
+import { md, type CardElement } from '../../commands/shared/card.js';
+import { fitCards } from '../../commands/shared/card-fit.js';
+import { joinMarkdown, markdown, type Markdown } from '../../commands/shared/markdown.js';
+import { formatRate } from '../../commands/figures/ledger-figures.js';
+import { headline, studyLine } from '../../commands/reports/summary-card.js';
 import type { Tx } from '../../storage/store.js';
 import { whyNotNow } from './gate.js';
 import { leadershipChats, newReport, queueNotices } from './notice.js';

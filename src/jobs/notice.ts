@@ -1,5 +1,5 @@
-import type { Card } from '../../commands/card.js';
-import { checkedCard } from '../../commands/card.js';
+import type { Card } from '../../commands/shared/card.js';
+import { checkedCard } from '../../commands/shared/card.js';
 import type { Tx } from '../../storage/store.js';
 import { endOfSendingDay } from './gate.js';
 import { noticeId } from './outbox-id.js';

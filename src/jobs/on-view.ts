@@ -1,5 +1,5 @@
 import type { Store, Tx } from '../../storage/store.js';
-import { yieldIfBusy } from '../../commands/event-loop.js';
+import { yieldIfBusy } from '../../commands/shared/event-loop.js';
 import type { JobReport } from './types.js';
 
 /** The view a job computed on is out of date: a once-only mark it relied on was taken meanwhile. */

@@ -1,8 +1,8 @@
-import { formatDate, isInLastWorkingDays, lastWorkingDaysOfPeriod, periodRange, toLocalDate, type Period } from '../../commands/calendar.js';
-import { md } from '../../commands/card.js';
-import { fitCards } from '../../commands/card-fit.js';
-import { markdown, mention, type Markdown } from '../../commands/markdown.js';
-import { amount, describeQuota, PERIOD_NAMES, quotaStatus } from '../../commands/quotas.js';
+import { formatDate, isInLastWorkingDays, lastWorkingDaysOfPeriod, periodRange, toLocalDate, type Period } from '../../commands/shared/calendar.js';
+import { md } from '../../commands/shared/card.js';
+import { fitCards } from '../../commands/shared/card-fit.js';
+import { markdown, mention, type Markdown } from '../../commands/shared/markdown.js';
+import { amount, describeQuota, PERIOD_NAMES, quotaStatus } from '../../commands/study/quotas.js';
 import { whyNotNow } from './gate.js';
 import { branchChat, newReport, queueNotices } from './notice.js';
 import { transactOnView } from './on-view.js';

@@ -1,9 +1,9 @@
-import { formatDate, toLocalDate, type LocalDate } from '../../commands/calendar.js';
-import { itemButtons, type ItemKind } from '../../commands/card-actions.js';
-import { md } from '../../commands/card.js';
-import { fitCards, type Block } from '../../commands/card-fit.js';
-import { markdown, mention, type Markdown } from '../../commands/markdown.js';
-import { isOpenMeasure, isOpenProblem } from '../../commands/ledger-status.js';
+import { formatDate, toLocalDate, type LocalDate } from '../../commands/shared/calendar.js';
+import { itemButtons, type ItemKind } from '../../commands/shared/card-actions.js';
+import { md } from '../../commands/shared/card.js';
+import { fitCards, type Block } from '../../commands/shared/card-fit.js';
+import { markdown, mention, type Markdown } from '../../commands/shared/markdown.js';
+import { isOpenMeasure, isOpenProblem } from '../../commands/ledger/ledger-status.js';
 import type { Tx } from '../../storage/store.js';
 import { whyNotNow } from './gate.js';
 import { rungFor, type Rung } from './ladder.js';

@@ -1,4 +1,4 @@
-import type { LocalDate } from '../../commands/calendar.js';
+import type { LocalDate } from '../../commands/shared/calendar.js';
 import type { Store } from '../../storage/store.js';
 import type { Logger } from '../logger.js';
 

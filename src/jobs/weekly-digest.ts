@@ -1,10 +1,10 @@
-import { computeFigures, quotaGaps, sliceByBranch } from '../../commands/bureau-figures.js';
-import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/calendar.js';
-import { md, type CardElement } from '../../commands/card.js';
-import { fitCards } from '../../commands/card-fit.js';
-import { joinMarkdown, markdown, type Markdown } from '../../commands/markdown.js';
-import { formatRate } from '../../commands/ledger-figures.js';
-import { isOpenMeasure, isOpenProblem } from '../../commands/ledger-status.js';
+import { computeFigures, quotaGaps, sliceByBranch } from '../../commands/figures/bureau-figures.js';
+import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/shared/calendar.js';
+import { md, type CardElement } from '../../commands/shared/card.js';
+import { fitCards } from '../../commands/shared/card-fit.js';
+import { joinMarkdown, markdown, type Markdown } from '../../commands/shared/markdown.js';
+import { formatRate } from '../../commands/figures/ledger-figures.js';
+import { isOpenMeasure, isOpenProblem } from '../../commands/ledger/ledger-status.js';
 import { whyNotNow } from './gate.js';
 import { branchChat, newReport, queueNotices } from './notice.js';
 import { transactOnView } from './on-view.js';

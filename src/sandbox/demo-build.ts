@@ -1,4 +1,4 @@
-import { toLocalDate } from '../../commands/calendar.js';
+import { toLocalDate } from '../../commands/shared/calendar.js';
 import type { Store } from '../../storage/store.js';
 import { createDemoDays } from './demo-days.js';
 import { seedDemoLedger, type DemoCast } from './demo-ledger.js';

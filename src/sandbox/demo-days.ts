@@ -1,4 +1,4 @@
-import { addDays, isWorkingDay, nextWorkingDay, previousWorkingDay, startOfDay, type LocalDate } from '../../commands/calendar.js';
+import { addDays, isWorkingDay, nextWorkingDay, previousWorkingDay, startOfDay, type LocalDate } from '../../commands/shared/calendar.js';
 import type { Prng } from './prng.js';
 
 /** The demo's calendar: every event falls on a working day between `first` and `last`, in office hours. */

@@ -1,4 +1,4 @@
-import { addDays, addWorkingDays, diffDays, type LocalDate } from '../../commands/calendar.js';
+import { addDays, addWorkingDays, diffDays, type LocalDate } from '../../commands/shared/calendar.js';
 import type { Tx } from '../../storage/store.js';
 import { DEMO_EVIDENCE, DEMO_OPEN, DEMO_PROBLEMS, DEMO_PROGRESS, type DemoProblem } from './demo-problems.js';
 import type { DemoDays } from './demo-days.js';

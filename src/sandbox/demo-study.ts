@@ -1,4 +1,4 @@
-import { addDays, addMonths, diffDays, parts, periodRange, type LocalDate } from '../../commands/calendar.js';
+import { addDays, addMonths, diffDays, parts, periodRange, type LocalDate } from '../../commands/shared/calendar.js';
 import type { Tx } from '../../storage/store.js';
 import type { StudyRecord } from '../../storage/study.js';
 import type { DemoDays } from './demo-days.js';

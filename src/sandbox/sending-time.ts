@@ -1,4 +1,4 @@
-import { addDays, isWorkingDay, nextWorkingDay, toLocalDate } from '../../commands/calendar.js';
+import { addDays, isWorkingDay, nextWorkingDay, toLocalDate } from '../../commands/shared/calendar.js';
 import { atShanghai, shanghaiMinutes } from '../jobs/gate.js';
 import type { Job } from '../jobs/types.js';
 

@@ -26,7 +26,7 @@ import {
   weekdayName,
   workingDaysUntil,
   type Period,
-} from '../../commands/calendar.js';
+} from '../../commands/shared/calendar.js';
 
 // Every assertion is repeated under server time zones on both sides of Shanghai, so a stray local-time getter fails.
 const ZONES = [process.env.TZ ?? '', 'UTC', 'America/Los_Angeles', 'Asia/Shanghai', 'Pacific/Kiritimati'];

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addWorkingDays, isValidLocalDate, parts, toLocalDate } from '../../commands/calendar.js';
-import { DATE_EXAMPLES, parseChineseNumber, parseDate, type DateParse } from '../../commands/dates.js';
+import { addDays, addWorkingDays, isValidLocalDate, parts, toLocalDate } from '../../commands/shared/calendar.js';
+import { DATE_EXAMPLES, parseChineseNumber, parseDate, type DateParse } from '../../commands/shared/dates.js';
 
 const MON = '2026-11-23T10:00:00+08:00';
 const FRI = '2026-11-27T10:00:00+08:00';

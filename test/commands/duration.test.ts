@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractDuration, formatDuration, parseDuration } from '../../commands/duration.js';
+import { extractDuration, formatDuration, parseDuration } from '../../commands/shared/duration.js';
 
 describe('parseDuration', () => {
   it.each([

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildScaleStore, type ScaleManifest } from '../../bench/scale-store.js';
-import { bureauFigures, computeFigures, quotaGaps, sliceByBranch, type FigureData } from '../../commands/bureau-figures.js';
-import { addDays, periodRange, toLocalDate } from '../../commands/calendar.js';
+import { bureauFigures, computeFigures, quotaGaps, sliceByBranch, type FigureData } from '../../commands/figures/bureau-figures.js';
+import { addDays, periodRange, toLocalDate } from '../../commands/shared/calendar.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
 import type { Store } from '../../storage/store.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FORM, formList, looksLikeForm, parseForm, splitLeadingForm } from '../../commands/forms.js';
+import { DEFAULT_FORM, formList, looksLikeForm, parseForm, splitLeadingForm } from '../../commands/study/forms.js';
 import { FORMS } from '../../storage/study.js';
 
 describe('forms', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { splitFields } from '../../commands/fields.js';
-import { parseMessage } from '../../commands/parse-message.js';
+import { splitFields } from '../../commands/shared/fields.js';
+import { parseMessage } from '../../commands/shared/parse-message.js';
 
 const words = ['帮助', 'help', '学习', 'study', '绑定', 'bind', '任命', 'role'];
 const bot = { key: '@_user_1', openId: 'ou_bot', name: '督办' };

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toLocalDate } from '../../commands/calendar.js';
-import { parsePeriodWord } from '../../commands/periods.js';
-import { countsToward, describeRoleQuota, quotaAppliesTo, quotaStatus } from '../../commands/quotas.js';
+import { toLocalDate } from '../../commands/shared/calendar.js';
+import { parsePeriodWord } from '../../commands/shared/periods.js';
+import { countsToward, describeRoleQuota, quotaAppliesTo, quotaStatus } from '../../commands/study/quotas.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
 import { DEFAULT_QUOTAS, type Quota, type StudyRecord } from '../../storage/study.js';
 

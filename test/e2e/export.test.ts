@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cardProblems } from '../../commands/card.js';
-import { PROBLEM_COLUMNS, STUDY_COLUMNS } from '../../commands/export-ledgers.js';
+import { cardProblems } from '../../commands/shared/card.js';
+import { PROBLEM_COLUMNS, STUDY_COLUMNS } from '../../commands/reports/export-ledgers.js';
 import { Harness, textOf, type Person } from '../support/harness.js';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ledgerFigures } from '../../commands/ledger-figures.js';
+import { ledgerFigures } from '../../commands/figures/ledger-figures.js';
 import type { SentMessage } from '../../src/sandbox/open-platform.js';
 import { Harness, type Person } from '../support/harness.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { addDays, isWorkingDay } from '../../commands/calendar.js';
+import { addDays, isWorkingDay } from '../../commands/shared/calendar.js';
 import { Harness, textOf } from '../support/harness.js';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isWorkingDay, type LocalDate } from '../../commands/calendar.js';
+import { addDays, isWorkingDay, type LocalDate } from '../../commands/shared/calendar.js';
 import { rungFor } from '../../src/jobs/ladder.js';
 
 /** Every rung sent for one item, walking day by day from `from` to `to`. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../commands/index.js';
-import { mayRun } from '../../commands/roles.js';
+import { mayRun } from '../../commands/org/roles.js';
 import type { Role } from '../../storage/records.js';
 import { Harness, type Person } from '../support/harness.js';
 

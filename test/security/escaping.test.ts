@@ -1,12 +1,12 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { withOutcome } from '../../commands/card-actions.js';
-import { fitCards } from '../../commands/card-fit.js';
-import { card, md, type Card } from '../../commands/card.js';
-import { escapeCell, escapeMarkdown, escapeText } from '../../commands/escape.js';
-import { problemLedgerWorkbook } from '../../commands/export-ledgers.js';
-import { joinMarkdown, Markdown, markdown, mention } from '../../commands/markdown.js';
-import { textMessage } from '../../commands/text.js';
+import { withOutcome } from '../../commands/shared/card-actions.js';
+import { fitCards } from '../../commands/shared/card-fit.js';
+import { card, md, type Card } from '../../commands/shared/card.js';
+import { escapeCell, escapeMarkdown, escapeText } from '../../commands/shared/escape.js';
+import { problemLedgerWorkbook } from '../../commands/reports/export-ledgers.js';
+import { joinMarkdown, Markdown, markdown, mention } from '../../commands/shared/markdown.js';
+import { textMessage } from '../../commands/shared/text.js';
 import { UserError } from '../../commands/types.js';
 import { ATTACKS, unsafeInCard, unsafeInText } from './escaping-attacks.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cardProblems } from '../../commands/card.js';
-import { LIMITS } from '../../commands/limits.js';
+import { cardProblems } from '../../commands/shared/card.js';
+import { LIMITS } from '../../commands/shared/limits.js';
 import { Harness } from '../support/harness.js';
 
 let h: Harness;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { itemButtons } from '../../commands/card-actions.js';
-import { fitCard, fitCards } from '../../commands/card-fit.js';
-import { cardProblems, md } from '../../commands/card.js';
-import { bounded, LIMITS } from '../../commands/limits.js';
-import { joinMarkdown, markdown, mention } from '../../commands/markdown.js';
-import { textMessage } from '../../commands/text.js';
+import { itemButtons } from '../../commands/shared/card-actions.js';
+import { fitCard, fitCards } from '../../commands/shared/card-fit.js';
+import { cardProblems, md } from '../../commands/shared/card.js';
+import { bounded, LIMITS } from '../../commands/shared/limits.js';
+import { joinMarkdown, markdown, mention } from '../../commands/shared/markdown.js';
+import { textMessage } from '../../commands/shared/text.js';
 import { UserError } from '../../commands/types.js';
 
 const FEISHU_TEXT_BYTES = 150 * 1024;

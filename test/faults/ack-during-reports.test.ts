@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildScaleStore } from '../../bench/scale-store.js';
-import { studyLedgerWorkbook } from '../../commands/export-ledgers.js';
+import { studyLedgerWorkbook } from '../../commands/reports/export-ledgers.js';
 import { weeklyDigest } from '../../src/jobs/weekly-digest.js';
 import { createLogger } from '../../src/logger.js';
 import { Harness } from '../support/harness.js';
