@@ -83,8 +83,15 @@ export const Outbound = z.object({
     z.object({ kind: z.literal('reply'), messageId: z.string(), chatId: z.string() }),
     z.object({ kind: z.literal('chat'), chatId: z.string() }),
     z.object({ kind: z.literal('user'), openId: z.string() }),
+    // A new version of a card already sent (PATCH of Feishu's `messageId`), never a new message.
+    z.object({ kind: z.literal('update'), messageId: z.string() }),
+    // A card only `openId` sees in the group (仅对你可见), and its deletion once used.
+    z.object({ kind: z.literal('ephemeral'), chatId: z.string(), openId: z.string() }),
+    z.object({ kind: z.literal('ephemeral-delete'), messageId: z.string() }),
   ]),
   content: OutboundContent,
+  /** The ledger items (P12, P12-1, T3) the card is about, so a change to one updates it in place. */
+  about: z.array(z.string()).optional(),
   createdAt: z.string(),
   expiresAt: z.string().optional(),
   status: z.enum(['pending', 'sent', 'failed', 'expired']),

@@ -32,14 +32,16 @@ export interface InboxVerbs {
 
 /** The persisted outbox every outbound message passes through. */
 export interface OutboxVerbs {
-  enqueue(msg: { id: string; to: Outbound['to']; content: OutboundContent; createdAt: string; expiresAt?: string; source?: string }): Promise<Outbound>;
+  enqueue(msg: { id: string; to: Outbound['to']; content: OutboundContent; createdAt: string; expiresAt?: string; source?: string; about?: string[] }): Promise<Outbound>;
   /** Pending messages whose next attempt is due, oldest first. */
   dueOutbound(now: string, limit: number): Promise<Outbound[]>;
-  updateOutbound(id: string, patch: Partial<Pick<Outbound, 'status' | 'attempts' | 'nextAt' | 'sentAt' | 'feishuMessageId' | 'error' | 'content'>>): Promise<void>;
+  updateOutbound(id: string, patch: Partial<Pick<Outbound, 'status' | 'attempts' | 'nextAt' | 'sentAt' | 'feishuMessageId' | 'error' | 'content' | 'about'>>): Promise<void>;
   getOutbound(id: string): Promise<Outbound | undefined>;
   /** The outbox item Feishu knows as `messageId` (a card being acted on). */
   findOutboundByFeishuId(messageId: string): Promise<Outbound | undefined>;
   listOutbound(filter?: { source?: string; status?: Outbound['status'] }): Promise<Outbound[]>;
+  /** Cards (pending or sent) about a ledger item, oldest first. */
+  listOutboundAbout(ref: string): Promise<Outbound[]>;
 }
 
 /** Bureau-wide counters behind record numbers such as S105, P12, T3. */

@@ -10,7 +10,7 @@ export const COLLECTIONS: Record<string, Record<string, IndexFn>> = {
   chats: { kind: (c) => c.kind, branch: (c) => c.branchId },
   audit: { subject: (a) => a.subject },
   inbox: { messageId: (e) => e.messageId, status: (e) => e.status },
-  outbox: { status: (o) => o.status, source: (o) => o.source, feishu: (o) => o.feishuMessageId },
+  outbox: { status: (o) => o.status, source: (o) => o.source, feishu: (o) => o.feishuMessageId, about: (o) => o.about },
   ...LEDGER_COLLECTIONS,
   ...JOB_COLLECTIONS,
   ...STUDY_COLLECTIONS,

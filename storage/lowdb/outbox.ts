@@ -30,5 +30,8 @@ export function outboxVerbs(t: Tables): OutboxVerbs {
       const base = filter.source !== undefined ? t.by<Outbound>('outbox', 'source', filter.source) : [...t.all<Outbound>('outbox')];
       return base.filter((o) => filter.status === undefined || o.status === filter.status);
     },
+    async listOutboundAbout(ref) {
+      return t.by<Outbound>('outbox', 'about', ref).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    },
   };
 }

@@ -107,6 +107,22 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await s.close();
     });
 
+    it('finds the cards about a ledger item, oldest first, and forgets one whose `about` is cleared', async () => {
+      const s = await factory().open();
+      const card = { type: 'card' as const, card: { schema: '2.0' } };
+      await s.transact(async (tx) => {
+        await tx.enqueue({ id: 'c2', to: { kind: 'chat', chatId: 'oc_1' }, content: card, createdAt: '2026-11-23T01:00:02.000Z', about: ['P1', 'P1-1'] });
+        await tx.enqueue({ id: 'c1', to: { kind: 'user', openId: 'ou_a' }, content: card, createdAt: '2026-11-23T01:00:01.000Z', about: ['P1'] });
+        await tx.enqueue({ id: 'u1', to: { kind: 'update', messageId: 'om_1' }, content: card, createdAt: '2026-11-23T01:00:03.000Z' });
+      });
+      expect((await s.read((tx) => tx.listOutboundAbout('P1'))).map((o) => o.id)).toEqual(['c1', 'c2']);
+      expect((await s.read((tx) => tx.listOutboundAbout('P1-1'))).map((o) => o.id)).toEqual(['c2']);
+      await s.transact((tx) => tx.updateOutbound('c2', { about: [] }));
+      expect((await s.read((tx) => tx.listOutboundAbout('P1'))).map((o) => o.id)).toEqual(['c1']);
+      expect((await s.read((tx) => tx.getOutbound('u1')))!.to).toEqual({ kind: 'update', messageId: 'om_1' });
+      await s.close();
+    });
+
     it('keeps study records once, voids without deleting, and filters by participant, branch and date', async () => {
       const s = await factory().open();
       const base = { form: '支部集体学习' as const, minutes: 120, content: '《党章》', branchId: 'B1', attendees: ['ou_b', 'ou_c'], entered: stamp };
