@@ -103,3 +103,16 @@ export const Outbound = z.object({
   source: z.string().optional(), // the event or job that produced it
 });
 export type Outbound = z.infer<typeof Outbound>;
+
+/** One statutory holiday of one year as the office entered it from the State Council notice; replaces the package's data. */
+export const HolidayEntry = z.object({
+  id: z.string(), // `${year}:${name}`
+  year: z.number(),
+  name: z.string(), // 元旦, 春节, 清明节, 劳动节, 端午节, 中秋节, 国庆节
+  off: z.array(z.string()), // days off, YYYY-MM-DD
+  work: z.array(z.string()), // 调休 make-up working days
+  entered: Stamp,
+  /** Earlier versions this entry replaced, newest last. */
+  history: z.array(Stamp.extend({ off: z.array(z.string()), work: z.array(z.string()) })),
+});
+export type HolidayEntry = z.infer<typeof HolidayEntry>;

@@ -1,5 +1,5 @@
 import type { LedgerVerbs } from './ledger.js';
-import type { AuditEntry, Branch, ChatBinding, InboundEvent, Outbound, OutboundContent, Person, Role, Stamp } from './records.js';
+import type { AuditEntry, Branch, ChatBinding, HolidayEntry, InboundEvent, Outbound, OutboundContent, Person, Role, Stamp } from './records.js';
 import type { JobVerbs } from './jobs.js';
 import type { StudyVerbs } from './study.js';
 
@@ -49,8 +49,16 @@ export interface CounterVerbs {
   nextNumber(series: string): Promise<number>;
 }
 
+/** The holiday schedule the office entered, which takes precedence over the holiday package. */
+export interface HolidayVerbs {
+  /** Records one holiday of one year, replacing an earlier entry for the same holiday (kept in its history). */
+  saveHoliday(h: Pick<HolidayEntry, 'year' | 'name' | 'off' | 'work'>, stamp: Stamp): Promise<HolidayEntry>;
+  /** Entered holidays, of one year or all, in calendar order. */
+  listHolidays(year?: number): Promise<HolidayEntry[]>;
+}
+
 /** Everything a transaction may read and write. */
-export type Tx = OrgVerbs & InboxVerbs & OutboxVerbs & CounterVerbs & StudyVerbs & JobVerbs & LedgerVerbs;
+export type Tx = OrgVerbs & InboxVerbs & OutboxVerbs & CounterVerbs & StudyVerbs & JobVerbs & LedgerVerbs & HolidayVerbs;
 
 /** What a store reports about itself for /healthz. */
 export interface StoreHealth {

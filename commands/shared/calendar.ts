@@ -1,7 +1,4 @@
-// chinese-days' own functions read and format dates with the server's local-time getters, so in any
-// TZ other than UTC (or +08:00) they answer for the wrong day; its published data table is used instead.
-// The package ships only a minified CommonJS bundle whose named exports Node's ESM loader cannot see.
-import chineseDays from 'chinese-days/dist/chinese-days.json' with { type: 'json' };
+import { createCalendar, type Calendar } from './working-calendar.js';
 
 /** A calendar date in Asia/Shanghai written `YYYY-MM-DD`; compares correctly as a plain string. */
 export type LocalDate = string;
@@ -14,9 +11,12 @@ const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const WEEKDAY_NAMES = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'] as const;
 const QUARTER_NAMES = ['一', '二', '三', '四'] as const;
 
-const holidays: Readonly<Record<string, string>> = chineseDays.holidays;
-const makeupWorkdays: Readonly<Record<string, string>> = chineseDays.workdays;
-const yearsWithData: ReadonlySet<number> = new Set(Object.keys(holidays).map((d) => Number(d.slice(0, 4))));
+let packageOnly: Calendar | undefined;
+
+/** The calendar from the holiday package and the lunar core days alone, for code that has no store to load entries from. */
+export function packageCalendar(): Calendar {
+  return (packageOnly ??= createCalendar());
+}
 
 /** True when `s` is a real calendar date written exactly `YYYY-MM-DD`. */
 export function isValidLocalDate(s: string): s is LocalDate {
@@ -89,65 +89,44 @@ export function formatDate(d: LocalDate): string {
   return `${d}（${weekdayName(d)}）`;
 }
 
-/** Whether chinese-days has that year's holiday arrangement; when false, working days are only guessed as Mon–Fri. */
+/** Whether the package has that year's arrangement; code that can load entries asks its Calendar instead. */
 export function hasCalendarData(year: number): boolean {
-  return yearsWithData.has(year);
+  return packageCalendar().hasCalendarData(year);
 }
 
-/** Statutory holidays and weekends are off, 调休 make-up days are on; years without data fall back to Mon–Fri. */
+/** isWorkingDay on the package calendar; see Calendar. */
 export function isWorkingDay(d: LocalDate): boolean {
-  return isWorkingEpochDay(toEpochDay(d));
+  return packageCalendar().isWorkingDay(d);
 }
 
-/** The Chinese name of the statutory holiday covering that date (e.g. `国庆节`), if any. */
+/** holidayName on the package calendar; see Calendar. */
 export function holidayName(d: LocalDate): string | undefined {
-  const entry = holidays[checked(d)];
-  return entry === undefined ? undefined : chineseName(entry);
+  return packageCalendar().holidayName(d);
 }
 
-/** For a 调休 make-up working day (a weekend worked in lieu), the holiday it pays for; otherwise undefined. */
+/** makeupWorkdayFor on the package calendar; see Calendar. */
 export function makeupWorkdayFor(d: LocalDate): string | undefined {
-  const entry = makeupWorkdays[checked(d)];
-  return entry === undefined ? undefined : chineseName(entry);
+  return packageCalendar().makeupWorkdayFor(d);
 }
 
-/** n > 0 steps forward n working days, n < 0 backward, not counting d itself; n = 0 gives nextWorkingDay(d). */
+/** addWorkingDays on the package calendar; see Calendar. */
 export function addWorkingDays(d: LocalDate, n: number): LocalDate {
-  if (!Number.isInteger(n)) throw new RangeError(`working-day count must be an integer: ${n}`);
-  if (n === 0) return nextWorkingDay(d);
-  const step = n > 0 ? 1 : -1;
-  let day = toEpochDay(d);
-  for (let left = Math.abs(n); left > 0; ) {
-    day += step;
-    if (isWorkingEpochDay(day)) left--;
-  }
-  return fromEpochDay(day);
+  return packageCalendar().addWorkingDays(d, n);
 }
 
-/** The first working day on or after d. */
+/** nextWorkingDay on the package calendar; see Calendar. */
 export function nextWorkingDay(d: LocalDate): LocalDate {
-  let day = toEpochDay(d);
-  while (!isWorkingEpochDay(day)) day++;
-  return fromEpochDay(day);
+  return packageCalendar().nextWorkingDay(d);
 }
 
-/** The last working day on or before d. */
+/** previousWorkingDay on the package calendar; see Calendar. */
 export function previousWorkingDay(d: LocalDate): LocalDate {
-  let day = toEpochDay(d);
-  while (!isWorkingEpochDay(day)) day--;
-  return fromEpochDay(day);
+  return packageCalendar().previousWorkingDay(d);
 }
 
-/**
- * Working days after `from` up to and including `to`; when `to` is earlier the result is minus the working days
- * after `to` up to and including `from`, i.e. how many working days a deadline `to` is overdue on day `from`.
- */
+/** workingDaysUntil on the package calendar; see Calendar. */
 export function workingDaysUntil(from: LocalDate, to: LocalDate): number {
-  const a = toEpochDay(from);
-  const b = toEpochDay(to);
-  let count = 0;
-  for (let day = Math.min(a, b) + 1; day <= Math.max(a, b); day++) if (isWorkingEpochDay(day)) count++;
-  return count === 0 || b > a ? count : -count;
+  return packageCalendar().workingDaysUntil(from, to);
 }
 
 /** The period containing d, with its Chinese label (`2026年11月16日—11月22日`, `2026年11月`, `2026年第四季度`, `2026年`). */
@@ -178,32 +157,19 @@ export function periodRange(d: LocalDate, p: Period): { start: LocalDate; end: L
   }
 }
 
-/** The first working day of d's period, or undefined when the period has none (the 2026 Spring Festival week). */
+/** firstWorkingDayOfPeriod on the package calendar; see Calendar. */
 export function firstWorkingDayOfPeriod(d: LocalDate, p: Period): LocalDate | undefined {
-  const { start, end } = periodRange(d, p);
-  for (let day = start; day <= end; day = addDays(day, 1)) if (isWorkingDay(day)) return day;
-  return undefined;
+  return packageCalendar().firstWorkingDayOfPeriod(d, p);
 }
 
-/** The last n working days of d's period, in calendar order; fewer when the period has fewer working days. */
+/** lastWorkingDaysOfPeriod on the package calendar; see Calendar. */
 export function lastWorkingDaysOfPeriod(d: LocalDate, p: Period, n: number): LocalDate[] {
-  const { start, end } = periodRange(d, p);
-  const found: LocalDate[] = [];
-  for (let day = end; day >= start && found.length < n; day = addDays(day, -1)) if (isWorkingDay(day)) found.unshift(day);
-  return found;
+  return packageCalendar().lastWorkingDaysOfPeriod(d, p, n);
 }
 
-/** Whether d is itself a working day and one of the last n working days of its period (when near-end reminders may go out). */
+/** isInLastWorkingDays on the package calendar; see Calendar. */
 export function isInLastWorkingDays(d: LocalDate, p: Period, n: number): boolean {
-  return isWorkingDay(d) && lastWorkingDaysOfPeriod(d, p, n).includes(d);
-}
-
-function isWorkingEpochDay(n: number): boolean {
-  const key = fromEpochDay(n);
-  if (makeupWorkdays[key] !== undefined) return true;
-  if (holidays[key] !== undefined) return false;
-  // 1970-01-01 (epoch day 0) was a Thursday.
-  return weekdayOfEpochDay(n) <= 5;
+  return packageCalendar().isInLastWorkingDays(d, p, n);
 }
 
 function weekdayOfEpochDay(n: number): number {
@@ -250,10 +216,4 @@ function checked(d: LocalDate): LocalDate {
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
-}
-
-// Entries read "National Day,国庆节,3"; 清明/端午/中秋 are short forms people write with 节.
-function chineseName(entry: string): string {
-  const name = entry.split(',')[1] ?? entry;
-  return name === '元旦' || name.endsWith('节') ? name : `${name}节`;
 }

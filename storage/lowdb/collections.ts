@@ -1,4 +1,5 @@
 import type { IndexFn, Migration } from './engine.js';
+import { HOLIDAY_COLLECTIONS } from './holidays.js';
 import { LEDGER_COLLECTIONS } from './ledger.js';
 import { JOB_COLLECTIONS } from './jobs.js';
 import { STUDY_COLLECTIONS } from './study.js';
@@ -14,6 +15,7 @@ export const COLLECTIONS: Record<string, Record<string, IndexFn>> = {
   ...LEDGER_COLLECTIONS,
   ...JOB_COLLECTIONS,
   ...STUDY_COLLECTIONS,
+  ...HOLIDAY_COLLECTIONS,
 };
 
 /** Schema migrations: entry i upgrades a data file from version i to i+1; append, never edit. */

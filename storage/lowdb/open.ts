@@ -1,6 +1,7 @@
 import type { Store, Tx } from '../store.js';
 import { COLLECTIONS, MIGRATIONS } from './collections.js';
 import { Engine, type Tables } from './engine.js';
+import { holidayVerbs } from './holidays.js';
 import { inboxVerbs } from './inbox.js';
 import { ledgerVerbs } from './ledger.js';
 import { jobVerbs } from './jobs.js';
@@ -17,6 +18,7 @@ function verbs(t: Tables): Tx {
     ...ledgerVerbs(t),
     ...jobVerbs(t),
     ...studyVerbs(t),
+    ...holidayVerbs(t),
     async nextNumber(series) {
       return t.next(series);
     },

@@ -180,15 +180,15 @@ describe.each(ZONES)('calendar with server TZ=%s', (zone) => {
       for (let d = '2026-02-16'; d <= '2026-02-22'; d = addDays(d, 1)) expect(isWorkingDay(d)).toBe(false);
     });
 
-    it('has data for 2004–2026 only and falls back to Mon–Fri elsewhere', () => {
+    it('has package data for 2004–2026 only; elsewhere the statutory core days are still off', () => {
       expect(hasCalendarData(2004)).toBe(true);
       expect(hasCalendarData(2026)).toBe(true);
       expect(hasCalendarData(2003)).toBe(false);
       expect(hasCalendarData(2027)).toBe(false);
-      // 2027-01-01 will surely be 元旦, but without data it counts as an ordinary Friday.
-      expect(isWorkingDay('2027-01-01')).toBe(true);
-      expect(isWorkingDay('2027-01-02')).toBe(false);
-      expect(holidayName('2027-10-01')).toBeUndefined();
+      expect(isWorkingDay('2027-01-01')).toBe(false);
+      expect(holidayName('2027-01-01')).toBe('元旦');
+      expect(isWorkingDay('2027-01-04')).toBe(true);
+      expect(holidayName('2027-10-01')).toBe('国庆节');
     });
 
     it.each([
@@ -203,7 +203,7 @@ describe.each(ZONES)('calendar with server TZ=%s', (zone) => {
       ['2026-02-13', 1, '2026-02-14'],
       ['2026-02-14', 1, '2026-02-24'],
       ['2026-02-12', 5, '2026-02-26'],
-      ['2026-12-31', 1, '2027-01-01'],
+      ['2026-12-31', 1, '2027-01-04'],
       ['2026-11-23', 0, '2026-11-23'],
       ['2026-10-03', 0, '2026-10-08'],
     ] as const)('addWorkingDays(%s, %d) = %s', (d, n, expected) => {
@@ -278,7 +278,7 @@ describe.each(ZONES)('calendar with server TZ=%s', (zone) => {
       ['2026-10-20', 'month', '2026-10-08'],
       ['2026-11-20', 'quarter', '2026-10-08'],
       ['2026-05-20', 'year', '2026-01-04'],
-      ['2027-05-20', 'year', '2027-01-01'],
+      ['2027-05-20', 'year', '2027-01-04'],
     ] as const)('firstWorkingDayOfPeriod(%s, %s) = %s', (d, p, expected) => {
       expect(firstWorkingDayOfPeriod(d, p as Period)).toBe(expected);
     });

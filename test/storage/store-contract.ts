@@ -166,6 +166,25 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await s.close();
     });
 
+    it('keeps entered holidays per year, replaces an entry while keeping its history, and survives a reopen', async () => {
+      const loc = factory();
+      const s = await loc.open();
+      await s.transact((tx) => tx.saveHoliday({ year: 2027, name: '国庆节', off: ['2027-10-03', '2027-10-01', '2027-10-02'], work: [] }, stamp));
+      await s.transact((tx) => tx.saveHoliday({ year: 2027, name: '元旦', off: ['2027-01-01'], work: [] }, stamp));
+      const later = { by: 'ou_office', at: '2026-11-24T01:00:00.000Z' };
+      await s.transact((tx) => tx.saveHoliday({ year: 2027, name: '元旦', off: ['2027-01-01', '2027-01-02', '2027-01-03'], work: ['2027-01-09'] }, later));
+      await s.transact((tx) => tx.saveHoliday({ year: 2028, name: '元旦', off: ['2028-01-01'], work: [] }, stamp));
+      await expect(s.read((tx) => tx.saveHoliday({ year: 2029, name: '元旦', off: [], work: [] }, stamp))).rejects.toThrow();
+      await s.close();
+      const again = await loc.open();
+      const y2027 = await again.read((tx) => tx.listHolidays(2027));
+      expect(y2027.map((h) => h.name)).toEqual(['元旦', '国庆节']);
+      expect(y2027[0]).toMatchObject({ off: ['2027-01-01', '2027-01-02', '2027-01-03'], work: ['2027-01-09'], entered: later, history: [{ ...stamp, off: ['2027-01-01'], work: [] }] });
+      expect(y2027[1]!.off).toEqual(['2027-10-01', '2027-10-02', '2027-10-03']);
+      expect((await again.read((tx) => tx.listHolidays())).map((h) => h.id)).toEqual(['2027:元旦', '2027:国庆节', '2028:元旦']);
+      await again.close();
+    });
+
     it('claims job slots and notices once, freezes bulletins, and keeps switch history', async () => {
       const s = await factory().open();
       const run = { job: 'weekly-digest', slot: '2026-11-23', trigger: 'cron' as const, startedAt: stamp.at, sent: 0 };
