@@ -46,7 +46,13 @@ export function createOutboxSender(deps: OutboxDeps) {
   /** Set once `stop()` stops waiting: a late answer is not recorded, so the message stays pending for the next start. */
   let abandoned = false;
 
-  const laneOf = (o: Outbound) => (o.to.kind === 'user' ? `u:${o.to.openId}` : `c:${o.to.chatId}`);
+  // An update is limited per message (5 QPS), not per chat, so it has a lane of its own.
+  const laneOf = (o: Outbound) => {
+    const to = o.to;
+    if (to.kind === 'user') return `u:${to.openId}`;
+    if (to.kind === 'update' || to.kind === 'ephemeral-delete') return `m:${to.messageId}`;
+    return `c:${to.chatId}`;
+  };
 
   /**
    * A never-tried message is due at once (enqueueing means "send now"). A retry is due by the monotonic schedule;
@@ -94,7 +100,9 @@ export function createOutboxSender(deps: OutboxDeps) {
     if (result.ok) {
       // A sent file's bytes live in Feishu now; keeping them would bloat the data file with every export.
       const content = o.content.type === 'file' ? { content: { ...o.content, base64: '' } } : {};
-      await deps.store.transact((tx) => tx.updateOutbound(o.id, { status: 'sent', attempts, sentAt: deps.clock().toISOString(), feishuMessageId: result.messageId, error: undefined, ...content }));
+      // An update or deletion names another message: indexing it under that id would hide the card it updates.
+      const id = result.messageId ? { feishuMessageId: result.messageId } : {};
+      await deps.store.transact((tx) => tx.updateOutbound(o.id, { status: 'sent', attempts, sentAt: deps.clock().toISOString(), ...id, error: undefined, ...content }));
       return;
     }
     const error = `${result.status ?? '-'} ${result.code ?? '-'} ${result.msg}`;

@@ -1,6 +1,8 @@
-import { ActionValue, commandFor, withForm, withOutcome } from '../commands/shared/card-actions.js';
+import { ActionValue, commandFor, formCard, withForm } from '../commands/shared/card-actions.js';
 import { checkedCard, type Card } from '../commands/shared/card.js';
-import { formatInstant } from '../commands/ledger/ledger-status.js';
+import { refsOf } from '../commands/ledger/card-outcome.js';
+import { refreshCards } from '../commands/ledger/card-refresh.js';
+import { formRefusal } from '../commands/ledger/may-act.js';
 import { parseMessage } from '../commands/shared/parse-message.js';
 import { mayRun, whoMay } from '../commands/org/roles.js';
 import { UserError, type ChatInfo, type Command, type CommandContext, type Mention } from '../commands/types.js';
@@ -31,6 +33,9 @@ export interface RouterDeps {
 const NAME_WAIT_MS = 1000;
 
 type Outgoing = { to: { kind: 'reply'; messageId: string; chatId: string } | { kind: 'chat'; chatId: string } | { kind: 'user'; openId: string }; content: OutboundContent };
+
+/** Tx verbs that change a ledger item; the router notes which items a command changed, to update the cards about them. */
+const ITEM_WRITES = new Set(['updateProblem', 'updateMeasure', 'updateTask']);
 
 const INTERNAL_ERROR = '抱歉，处理这条命令时出了内部错误，已记录日志，什么也没有改动。请稍后再试，或联系管理员。';
 
@@ -85,13 +90,14 @@ export function createRouter(deps: RouterDeps) {
    * With `capture`, replies are returned instead of posted (a card callback answers with a toast) and `onSuccess`
    * joins the command's transaction.
    */
-  async function run(ev: Input, now: Date, opts: { capture?: boolean; onSuccess?: (tx: Tx) => Promise<void> } = {}): Promise<{ ok: boolean; replies: string[] }> {
+  async function run(ev: Input, now: Date, opts: { capture?: boolean; onSuccess?: (tx: Tx) => Promise<void> } = {}): Promise<{ ok: boolean; replies: string[]; refreshed: Map<string, Card> }> {
     const known = await deps.store.read((tx) => tx.getPerson(ev.senderId));
     // Network lookups happen outside the transaction: the store lock is never held across I/O. A card callback
     // (captured) answers within Feishu's 3 s, so it never waits for one.
     const name = known?.nameSource === 'contact' ? undefined : await senderName(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);
     const parsed = ev.messageType === 'text' ? parseMessage({ ...ev, botOpenId: deps.directory.botOpenId() }, words) : { kind: 'chatter' as const };
     const captured: string[] = [];
+    let refreshed = new Map<string, Card>();
 
     /** The chat, the effective role and a reply function for a sender already registered. */
     const identify = async (tx: Tx, sender: Person, out: Outgoing[]) => {
@@ -110,7 +116,8 @@ export function createRouter(deps: RouterDeps) {
 
     const commit = async (tx: Tx, out: Outgoing[]) => {
       for (const [i, o] of out.entries()) {
-        await tx.enqueue({ id: `${ev.eventId}-${i}`, to: o.to, content: o.content, createdAt: now.toISOString(), source: ev.eventId });
+        const about = o.content.type === 'card' ? refsOf(o.content.card) : [];
+        await tx.enqueue({ id: `${ev.eventId}-${i}`, to: o.to, content: o.content, createdAt: now.toISOString(), source: ev.eventId, ...(about.length ? { about } : {}) });
       }
       await tx.completeInbound(ev.eventId, now.toISOString());
     };
@@ -168,13 +175,15 @@ export function createRouter(deps: RouterDeps) {
           const out: Outgoing[] = [];
           const who = await base(tx, out);
           const cmd = allowedCommand(who.role);
-          if (cmd) await runCommand(cmd, tx, who, out);
+          const touched = new Set<string>();
+          if (cmd) await runCommand(cmd, noting(tx, touched), who, out);
           await opts.onSuccess?.(tx);
+          refreshed = await refreshCards(tx, touched, now, ev.eventId);
           await commit(tx, out);
         });
       }
       deps.onOutbox();
-      return { ok: true, replies: captured };
+      return { ok: true, replies: captured, refreshed };
     } catch (err) {
       if (err instanceof UserError) failure = { text: err.message };
       else {
@@ -191,10 +200,14 @@ export function createRouter(deps: RouterDeps) {
       await commit(tx, out);
     });
     deps.onOutbox();
-    return { ok: false, replies: captured };
+    return { ok: false, replies: captured, refreshed: new Map() };
   }
 
-  /** A button press: opens a form, or runs the chat command it stands for and answers with a toast and the updated card. */
+  /**
+   * A button press. A form opens only for a presser who may act (others get a refusal toast at once): in a group as
+   * an ephemeral card only the presser sees, in a private chat on the card itself. A submit or a decision runs the
+   * chat command it stands for; the cards about the item are updated by the command's own transaction.
+   */
   async function handleCard(ev: IncomingCardAction, now: Date): Promise<CardAnswer> {
     const value = ActionValue.safeParse(ev.value);
     const original = await deps.store.read((tx) => tx.findOutboundByFeishuId(ev.messageId));
@@ -205,7 +218,41 @@ export function createRouter(deps: RouterDeps) {
       return { toast: { type: 'error', content: '这张卡片已失效，请改用聊天命令（发送 /帮助 查看）。' } };
     }
     const v = value.data;
-    if (v.a === 'form') {
+    if (v.a === 'form') return openForm(ev, v, original, card, now);
+    const cmd = commandFor(v, ev.formValue);
+    if ('missing' in cmd) {
+      await close();
+      return { toast: { type: 'error', content: cmd.missing } };
+    }
+    const ephemeral = original.to.kind === 'ephemeral';
+    const chatType = original.to.kind === 'user' ? 'p2p' : 'group';
+    const result = await run(
+      { eventId: ev.eventId, messageId: ev.messageId, chatId: ev.chatId, chatType, senderId: ev.operatorId, messageType: 'text', text: cmd.text, mentions: [] },
+      now,
+      {
+        capture: true,
+        // A used ephemeral form is deleted; one refused stays, so the presser can correct it.
+        ...(ephemeral ? { onSuccess: (tx: Tx) => tx.enqueue({ id: `${ev.eventId}-del`, to: { kind: 'ephemeral-delete', messageId: ev.messageId }, content: { type: 'text', text: '' }, createdAt: now.toISOString(), source: ev.eventId }).then(() => undefined) } : {}),
+      },
+    );
+    const first = (result.replies[0] ?? '').split('\n')[0]!.slice(0, 120);
+    if (!result.ok) return { toast: { type: 'error', content: first || '操作未完成' } };
+    const updated = ephemeral ? undefined : result.refreshed.get(original.id);
+    return { toast: { type: 'success', content: first || '已完成' }, ...(updated ? { card: { type: 'raw' as const, data: updated } } : {}) };
+  }
+
+  async function openForm(ev: IncomingCardAction, v: Extract<ActionValue, { a: 'form' }>, original: NonNullable<Awaited<ReturnType<Tx['getOutbound']>>>, card: Card, now: Date): Promise<CardAnswer> {
+    const refusal = await deps.store.read(async (tx) => {
+      const sender = await tx.getPerson(ev.operatorId);
+      if (!sender) return '你还没有登记：请先在群里发送任意命令（如 /帮助）。';
+      const role: Role = deps.admins.includes(sender.id) ? 'admin' : sender.role;
+      return formRefusal({ sender, role, store: tx }, v.form, v.ref);
+    });
+    if (refusal) {
+      await deps.store.transact((tx) => tx.completeInbound(ev.eventId, now.toISOString()));
+      return { toast: { type: 'error', content: refusal.slice(0, 120) } };
+    }
+    if (original.to.kind === 'user') {
       const updated = checkedCard(withForm(card, v));
       await deps.store.transact(async (tx) => {
         await tx.updateOutbound(original.id, { content: { type: 'card', card: updated as unknown as Record<string, unknown> } });
@@ -213,28 +260,13 @@ export function createRouter(deps: RouterDeps) {
       });
       return { card: { type: 'raw', data: updated } };
     }
-    const cmd = commandFor(v, ev.formValue);
-    if ('missing' in cmd) {
-      await close();
-      return { toast: { type: 'error', content: cmd.missing } };
-    }
-    let updated: Card | undefined;
-    const chatType = original.to.kind === 'user' ? 'p2p' : 'group';
-    const result = await run(
-      { eventId: ev.eventId, messageId: ev.messageId, chatId: ev.chatId, chatType, senderId: ev.operatorId, messageType: 'text', text: cmd.text, mentions: [] },
-      now,
-      {
-        capture: true,
-        onSuccess: async (tx) => {
-          const who = (await tx.getPerson(ev.operatorId))?.name ?? '';
-          updated = checkedCard(withOutcome(card, v, `${who} ${cmd.text.replace(/^\//, '/')}（${formatInstant(now.toISOString())}）`));
-          await tx.updateOutbound(original.id, { content: { type: 'card', card: updated as unknown as Record<string, unknown> } });
-        },
-      },
-    );
-    const first = (result.replies[0] ?? '').split('\n')[0]!.slice(0, 120);
-    if (!result.ok) return { toast: { type: 'error', content: first || '操作未完成' } };
-    return { toast: { type: 'success', content: first || '已完成' }, ...(updated ? { card: { type: 'raw' as const, data: updated } } : {}) };
+    const form = checkedCard(formCard(v));
+    await deps.store.transact(async (tx) => {
+      await tx.enqueue({ id: `${ev.eventId}-form`, to: { kind: 'ephemeral', chatId: ev.chatId, openId: ev.operatorId }, content: { type: 'card', card: form as unknown as Record<string, unknown> }, createdAt: now.toISOString(), source: ev.eventId });
+      await tx.completeInbound(ev.eventId, now.toISOString());
+    });
+    deps.onOutbox();
+    return { toast: { type: 'info', content: '表单已发送，仅你可见' } };
   }
 
   async function handle(ev: IncomingEvent, now: Date): Promise<CardAnswer | undefined> {
@@ -283,6 +315,20 @@ async function register(tx: Tx, ev: Pick<IncomingMessage, 'senderId' | 'chatId'>
 /** A readable stand-in when the contact API is not available: the tail of the open_id. */
 function fallbackName(openId: string): string {
   return `用户${openId.slice(-4)}`;
+}
+
+/** The transaction with item writes noted in `touched`, so the cards about those items can be brought up to date. */
+function noting(tx: Tx, touched: Set<string>): Tx {
+  return new Proxy(tx, {
+    get(target, key, receiver) {
+      const verb = Reflect.get(target, key, receiver) as unknown;
+      if (typeof key !== 'string' || !ITEM_WRITES.has(key) || typeof verb !== 'function') return verb;
+      return (id: string, ...rest: unknown[]) => {
+        touched.add(id);
+        return (verb as (...a: unknown[]) => unknown).call(target, id, ...rest);
+      };
+    },
+  });
 }
 
 function toContent(c: string | OutboundContent): OutboundContent {

@@ -114,12 +114,12 @@ export function ensureOpen(p: Problem, doing: string): void {
   if (p.status === '已整改销号') throw new UserError(`${p.id} 已整改销号，不能再${doing}。`, { showUsage: false });
 }
 
-export function isBranchSecretary(ctx: CommandContext, branchId: string): boolean {
+export function isBranchSecretary(ctx: Pick<CommandContext, 'role' | 'sender'>, branchId: string): boolean {
   return ctx.role === 'secretary' && ctx.sender.branchId === branchId;
 }
 
 /** The lead person, the branch's secretary and admins manage a problem (measures, close-out, extension). */
-export function mayManage(ctx: CommandContext, p: Problem): boolean {
+export function mayManage(ctx: Pick<CommandContext, 'role' | 'sender'>, p: Problem): boolean {
   return ctx.role === 'admin' || ctx.sender.id === p.leadPerson || isBranchSecretary(ctx, p.branchId);
 }
 
@@ -131,7 +131,7 @@ export async function requireManager(ctx: CommandContext, p: Problem, doing: str
 }
 
 /** Reviewers: the branch secretary, leaders and admins. */
-export function mayReview(ctx: CommandContext, branchId: string): boolean {
+export function mayReview(ctx: Pick<CommandContext, 'role' | 'sender'>, branchId: string): boolean {
   return ctx.role === 'admin' || ctx.role === 'leader' || isBranchSecretary(ctx, branchId);
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { md, type Card, type CardElement } from './card.js';
-import { LIMITS } from './limits.js';
+import { card, md, type Card, type CardElement } from './card.js';
 import { markdown } from './markdown.js';
+import { LIMITS } from './limits.js';
 
 /** What kind of item a button acts on; decides which buttons it gets. */
 export type ItemKind = 'problem' | 'measure' | 'task';
@@ -77,8 +77,8 @@ export function commandFor(v: ActionValue, formValue: Record<string, unknown> | 
   return { text: form.command(v.ref, values) };
 }
 
-/** The card with a one-step form for `ref` inserted after the pressed button's row. */
-export function withForm(card: Card, v: Extract<ActionValue, { a: 'form' }>): Card {
+/** The one-step form a button opens for `ref`: its fields and a submit button that carries the form back. */
+function formElement(v: Extract<ActionValue, { a: 'form' }>): CardElement {
   const form = FORMS[v.form];
   const elements: CardElement[] = form.fields.map((f) =>
     f.kind === 'date'
@@ -93,16 +93,40 @@ export function withForm(card: Card, v: Extract<ActionValue, { a: 'form' }>): Ca
     form_action_type: 'submit',
     behaviors: [{ type: 'callback', value: { a: 'submit', form: v.form, ref: v.ref } }],
   });
-  const formEl: CardElement = { tag: 'form', name: `form-${v.form}-${v.ref.replace('-', '_')}`, elements };
+  return { tag: 'form', name: `form-${v.form}-${v.ref.replace('-', '_')}`, elements };
+}
+
+/** The card with a one-step form for `ref` inserted after the pressed button's row (a private chat, where only the presser sees it). */
+export function withForm(card: Card, v: Extract<ActionValue, { a: 'form' }>): Card {
+  const formEl = formElement(v);
   return replaceRowOf(card, v, (rowEl) => (rowEl ? [rowEl, formEl] : [formEl]));
 }
 
-const OUTCOME_CHARS = 120;
+/** A card holding only the form, sent ephemerally (仅对你可见) to the presser in a group. */
+export function formCard(v: Extract<ActionValue, { a: 'form' }>): Card {
+  return card(`${FORMS[v.form].title} · ${v.ref}`, [formElement(v)], { template: 'blue', summary: `${FORMS[v.form].title} ${v.ref}（仅你可见）` });
+}
 
-/** The card with the acted-on item's buttons replaced by what happened (escaped, cut short), so everyone sees it was handled. */
-export function withOutcome(card: Card, v: ActionValue, outcome: string): Card {
-  const short = [...outcome].length > OUTCOME_CHARS ? [...outcome].slice(0, OUTCOME_CHARS - 1).join('') + '…' : outcome;
-  return replaceRowOf(card, v, () => [md(markdown`✅ ${short}`)]);
+/**
+ * The card with the latest change to `ref` shown on its line: a finished item loses its buttons to the line; an
+ * open one keeps them under it. The line has an element id, so a later change replaces it instead of piling up.
+ */
+export function withOutcome(card: Card, v: ActionValue | { ref: string }, line: string, finished = true): Card {
+  const ref = v.ref;
+  const id = `out_${ref.replace(/-/g, '_')}`;
+  const outcome: CardElement = { ...md(markdown`${finished ? '✅ ' : ''}${line}`), element_id: id } as CardElement;
+  const out: CardElement[] = [];
+  let placed = false;
+  for (const e of card.body.elements as CardElement[]) {
+    if (e.tag === 'markdown' && (e as { element_id?: string }).element_id === id) continue;
+    if (e.tag === 'form' && pressedIn(e, ref)) continue;
+    if (!placed && e.tag === 'column_set' && pressedIn(e, ref)) {
+      out.push(outcome, ...(finished ? [] : [e]));
+      placed = true;
+    } else out.push(e);
+  }
+  if (!placed) out.push(outcome);
+  return { ...card, body: { elements: out as Card['body']['elements'] } };
 }
 
 function pressedIn(e: CardElement, ref: string): boolean {

@@ -6,7 +6,7 @@ import { escapeText } from './escape.js';
 const PlainText = z.strictObject({ tag: z.literal('plain_text'), content: z.string() });
 
 // Branded so a markdown element can only be built by `md` from safe Markdown, never from a raw string.
-const Markdown = z.strictObject({ tag: z.literal('markdown'), content: z.string().brand<'SafeMarkdown'>(), text_size: z.enum(['normal', 'heading', 'notation']).optional() });
+const Markdown = z.strictObject({ tag: z.literal('markdown'), element_id: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,19}$/).optional(), content: z.string().brand<'SafeMarkdown'>(), text_size: z.enum(['normal', 'heading', 'notation']).optional() });
 const Hr = z.strictObject({ tag: z.literal('hr') });
 const Table = z.strictObject({
   tag: z.literal('table'),

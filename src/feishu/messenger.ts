@@ -5,7 +5,7 @@ import { classifyFailure, type FeishuFailure } from './errors.js';
 /** The result of one delivery attempt. */
 export type Delivery = { ok: true; messageId: string } | FeishuFailure;
 
-/** Sends outbox items through the SDK; never throws. */
+/** Sends outbox items through the SDK (new messages, card updates, ephemeral cards and their deletion); never throws. */
 export interface Messenger {
   deliver(o: Outbound): Promise<Delivery>;
   /** Forgets the cached tenant token (after 99991663 and friends). */
@@ -24,9 +24,29 @@ export function createMessenger({ sdk: client, forgetToken }: FeishuClient): Mes
     return { msg_type: 'file', content: JSON.stringify({ file_key: up.file_key }) };
   }
 
+  /** A PATCH or an ephemeral call; the ephemeral API has no generated method, so it goes through `request()` for the shared token. */
+  async function special(o: Outbound): Promise<{ code?: number; msg?: string; data?: { message_id?: string } }> {
+    const c = o.content;
+    if (o.to.kind === 'update') {
+      if (c.type !== 'card') throw Object.assign(new Error('only cards are updated'), { code: -1, msg: 'only cards are updated' });
+      return client.im.v1.message.patch({ path: { message_id: o.to.messageId }, data: { content: JSON.stringify(c.card) } });
+    }
+    if (o.to.kind === 'ephemeral') {
+      if (c.type !== 'card') throw Object.assign(new Error('ephemeral messages are cards'), { code: -1, msg: 'ephemeral messages are cards' });
+      return client.request({ method: 'POST', url: '/open-apis/ephemeral/v1/send', data: { chat_id: o.to.chatId, open_id: o.to.openId, msg_type: 'interactive', card: c.card } });
+    }
+    if (o.to.kind === 'ephemeral-delete') return client.request({ method: 'POST', url: '/open-apis/ephemeral/v1/delete', data: { message_id: o.to.messageId } });
+    throw new Error(`not a special kind: ${o.to.kind}`);
+  }
+
   return {
     async deliver(o) {
       try {
+        if (o.to.kind === 'update' || o.to.kind === 'ephemeral' || o.to.kind === 'ephemeral-delete') {
+          const res = await special(o);
+          if (res.code !== 0) return classifyFailure(res);
+          return { ok: true, messageId: o.to.kind === 'ephemeral' ? (res.data?.message_id ?? '') : '' };
+        }
         const data = { ...(await body(o)), uuid: o.id };
         const res =
           o.to.kind === 'reply'

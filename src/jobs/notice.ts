@@ -1,5 +1,6 @@
 import type { Card } from '../../commands/shared/card.js';
 import { checkedCard } from '../../commands/shared/card.js';
+import { refsOf } from '../../commands/ledger/card-outcome.js';
 import type { Tx } from '../../storage/store.js';
 import { endOfSendingDay } from './gate.js';
 import { noticeId } from './outbox-id.js';
@@ -12,6 +13,7 @@ export async function queueNotice(
   n: { key: string; to: { chatId: string } | { openId: string }; card: Card; summary: string; now: Date; expires?: boolean },
 ): Promise<void> {
   const id = noticeId(n.key);
+  const about = refsOf(n.card);
   await tx.enqueue({
     id,
     to: 'chatId' in n.to ? { kind: 'chat', chatId: n.to.chatId } : { kind: 'user', openId: n.to.openId },
@@ -20,6 +22,8 @@ export async function queueNotice(
     // A reminder is useless tomorrow and must not arrive at night: it expires when the sending day ends.
     ...(n.expires === false ? {} : { expiresAt: endOfSendingDay(n.now) }),
     source: report.job,
+    // The items whose buttons it carries: a change to one updates this card in place.
+    ...(about.length ? { about } : {}),
   });
   report.sent.push({ id, to: 'chatId' in n.to ? n.to.chatId : n.to.openId, summary: n.summary });
 }
