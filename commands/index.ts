@@ -5,6 +5,7 @@ import { due } from './ledger/due.js';
 import { exportLedger } from './reports/export.js';
 import { extend } from './ledger/extend.js';
 import { help } from './org/help.js';
+import { holiday } from './org/holiday.js';
 import { lecture } from './study/lecture.js';
 import { me } from './study/me.js';
 import { measure } from './ledger/measure.js';
@@ -26,7 +27,7 @@ import { voidRecord } from './study/void.js';
 import { volunteer } from './study/volunteer.js';
 
 /** Every chat command, in the order /帮助 lists them; none reads a message longer than `LIMITS.message`. */
-export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, bind, role, members].map(
+export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, holiday, bind, role, members].map(
   withMessageLimit,
 );
 

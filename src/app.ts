@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import * as lark from '@larksuiteoapi/node-sdk';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { hasCalendarData, toLocalDate } from '../commands/shared/calendar.js';
 import { checkCommands, COMMANDS } from '../commands/index.js';
 import type { Command } from '../commands/types.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
@@ -18,6 +17,7 @@ import { createMessenger } from './feishu/messenger.js';
 import { sdkLogger } from './feishu/sdk-logger.js';
 import { createWebhook } from './feishu/webhook.js';
 import { createIntake } from './intake.js';
+import { announceHolidayGaps } from './jobs/holiday-notice.js';
 import { JOBS } from './jobs/index.js';
 import type { Job } from './jobs/types.js';
 import type { Logger } from './logger.js';
@@ -154,10 +154,9 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     await ws.start({ eventDispatcher: createDispatcher({ accept: intake.accept, clock, logger }) });
   }
 
-  const year = Number(toLocalDate(clock()).slice(0, 4));
-  for (const y of [year, year + 1]) {
-    if (!hasCalendarData(y)) logger.warn({ year: y }, `HOLIDAY CALENDAR HAS NO DATA FOR ${y}: working days fall back to Mon–Fri until the chinese-days package is updated (npm update chinese-days)`);
-  }
+  // A missing holiday schedule is the office's to fix: its admins hear it privately, once a year, in Chinese.
+  const gaps = await announceHolidayGaps(clock(), store, admins);
+  if (gaps.sent.length > 0) logger.info({ sent: gaps.sent.length }, '节假日安排待录入，已私信管理员');
   await directory.loadBotInfo();
   await intake.resume();
   outbox.start();

@@ -1,4 +1,5 @@
-import { isWorkingDay, toLocalDate, type LocalDate } from '../../commands/shared/calendar.js';
+import { toLocalDate, type LocalDate } from '../../commands/shared/calendar.js';
+import type { Calendar } from '../../commands/shared/working-calendar.js';
 
 /** Minutes since midnight in Asia/Shanghai. */
 export function shanghaiMinutes(now: Date): number {
@@ -17,11 +18,11 @@ export function isQuietHour(now: Date): boolean {
   return m >= 20 * 60 || m < 8 * 60 + 30;
 }
 
-/** Why a scheduled send may not happen at `now`, or undefined when it may. */
-export function whyNotNow(now: Date): { reason: string; detail?: string } | undefined {
+/** Why a scheduled send may not happen at `now` on the given (loaded) calendar, or undefined when it may. */
+export function whyNotNow(now: Date, cal: Calendar): { reason: string; detail?: string } | undefined {
   const today = toLocalDate(now);
   if (isQuietHour(now)) return { reason: '静默时段（20:00—次日08:30）不发送' };
-  if (!isWorkingDay(today)) return { reason: `${today} 不是工作日` };
+  if (!cal.isWorkingDay(today)) return { reason: `${today} 不是工作日${cal.holidayName(today) ? `（${cal.holidayName(today)}）` : ''}` };
   return undefined;
 }
 

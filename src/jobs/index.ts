@@ -1,3 +1,4 @@
+import { holidayNotice } from './holiday-notice.js';
 import { monthlyBulletin } from './monthly-bulletin.js';
 import { quotaReminders } from './quota-reminders.js';
 import { reminders } from './reminders.js';
@@ -5,4 +6,4 @@ import type { Job } from './types.js';
 import { weeklyDigest } from './weekly-digest.js';
 
 /** Every scheduled job by name; the scheduler, the admin API and the sandbox all read this list. */
-export const JOBS: readonly Job[] = [reminders, quotaReminders, weeklyDigest, monthlyBulletin];
+export const JOBS: readonly Job[] = [reminders, quotaReminders, weeklyDigest, monthlyBulletin, holidayNotice];

@@ -1,4 +1,5 @@
-import { isWorkingDay, workingDaysUntil, type LocalDate } from '../../commands/shared/calendar.js';
+import type { LocalDate } from '../../commands/shared/calendar.js';
+import type { Calendar } from '../../commands/shared/working-calendar.js';
 
 /** One rung of the escalation ladder for an item with a deadline. */
 export interface Rung {
@@ -15,15 +16,15 @@ export interface Rung {
  * then overdue on the 1st working day and every 3 working days after (1, 4, 7, 10 …), copying the branch
  * secretary from the 3rd overdue working day and the responsible leader from the 10th. Only working days count.
  */
-export function rungFor(deadline: LocalDate, today: LocalDate): Rung | undefined {
-  if (!isWorkingDay(today)) return undefined;
-  const left = workingDaysUntil(today, deadline);
+export function rungFor(deadline: LocalDate, today: LocalDate, cal: Calendar): Rung | undefined {
+  if (!cal.isWorkingDay(today)) return undefined;
+  const left = cal.workingDaysUntil(today, deadline);
   if (today < deadline) {
     if (left === 5 || left === 1) return { stage: `before-${left}`, days: left, copySecretary: false, copyLeader: false };
     return undefined;
   }
   if (today === deadline) return { stage: 'due', days: 0, copySecretary: false, copyLeader: false };
-  const overdue = workingDaysUntil(deadline, today);
+  const overdue = cal.workingDaysUntil(deadline, today);
   if (overdue < 1 || (overdue - 1) % 3 !== 0) return undefined;
   return { stage: `overdue-${overdue}`, days: -overdue, copySecretary: overdue >= 3, copyLeader: overdue >= 10 };
 }

@@ -6,6 +6,7 @@ import { joinMarkdown, markdown, type Markdown } from '../../commands/shared/mar
 import { formatRate } from '../../commands/figures/ledger-figures.js';
 import { headline, studyLine } from '../../commands/reports/summary-card.js';
 import type { Tx } from '../../storage/store.js';
+import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { whyNotNow } from './gate.js';
 import { leadershipChats, newReport, queueNotices } from './notice.js';
 import { transactOnView } from './on-view.js';
@@ -62,7 +63,8 @@ export const monthlyBulletin: Job = {
   runsOn: (today) => firstWorkingDayOfPeriod(today, 'month') === today,
   async run(now, { store }) {
     const report = newReport('monthly-bulletin', now);
-    const why = whyNotNow(now);
+    const cal = await store.view(loadCalendar);
+    const why = whyNotNow(now, cal);
     if (why) {
       report.skipped.push(why);
       return report;

@@ -1,8 +1,10 @@
-import { formatDate, isInLastWorkingDays, lastWorkingDaysOfPeriod, periodRange, toLocalDate, type Period } from '../../commands/shared/calendar.js';
+import { formatDate, packageCalendar, periodRange, toLocalDate, type Period } from '../../commands/shared/calendar.js';
+import type { Calendar } from '../../commands/shared/working-calendar.js';
 import { md } from '../../commands/shared/card.js';
 import { fitCards } from '../../commands/shared/card-fit.js';
 import { markdown, mention, type Markdown } from '../../commands/shared/markdown.js';
 import { amount, describeQuota, PERIOD_NAMES, quotaStatus } from '../../commands/study/quotas.js';
+import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { whyNotNow } from './gate.js';
 import { branchChat, newReport, queueNotices } from './notice.js';
 import { transactOnView } from './on-view.js';
@@ -11,8 +13,8 @@ import type { Job } from './types.js';
 const WINDOW = 5;
 
 /** Periods whose last 5 working days include today. */
-function closingPeriods(today: string): Period[] {
-  return (['week', 'month', 'quarter', 'year'] as const).filter((p) => isInLastWorkingDays(today, p, WINDOW));
+function closingPeriods(today: string, cal: Calendar): Period[] {
+  return (['week', 'month', 'quarter', 'year'] as const).filter((p) => cal.isInLastWorkingDays(today, p, WINDOW));
 }
 
 /**
@@ -24,16 +26,18 @@ export const quotaReminders: Job = {
   name: 'quota-reminders',
   label: '指标提醒',
   time: '09:00',
-  runsOn: (today) => closingPeriods(today).length > 0,
+  // runsOn has no store, so it asks the package calendar; run() decides again on the loaded one.
+  runsOn: (today) => closingPeriods(today, packageCalendar()).length > 0,
   async run(now, { store }) {
     const report = newReport('quota-reminders', now);
-    const why = whyNotNow(now);
+    const cal = await store.view(loadCalendar);
+    const why = whyNotNow(now, cal);
     if (why) {
       report.skipped.push(why);
       return report;
     }
     const today = toLocalDate(now);
-    const periods = closingPeriods(today);
+    const periods = closingPeriods(today, cal);
     if (periods.length === 0) {
       report.skipped.push({ reason: '不在任何考核周期的最后 5 个工作日内' });
       return report;
@@ -54,7 +58,7 @@ export const quotaReminders: Job = {
         const behind = quotaStatus({ quotas, records, people, asOf: today }).filter((s) => !s.met);
         const lines: Markdown[] = [];
         for (const s of behind) {
-          const last = lastWorkingDaysOfPeriod(today, s.quota.period, WINDOW);
+          const last = cal.lastWorkingDaysOfPeriod(today, s.quota.period, WINDOW);
           const stage = today === last[last.length - 1] ? 'last1' : 'last5';
           if (!(await tx.markSent(`quota:${s.personId}:${s.quota.id}:${s.period.start}:${stage}`, 'quota-reminders', now.toISOString()))) continue;
           const missing = amount(Math.max(0, s.required - s.done), s.unit);

@@ -5,6 +5,7 @@ import { fitCards, type Block } from '../../commands/shared/card-fit.js';
 import { markdown, mention, type Markdown } from '../../commands/shared/markdown.js';
 import { isOpenMeasure, isOpenProblem } from '../../commands/ledger/ledger-status.js';
 import type { Tx } from '../../storage/store.js';
+import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { whyNotNow } from './gate.js';
 import { rungFor, type Rung } from './ladder.js';
 import { branchChat, leadershipChats, newReport, queueNotices } from './notice.js';
@@ -74,7 +75,8 @@ export const reminders: Job = {
   runsOn: () => true,
   async run(now, { store }) {
     const report = newReport('reminders', now);
-    const why = whyNotNow(now);
+    const cal = await store.view(loadCalendar);
+    const why = whyNotNow(now, cal);
     if (why) {
       report.skipped.push(why);
       return report;
@@ -88,7 +90,7 @@ export const reminders: Job = {
       const escalations: Markdown[] = [];
       const escalationKeys: string[] = [];
       for (const d of await openItems(tx)) {
-        const r = rungFor(d.deadline, today);
+        const r = rungFor(d.deadline, today, cal);
         if (!r) continue;
         if (d.branchId && !(await tx.isEnabled(d.branchId, 'reminders'))) {
           report.skipped.push({ reason: '支部已关闭截止提醒', detail: d.ref });

@@ -5,6 +5,7 @@ import { fitCards } from '../../commands/shared/card-fit.js';
 import { joinMarkdown, markdown, type Markdown } from '../../commands/shared/markdown.js';
 import { formatRate } from '../../commands/figures/ledger-figures.js';
 import { isOpenMeasure, isOpenProblem } from '../../commands/ledger/ledger-status.js';
+import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { whyNotNow } from './gate.js';
 import { branchChat, newReport, queueNotices } from './notice.js';
 import { transactOnView } from './on-view.js';
@@ -29,7 +30,8 @@ export const weeklyDigest: Job = {
   runsOn: (today) => firstWorkingDayOfPeriod(today, 'week') === today,
   async run(now, { store }) {
     const report = newReport('weekly-digest', now);
-    const why = whyNotNow(now);
+    const cal = await store.view(loadCalendar);
+    const why = whyNotNow(now, cal);
     if (why) {
       report.skipped.push(why);
       return report;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isWorkingDay, type LocalDate } from '../../commands/shared/calendar.js';
+import { addDays, isWorkingDay, packageCalendar, type LocalDate } from '../../commands/shared/calendar.js';
 import { rungFor } from '../../src/jobs/ladder.js';
 
 /** Every rung sent for one item, walking day by day from `from` to `to`. */
 function walk(deadline: LocalDate, from: LocalDate, to: LocalDate) {
   const out: [LocalDate, string, boolean, boolean][] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) {
-    const r = rungFor(deadline, d);
+    const r = rungFor(deadline, d, packageCalendar());
     if (r) out.push([d, r.stage, r.copySecretary, r.copyLeader]);
   }
   return out;
@@ -42,8 +42,8 @@ describe('escalation ladder', () => {
   });
 
   it('sends nothing on weekends, and nothing between the rungs', () => {
-    expect(rungFor('2026-11-27', '2026-11-28')).toBeUndefined();
-    expect(rungFor('2026-11-27', '2026-11-24')).toBeUndefined();
-    expect(rungFor('2026-11-27', '2026-12-01')).toBeUndefined();
+    expect(rungFor('2026-11-27', '2026-11-28', packageCalendar())).toBeUndefined();
+    expect(rungFor('2026-11-27', '2026-11-24', packageCalendar())).toBeUndefined();
+    expect(rungFor('2026-11-27', '2026-12-01', packageCalendar())).toBeUndefined();
   });
 });
