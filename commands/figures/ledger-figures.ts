@@ -13,19 +13,20 @@ export interface PeriodCounts {
 export interface LedgerCounts {
   /** Problems found (检视问题), voided ones excluded. */
   found: number;
-  /** 已整改销号: close-out approved by a reviewer. */
+  /** 已整改销号: problems whose close-out a reviewer approved. */
   rectified: number;
-  /** rectified / found, 0 when nothing was found. */
+  /** 整改完成率: rectified / found, 0 when nothing was found. */
   rate: number;
   /** Not yet closed out: 整改中, 申请延期 or 待审核. */
   inProgress: number;
   pendingReview: number;
   extensionRequested: number;
-  /** Open problems past their deadline (逾期). */
+  /** 逾期问题: open problems past their deadline (problems only; 逾期事项 adds measures and tasks). */
   overdue: number;
+  /** 整改措施: measures of the problems counted (a person: the measures she owns). */
   measures: number;
   measuresDone: number;
-  /** Open measures past their deadline, of problems still open. */
+  /** 逾期措施: open measures past their deadline, of problems still open. */
   overdueMeasures: number;
   period?: PeriodCounts;
 }
@@ -52,7 +53,7 @@ export const NO_SOURCE = '未注明';
  */
 export function ledgerFigures(
   data: { problems: readonly Problem[]; measures: readonly Measure[] },
-  opts: { asOf?: LocalDate; period?: { start: LocalDate; end: LocalDate } },
+  opts: { asOf?: LocalDate; period?: { start: LocalDate; end: LocalDate }; countsProblem?: (p: Problem) => boolean },
 ): LedgerFigures {
   const asOf = opts.asOf ?? opts.period?.end;
   if (asOf === undefined) throw new Error('ledgerFigures needs asOf or a period');
@@ -78,6 +79,8 @@ export function ledgerFigures(
     const closed = status === '已整改销号';
     live.set(p.id, { p, closed, groups });
     const closedAt = p.history.find((e) => e.action === 'close-approve')?.at;
+    // A person's figures hold the parents of her measures only to file those measures under a branch and source.
+    if (opts.countsProblem && !opts.countsProblem(p)) continue;
     for (const g of groups) {
       g.found++;
       if (closed) g.rectified++;

@@ -1,10 +1,13 @@
 import { textMessage } from '../shared/text.js';
-import type { Problem } from '../../storage/ledger.js';
+import { readLedgerData } from '../figures/bureau-figures.js';
+import { findBranch } from '../figures/find-branch.js';
+import { isOverdueOn, openItems, overdueWorkingDays } from '../figures/open-items.js';
 import { addDays, formatDate, type LocalDate } from '../shared/calendar.js';
 import { branchName, namesFor, todayOf } from './ledger-common.js';
-import { calendarGapNote, clip, describeDue, isOpenMeasure, isOpenProblem } from './ledger-status.js';
+import { calendarGapNote, clip, describeDue } from './ledger-status.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 
+const LABEL = { problem: '问题', measure: '措施', task: '事项' } as const;
 const DEFAULT_DAYS = 14;
 const MAX_DAYS = 366;
 const MAX_LINES = 60;
@@ -33,7 +36,7 @@ export const due: Command = {
     const today = todayOf(ctx);
     const until = addDays(today, days);
     const items = await collect(ctx, scope);
-    const overdue = items.filter((i) => i.deadline < today).sort(byDeadline);
+    const overdue = items.filter((i) => isOverdueOn(i, today)).sort(byDeadline);
     const soon = overdueOnly ? [] : items.filter((i) => i.deadline >= today && i.deadline <= until).sort(byDeadline);
     const later = overdueOnly ? 0 : items.filter((i) => i.deadline > until).length;
     const whose = scope.kind === 'mine' ? `${ctx.sender.name} 的` : scope.kind === 'all' ? '全局' : `「${await branchName(ctx, scope.branchId)}」`;
@@ -45,10 +48,10 @@ export const due: Command = {
     }
     const nameOf = await namesFor(ctx, items.flatMap((i) => i.who));
     const line = (i: DueItem) =>
-      `· ${i.label}【${i.status}】${clip(i.text)} — ${formatDate(i.deadline)}，${describeDue(i.deadline, today)}${scope.kind === 'mine' ? '' : `，${i.who.map(nameOf).join('、')}`}`;
+      `· ${i.label}【${i.status}】${clip(i.text)} — ${formatDate(i.deadline)}，${i.deadline < today ? `已逾期 ${overdueWorkingDays(i.deadline, today)} 个工作日` : describeDue(i.deadline, today)}${scope.kind === 'mine' ? '' : `，${i.who.map(nameOf).join('、')}`}`;
     const lines = [`${head}：`];
     let budget = MAX_LINES;
-    for (const [title, list] of [[`逾期 ${overdue.length} 项：`, overdue], [`${days} 天内到期 ${soon.length} 项：`, soon]] as const) {
+    for (const [title, list] of [[`逾期事项 ${overdue.length} 项：`, overdue], [`${days} 天内到期 ${soon.length} 项：`, soon]] as const) {
       if (list.length === 0) continue;
       lines.push(title);
       for (const i of list.slice(0, budget)) lines.push(line(i));
@@ -82,7 +85,7 @@ async function parseArgs(ctx: CommandContext): Promise<{ scope: Scope; overdueOn
       if (!branchId) throw new UserError('你还没有归属支部：请在支部群里发送 /截止 本支部。', { showUsage: false });
       scope = { kind: 'branch', branchId };
     } else {
-      const b = await ctx.store.findBranchByName(w);
+      const b = await findBranch(ctx.store, w);
       if (!b) throw new UserError(`看不懂「${w}」：可写 本支部、全部、逾期、30天。`);
       if (!wide && b.id !== ctx.sender.branchId) throw new UserError('只能查看本支部的截止事项；查看其他支部需要领导或管理员。', { showUsage: false });
       scope = { kind: 'branch', branchId: b.id };
@@ -91,41 +94,11 @@ async function parseArgs(ctx: CommandContext): Promise<{ scope: Scope; overdueOn
   return { scope, overdueOnly, days };
 }
 
+// The open items of /进度's 逾期事项 and the reminders, as of today: one definition, so the lists agree.
 async function collect(ctx: CommandContext, scope: Scope): Promise<DueItem[]> {
-  const me = ctx.sender.id;
-  const problems =
-    scope.kind === 'mine'
-      ? await ctx.store.listProblems({ leadPerson: me })
-      : await ctx.store.listProblems(scope.kind === 'branch' ? { branchId: scope.branchId } : {});
-  const items: DueItem[] = problems.filter(isOpenProblem).map((p) => ({ label: `问题 ${p.id}`, text: p.description, deadline: p.deadline, status: p.status, who: [p.leadPerson] }));
-
-  const parents = new Map<string, Problem | undefined>();
-  const parent = async (id: string) => {
-    if (!parents.has(id)) parents.set(id, await ctx.store.getProblem(id));
-    return parents.get(id);
-  };
-  const measures =
-    scope.kind === 'mine'
-      ? await ctx.store.listMeasures({ owner: me })
-      : scope.kind === 'branch'
-        ? (await Promise.all(problems.filter(isOpenProblem).map((p) => ctx.store.listMeasures({ problemId: p.id })))).flat()
-        : await ctx.store.listMeasures();
-  for (const m of measures) {
-    const p = await parent(m.problemId);
-    if (p && isOpenMeasure(m, p)) items.push({ label: `措施 ${m.id}`, text: m.content, deadline: m.deadline, status: m.status, who: [m.owner] });
-  }
-
-  let tasks = scope.kind === 'mine' ? await ctx.store.listTasks({ assignee: me, status: '办理中' }) : await ctx.store.listTasks({ status: '办理中' });
-  if (scope.kind === 'branch') {
-    const members = new Set((await ctx.store.listPeople({ branchId: scope.branchId })).map((p) => p.id));
-    tasks = tasks.filter((t) => t.branchId === scope.branchId || t.assignees.some((a) => members.has(a.openId)));
-  }
-  for (const t of tasks) {
-    const waiting = t.assignees.filter((a) => !a.reportedAt).map((a) => a.openId);
-    if (scope.kind === 'mine' && !waiting.includes(me)) continue;
-    items.push({ label: `事项 ${t.id}`, text: t.content, deadline: t.deadline, status: t.status, who: waiting });
-  }
-  return items;
+  const figureScope = scope.kind === 'mine' ? { personId: ctx.sender.id } : scope.kind === 'branch' ? { branchId: scope.branchId } : {};
+  const data = await readLedgerData(ctx.store, figureScope);
+  return openItems(data, figureScope, todayOf(ctx)).map((i) => ({ label: `${LABEL[i.kind]} ${i.id}`, text: i.title, deadline: i.deadline, status: i.status, who: i.owners }));
 }
 
 function byDeadline(a: DueItem, b: DueItem): number {

@@ -1,45 +1,63 @@
 import type { BureauFigures, QuotaGap } from '../figures/bureau-figures.js';
+import { shortBranchName } from '../figures/branch-names.js';
+import { FIGURE } from '../figures/glossary.js';
+import { formatRate } from '../figures/ledger-figures.js';
+import { countByKind } from '../figures/open-items.js';
+import { formatHours, turnout, type StudyFigures } from '../figures/study-figures.js';
 import { formatDate } from '../shared/calendar.js';
 import { md, type Card, type CardElement } from '../shared/card.js';
 import { fitCard } from '../shared/card-fit.js';
 import { markdown } from '../shared/markdown.js';
-import { formatRate } from '../figures/ledger-figures.js';
 import type { Names } from './names.js';
 
-/** How many branches the chart shows before the card summarises and points to the export. */
+/** How many branches the charts show before the card summarises and points to the export. */
 export const CHART_BRANCHES = 16;
 const TABLE_ROWS = 10;
 
 const KIND: Record<string, string> = { problem: '问题', measure: '措施', task: '督办' };
 
-/** `检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期 2 个`: the sentence leaders report in. */
+/** `检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期问题 2 个`: the sentence leaders report in. */
 export function headline(f: BureauFigures): string {
   const t = f.ledger.total;
-  return `检视问题 ${t.found} 个，已整改销号 ${t.rectified} 个（${formatRate(t.rate)}），制定整改措施 ${t.measures} 项，逾期 ${t.overdue} 个`;
+  return `${FIGURE.found} ${t.found} 个，${FIGURE.rectified} ${t.rectified} 个（${formatRate(t.rate)}），制定${FIGURE.measures} ${t.measures} 项，${FIGURE.overdueProblems} ${t.overdue} 个`;
 }
 
-/** One line of study figures. */
-export function studyLine(label: string, s: BureauFigures['study']['period']): string {
-  const share = s.members === 0 ? '' : `，${s.membersWhoLogged}/${s.members} 名党员参加（${formatRate(s.membersWhoLogged / s.members)}）`;
-  return `${label}：学习活动 ${s.sessions} 次，共 ${s.hours} 小时，参与 ${s.participations} 人次${share}`;
+/** One line of study figures; a person's own line names neither 人次 nor a turnout of one. */
+export function studyLine(label: string, s: StudyFigures, person = false): string {
+  const base = `${label}：${FIGURE.sessions} ${s.sessions} 次，${FIGURE.hours} ${formatHours(s.hours)}`;
+  if (person) return base;
+  const share = s.roster === 0 ? '' : `，${FIGURE.turnout} ${s.participants}/${s.roster} 人（${formatRate(turnout(s))}）`;
+  return `${base}，${FIGURE.participations} ${s.participations} 人次${share}`;
 }
 
-/** The progress summary as a card JSON 2.0: headline, study, a per-branch chart, overdue items and the gap list. */
+/** `逾期事项 4 项（问题 2 个、措施 1 项、督办 1 项）`: the table's title, saying what it counts. */
+export function overdueTitle(f: Pick<BureauFigures, 'overdue'>): string {
+  const n = countByKind(f.overdue);
+  return `${FIGURE.overdueItems} ${f.overdue.length} 项（问题 ${n.problem} 个、措施 ${n.measure} 项、督办 ${n.task} 项）`;
+}
+
+/** Whether the period is the year so far, so its study line would repeat the year's. */
+function periodIsYearToDate(f: BureauFigures): boolean {
+  return f.period.start === `${f.asOf.slice(0, 4)}-01-01` && f.period.end >= f.asOf;
+}
+
+/** The progress summary as a card JSON 2.0: number tiles, study, the per-branch charts, overdue items and the gap list. */
 export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: string): Card {
   const t = f.ledger.total;
-  const els: CardElement[] = [];
+  const person = f.scope.personId !== undefined;
+  const els: CardElement[] = [tiles(f)];
   const during = t.period ? markdown`\n本期新增问题 ${t.period.found} 个，销号 ${t.period.rectified} 个；新增措施 ${t.period.measures} 项，完成 ${t.period.measuresDone} 项。` : markdown``;
-  els.push(md(markdown`**${headline(f)}**${during}\n整改中 ${t.inProgress} 个（待审核 ${t.pendingReview}，申请延期 ${t.extensionRequested}），逾期措施 ${t.overdueMeasures} 项。`));
-  els.push(md(markdown`${studyLine(f.period.label, f.study.period)}\n${studyLine(`${f.asOf.slice(0, 4)}年累计`, f.study.year)}`));
+  els.push(md(markdown`**${headline(f)}**${during}\n整改中 ${t.inProgress} 个（待审核 ${t.pendingReview}，申请延期 ${t.extensionRequested}），${FIGURE.overdueMeasures} ${t.overdueMeasures} 项。`));
+  const yearLine = periodIsYearToDate(f) ? markdown`` : markdown`\n${studyLine(`${f.asOf.slice(0, 4)}年累计`, f.study.year, person)}`;
+  els.push(md(markdown`${studyLine(f.period.label, f.study.period, person)}${yearLine}`));
 
-  if (!f.scope.personId && f.branches.length > 1) {
-    const shown = f.branches.slice(0, CHART_BRANCHES);
-    els.push({ tag: 'chart', aspect_ratio: '4:3', chart_spec: branchChart(f, shown) });
-    if (f.branches.length > shown.length) els.push(md(markdown`图表显示前 ${shown.length} 个支部，共 ${f.branches.length} 个；全部数据请用 /导出 问题台账。`));
-  }
+  const rows = chartRows(f, scopeLabel);
+  els.push({ tag: 'chart', aspect_ratio: rows.length > 4 ? '4:3' : '2:1', chart_spec: openProblemsChart(rows) });
+  els.push({ tag: 'chart', aspect_ratio: rows.length > 4 ? '4:3' : '2:1', chart_spec: ratesChart(rows) });
+  if (!person && f.branches.length > CHART_BRANCHES) els.push(md(markdown`图表显示前 ${CHART_BRANCHES} 个支部，共 ${f.branches.length} 个；全部数据请用 /导出 问题台账。`));
 
   if (f.overdue.length > 0) {
-    els.push(md(markdown`**逾期事项 ${f.overdue.length} 项**`));
+    els.push(md(markdown`**${overdueTitle(f)}**`));
     els.push({
       tag: 'table',
       page_size: Math.min(TABLE_ROWS, f.overdue.length),
@@ -49,12 +67,12 @@ export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: st
         { name: 'owner', display_name: '负责人', data_type: 'text', width: '72px' },
         { name: 'days', display_name: '逾期', data_type: 'text', width: '80px' },
       ],
-      rows: f.overdue.slice(0, 50).map((o) => ({ id: o.id, title: `${KIND[o.kind]}：${clip(o.title, 30)}`, owner: names.person(o.owner), days: `${o.days} 个工作日` })),
+      rows: f.overdue.slice(0, 50).map((o) => ({ id: o.id, title: `${KIND[o.kind]}：${clip(o.title, 30)}`, owner: o.owners.map((id) => names.person(id)).join('、'), days: `${o.days} 个工作日` })),
     });
-  } else els.push(md(markdown`没有逾期事项。`));
+  } else els.push(md(markdown`没有${FIGURE.overdueItems}。`));
 
   if (f.gaps.length > 0) {
-    els.push(md(markdown`**指标缺口**（截至 ${formatDate(f.asOf)}，只列未完成的）`));
+    els.push(md(markdown`**${FIGURE.gaps}**（截至 ${formatDate(f.asOf)}，只列未完成的）`));
     els.push({
       tag: 'table',
       page_size: Math.min(TABLE_ROWS, f.gaps.length),
@@ -66,37 +84,95 @@ export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: st
       ],
       rows: sortGaps(f.gaps)
         .slice(0, 100)
-        .map((g) => ({ branch: names.branch(g.branchId), person: names.person(g.personId), quota: `${g.quota}（${g.periodEnd.slice(5)}止）`, progress: g.progress })),
+        .map((g) => ({ branch: shortBranchName(g.group ?? names.branch(g.branchId)), person: names.person(g.personId), quota: `${g.quota}（${g.periodEnd.slice(5)}止）`, progress: g.progress })),
     });
   } else els.push(md(markdown`本期到期的指标均已完成。`));
 
   return fitCard(`督办进度 · ${scopeLabel}`, shrink(els), { subtitle: `${f.period.label}（统计至 ${formatDate(f.asOf)}）`, summary: headline(f) }, '（全部数据请用 /导出 问题台账）');
 }
 
-/** A grouped bar chart (VChart spec, plain JSON): rectification rate and quota completion per branch. */
-export function branchChart(f: BureauFigures, shown: readonly { id: string; name: string }[]): Record<string, unknown> {
-  const values: { branch: string; series: string; value: number }[] = [];
-  for (const b of shown) {
-    const l = f.ledger.byBranch[b.id];
-    const q = f.quotaByBranch[b.id];
-    // A branch with nothing to measure gets no bar rather than a misleading 0.
-    if (l && l.found > 0) values.push({ branch: b.name, series: '整改销号率', value: Math.round(l.rate * 1000) / 10 });
-    if (q && q.total > 0) values.push({ branch: b.name, series: '指标完成率', value: Math.round((q.met / q.total) * 1000) / 10 });
+/** Headline figures as number tiles, three to a row so they stay legible at phone width. */
+function tiles(f: BureauFigures): CardElement {
+  const t = f.ledger.total;
+  const s = f.study.period;
+  const tile = (value: string, label: string) => ({ tag: 'column' as const, width: 'weighted', weight: 1, elements: [md(markdown`**${value}**\n${label}`)] });
+  const shown = [
+    tile(String(t.found), FIGURE.found),
+    tile(`${t.rectified}（${formatRate(t.rate)}）`, FIGURE.rectified),
+    tile(String(t.overdue), FIGURE.overdueProblems),
+    tile(String(s.sessions), FIGURE.sessions),
+    tile(String(s.hours), `${FIGURE.hours}（小时）`),
+    f.scope.personId !== undefined ? tile(String(f.overdue.length), FIGURE.overdueItems) : tile(s.roster === 0 ? '—' : formatRate(turnout(s)), FIGURE.turnout),
+  ];
+  return { tag: 'column_set', flex_mode: 'trisect', columns: shown };
+}
+
+/** One bar group of the charts: a branch, or the scope itself on a branch's or a person's card. */
+export interface ChartRow {
+  label: string;
+  open: number;
+  overdue: number;
+  rate?: number;
+  turnout?: number;
+  quota?: number;
+}
+
+/** The rows the charts draw: each branch (short names) for the bureau, else the one scope from its totals. */
+export function chartRows(f: BureauFigures, scopeLabel: string): ChartRow[] {
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  const quotaOf = (q: { met: number; total: number } | undefined) => (q && q.total > 0 ? pct(q.met / q.total) : undefined);
+  const row = (label: string, l: BureauFigures['ledger']['total'] | undefined, s: StudyFigures | undefined, q: { met: number; total: number } | undefined): ChartRow => ({
+    label,
+    open: (l?.inProgress ?? 0) - (l?.overdue ?? 0),
+    overdue: l?.overdue ?? 0,
+    // A scope with nothing to measure gets no bar rather than a misleading 0.
+    ...(l && l.found > 0 ? { rate: pct(l.rate) } : {}),
+    ...(s && s.roster > 0 ? { turnout: pct(turnout(s)) } : {}),
+    ...(quotaOf(q) !== undefined ? { quota: quotaOf(q) } : {}),
+  });
+  if (f.scope.branchId === undefined && f.scope.personId === undefined && f.branches.length > 0) {
+    return f.branches.slice(0, CHART_BRANCHES).map((b) => row(b.short ?? shortBranchName(b.name), f.ledger.byBranch[b.id], f.studyByBranch[b.id], f.quotaByBranch[b.id]));
   }
+  const quota = Object.values(f.quotaByBranch).reduce((a, q) => ({ met: a.met + q.met, total: a.total + q.total }), { met: 0, total: 0 });
+  return [row(shortBranchName(scopeLabel), f.ledger.total, f.study.period, quota)];
+}
+
+/** Stacked bars of open problems per row: overdue and not yet overdue, so where the trouble is shows at a glance. */
+export function openProblemsChart(rows: readonly ChartRow[]): Record<string, unknown> {
+  const values = rows.flatMap((r) => [
+    { branch: r.label, series: '逾期', value: r.overdue },
+    { branch: r.label, series: '未逾期', value: r.open },
+  ]);
+  return barSpec(values, { stack: true, title: '在办问题（个）', max: undefined, colors: ['#f54a45', '#ffc60a'] });
+}
+
+/** Grouped bars per row: 整改完成率, 学习参与率 and 指标完成率 of the period (%). */
+export function ratesChart(rows: readonly ChartRow[]): Record<string, unknown> {
+  const values = rows.flatMap((r) => [
+    ...(r.rate !== undefined ? [{ branch: r.label, series: '整改完成率', value: r.rate }] : []),
+    ...(r.turnout !== undefined ? [{ branch: r.label, series: '学习参与率', value: r.turnout }] : []),
+    ...(r.quota !== undefined ? [{ branch: r.label, series: '指标完成率', value: r.quota }] : []),
+  ]);
+  return barSpec(values, { stack: false, title: '整改完成率 · 学习参与率 · 指标完成率（%）', max: 100, colors: ['#3370ff', '#34c724', '#7f3bf5'] });
+}
+
+function barSpec(values: { branch: string; series: string; value: number }[], o: { stack: boolean; title: string; max: number | undefined; colors: string[] }): Record<string, unknown> {
   return {
     type: 'bar',
     data: [{ id: 'branches', values }],
     direction: 'horizontal',
     xField: 'value',
-    yField: ['branch', 'series'],
+    yField: o.stack ? 'branch' : ['branch', 'series'],
     seriesField: 'series',
+    stack: o.stack,
+    color: o.colors,
     axes: [
-      { orient: 'bottom', type: 'linear', min: 0, max: 100, label: { visible: true } },
-      { orient: 'left', type: 'band' },
+      { orient: 'bottom', type: 'linear', min: 0, ...(o.max !== undefined ? { max: o.max } : {}), label: { visible: true } },
+      { orient: 'left', type: 'band', label: { visible: true, style: { fontSize: 11 } } },
     ],
     legends: { visible: true, orient: 'top' },
     label: { visible: true },
-    title: { visible: true, text: '各支部整改销号率与指标完成率（%）' },
+    title: { visible: true, text: o.title },
   };
 }
 

@@ -42,7 +42,7 @@ async function corrections(tx: Tx, month: { start: string; end: string; label: s
       ['检视问题', before.found, now.found],
       ['已整改销号', before.rectified, now.rectified],
       ['整改措施', before.measures, now.measures],
-      ['逾期', before.overdue, now.overdue],
+      ['逾期问题', before.overdue, now.overdue],
       ['学习活动', (stored.figures as BureauFigures).study.period.sessions, fresh.study.period.sessions],
       ['学习时长（小时）', (stored.figures as BureauFigures).study.period.hours, fresh.study.period.hours],
     ] as const
@@ -113,7 +113,8 @@ export const monthlyBulletin: Job = {
       }
       const gapsByBranch = new Map<string, Markdown[]>();
       for (const g of f.gaps) {
-        const name = f.branches.find((b) => b.id === g.branchId)?.name ?? '领导班子';
+        // Bulletins frozen before gaps carried their group fall back to the branch, else 未归属支部.
+        const name = g.group ?? f.branches.find((b) => b.id === g.branchId)?.name ?? '未归属支部';
         const list = gapsByBranch.get(name) ?? [];
         list.push(markdown`${people.get(g.personId) ?? g.personId} ${g.quota}（${g.progress}）`);
         gapsByBranch.set(name, list);

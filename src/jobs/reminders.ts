@@ -3,7 +3,7 @@ import { itemButtons, type ItemKind } from '../../commands/shared/card-actions.j
 import { md } from '../../commands/shared/card.js';
 import { fitCards, type Block } from '../../commands/shared/card-fit.js';
 import { markdown, mention, type Markdown } from '../../commands/shared/markdown.js';
-import { isOpenMeasure, isOpenProblem } from '../../commands/ledger/ledger-status.js';
+import { openItems as openItemsOf, overdueWorkingDays, type OpenItem } from '../../commands/figures/open-items.js';
 import type { Tx } from '../../storage/store.js';
 import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { whyNotNow } from './gate.js';
@@ -14,6 +14,7 @@ import type { Job } from './types.js';
 
 const TITLE_CHARS = 40;
 const KIND: Record<Due['kind'], ItemKind> = { 问题: 'problem', 措施: 'measure', 督办: 'task' };
+const KIND_WORD: Record<OpenItem['kind'], Due['kind']> = { problem: '问题', measure: '措施', task: '督办' };
 
 /** An item with a deadline and one owner, wherever it lives. */
 interface Due {
@@ -28,28 +29,14 @@ interface Due {
   chatId?: string;
 }
 
-/** Open problems (as lead person), measures and unreported task assignments, each with its deadline. */
-export async function openItems(tx: Tx): Promise<Due[]> {
-  const items: Due[] = [];
-  const problems = await tx.listProblems();
-  const byId = new Map(problems.map((p) => [p.id, p]));
-  for (const p of problems) {
-    // 待审核: the lead person has asked for close-out; reminding them would only be noise.
-    if (!isOpenProblem(p) || p.status === '待审核') continue;
-    items.push({ key: `${p.id}:${p.leadPerson}:${p.deadline}`, ref: p.id, kind: '问题', title: p.description, owner: p.leadPerson, deadline: p.deadline, branchId: p.branchId });
-  }
-  for (const m of await tx.listMeasures()) {
-    const parent = byId.get(m.problemId);
-    if (!isOpenMeasure(m, parent) || parent?.status === '待审核') continue;
-    items.push({ key: `${m.id}:${m.owner}:${m.deadline}`, ref: m.id, kind: '措施', title: m.content, owner: m.owner, deadline: m.deadline, branchId: parent?.branchId });
-  }
-  for (const t of await tx.listTasks({ status: '办理中' })) {
-    for (const a of t.assignees) {
-      if (a.reportedAt) continue;
-      items.push({ key: `${t.id}:${a.openId}:${t.deadline}`, ref: t.id, kind: '督办', title: t.content, owner: a.openId, deadline: t.deadline, branchId: t.branchId, chatId: t.chatId });
-    }
-  }
-  return items;
+/** Open problems (as lead person), measures and unreported task assignments, each with its deadline: the same open items as /截止 and /进度. */
+export async function openItems(tx: Tx, today: LocalDate): Promise<Due[]> {
+  const [problems, measures, tasks, people] = await Promise.all([tx.listProblems(), tx.listMeasures(), tx.listTasks({ status: '办理中' }), tx.listPeople()]);
+  const chatOf = new Map(tasks.map((t) => [t.id, t.chatId]));
+  // 待审核: the lead person has asked for close-out; reminding them would only be noise.
+  return openItemsOf({ problems, measures, tasks, people }, {}, today)
+    .filter((i) => !i.awaitingReview)
+    .flatMap((i) => i.owners.map((owner) => ({ key: `${i.id}:${owner}:${i.deadline}`, ref: i.id, kind: KIND_WORD[i.kind], title: i.title, owner, deadline: i.deadline, branchId: i.branchId, chatId: chatOf.get(i.id) })));
 }
 
 function clipTitle(title: string): string {
@@ -58,7 +45,7 @@ function clipTitle(title: string): string {
 
 // The owner is the only person mentioned: the mention is built from the stored open_id, never from text.
 function line(d: Due, r: Rung, today: LocalDate, copy?: string): Markdown {
-  const when = r.days > 0 ? `还有 ${r.days} 个工作日` : r.days === 0 ? '今天到期' : `已逾期 ${-r.days} 个工作日`;
+  const when = r.days > 0 ? `还有 ${r.days} 个工作日` : r.days === 0 ? '今天到期' : `已逾期 ${overdueWorkingDays(d.deadline, today)} 个工作日`;
   const cc = copy ? `（抄送支部书记 ${copy}）` : '';
   return markdown`${mention(d.owner)} **${d.ref}** ${d.kind}：${clipTitle(d.title)}\n时限 ${formatDate(d.deadline)}，${when}${cc}${d.deadline < today ? '。如需延期请用 /延期 说明理由' : ''}`;
 }
@@ -89,7 +76,7 @@ export const reminders: Job = {
       const groups = new Map<string, { to: { chatId: string } | { openId: string }; lines: Markdown[]; keys: string[]; items: Due[]; overdue: boolean }>();
       const escalations: Markdown[] = [];
       const escalationKeys: string[] = [];
-      for (const d of await openItems(tx)) {
+      for (const d of await openItems(tx, today)) {
         const r = rungFor(d.deadline, today, cal);
         if (!r) continue;
         if (d.branchId && !(await tx.isEnabled(d.branchId, 'reminders'))) {
@@ -108,7 +95,7 @@ export const reminders: Job = {
         groups.set(dest, g);
         if (r.copyLeader && (await tx.markSent(`lead:${key}`, 'reminders', now.toISOString()))) {
           const branch = d.branchId ? (await tx.getBranch(d.branchId))?.name : undefined;
-          escalations.push(markdown`**${d.ref}** ${branch ?? ''} ${d.kind}：${clipTitle(d.title)}，负责人 ${people.get(d.owner)?.name ?? d.owner}，时限 ${formatDate(d.deadline)}，已逾期 ${-r.days} 个工作日`);
+          escalations.push(markdown`**${d.ref}** ${branch ?? ''} ${d.kind}：${clipTitle(d.title)}，负责人 ${people.get(d.owner)?.name ?? d.owner}，时限 ${formatDate(d.deadline)}，已逾期 ${overdueWorkingDays(d.deadline, today)} 个工作日`);
           escalationKeys.push(key);
         }
       }

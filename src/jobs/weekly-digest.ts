@@ -4,7 +4,7 @@ import { md, type CardElement } from '../../commands/shared/card.js';
 import { fitCards } from '../../commands/shared/card-fit.js';
 import { joinMarkdown, markdown, type Markdown } from '../../commands/shared/markdown.js';
 import { formatRate } from '../../commands/figures/ledger-figures.js';
-import { isOpenMeasure, isOpenProblem } from '../../commands/ledger/ledger-status.js';
+import { openItems } from '../../commands/figures/open-items.js';
 import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { whyNotNow } from './gate.js';
 import { branchChat, newReport, queueNotices } from './notice.js';
@@ -43,7 +43,6 @@ export const weeklyDigest: Job = {
       const [problems, measures, tasks, people, branches, quotas] = await Promise.all([tx.listProblems(), tx.listMeasures(), tx.listTasks(), tx.listPeople(), tx.listBranches(), tx.listQuotas()]);
       const records = await tx.listStudyRecords({ from: periodRange(today, 'year').start < lastWeek.start ? periodRange(today, 'year').start : lastWeek.start, to: today });
       const names = new Map(people.map((p) => [p.id, p.name]));
-      const byId = new Map(problems.map((p) => [p.id, p]));
       const slices = sliceByBranch({ problems, measures, tasks, records, people, branches, quotas });
       for (const branch of branches) {
         const chatId = await branchChat(tx, branch.id);
@@ -54,16 +53,14 @@ export const weeklyDigest: Job = {
         }
         if (!(await tx.markSent(`digest:${branch.id}:${thisWeek.start}`, 'weekly-digest', now.toISOString()))) continue;
         const slice = slices.get(branch.id)!;
-        const f = computeFigures(slice, { period: { ...lastWeek }, asOf: addDays(today, -1), branchId: branch.id });
+        const f = computeFigures(slice, { period: { ...lastWeek }, asOf: today, branchId: branch.id });
         const s = f.study.period;
         const t = f.ledger.total;
-        const dueThisWeek = [
-          ...slice.problems.filter((p) => p.branchId === branch.id && isOpenProblem(p) && p.deadline >= today && p.deadline <= thisWeek.end).map((p) => ({ ref: p.id, title: p.description, owner: p.leadPerson, deadline: p.deadline })),
-          ...slice.measures
-            .filter((m) => byId.get(m.problemId)?.branchId === branch.id && isOpenMeasure(m, byId.get(m.problemId)) && m.deadline >= today && m.deadline <= thisWeek.end)
-            .map((m) => ({ ref: m.id, title: m.content, owner: m.owner, deadline: m.deadline })),
-          ...slice.tasks.filter((x) => x.branchId === branch.id && x.status === '办理中' && x.deadline >= today && x.deadline <= thisWeek.end).map((x) => ({ ref: x.id, title: x.content, owner: x.assignees.filter((a) => !a.reportedAt).map((a) => a.openId).join(','), deadline: x.deadline })),
-        ].sort((a, b) => a.deadline.localeCompare(b.deadline));
+        // Overdue working days and what falls due count as of today, as the reminder cards of the same morning do.
+        const dueThisWeek = openItems(slice, { branchId: branch.id }, today)
+          .filter((i) => i.deadline >= today && i.deadline <= thisWeek.end)
+          .map((i) => ({ ref: i.id, title: i.title, owner: i.owners.join(','), deadline: i.deadline }))
+          .sort((a, b) => a.deadline.localeCompare(b.deadline));
         const gaps = quotaGaps(slice, { asOf: today, until: addDays(today, 14), branchId: branch.id });
         const quiet = s.sessions === 0 && (t.period?.found ?? 0) === 0 && (t.period?.rectified ?? 0) === 0 && dueThisWeek.length === 0 && f.overdue.length === 0 && gaps.length === 0;
 
@@ -71,9 +68,9 @@ export const weeklyDigest: Job = {
         if (quiet) els.push(md(markdown`上周（${lastWeek.label}）本支部没有新的学习记录和整改事项，本周也没有到期事项。`));
         else {
           const forms = Object.entries(s.byForm).map(([form, v]) => `${form} ${v!.sessions} 次`).join('、');
-          els.push(md(markdown`**上周学习**（${lastWeek.label}）：${s.sessions} 次活动，共 ${s.hours} 小时，${s.membersWhoLogged}/${s.members} 名党员参加${forms ? `；${forms}` : ''}`));
-          els.push(md(markdown`**整改**：上周新增问题 ${t.period?.found ?? 0} 个、销号 ${t.period?.rectified ?? 0} 个；累计检视问题 ${t.found} 个，已整改销号 ${t.rectified} 个（${formatRate(t.rate)}），逾期 ${t.overdue} 个`));
-          if (f.overdue.length > 0) els.push(md(markdown`**逾期**：${capped(f.overdue.map((o) => markdown`${o.id}（${names.get(o.owner) ?? o.owner}，${o.days} 个工作日）`), '、', '/截止 本支部 逾期 查看')}`));
+          els.push(md(markdown`**上周学习**（${lastWeek.label}）：${s.sessions} 次活动，共 ${s.hours} 小时，${s.participants}/${s.roster} 人参加${forms ? `；${forms}` : ''}`));
+          els.push(md(markdown`**整改**：上周新增问题 ${t.period?.found ?? 0} 个、销号 ${t.period?.rectified ?? 0} 个；累计检视问题 ${t.found} 个，已整改销号 ${t.rectified} 个（${formatRate(t.rate)}），逾期问题 ${t.overdue} 个`));
+          if (f.overdue.length > 0) els.push(md(markdown`**逾期事项 ${f.overdue.length} 项**：${capped(f.overdue.map((o) => markdown`${o.id}（${names.get(o.owner) ?? o.owner}，${o.days} 个工作日）`), '、', '/截止 本支部 逾期 查看')}`));
           const due = dueThisWeek.map((d) => markdown`${d.ref} ${d.title.slice(0, 30)}，${formatDate(d.deadline)}，${d.owner.split(',').map((o) => names.get(o) ?? o).join('、')}`);
           els.push(md(dueThisWeek.length ? markdown`**本周到期**：\n${capped(due, '\n', '/截止 本支部 查看')}` : markdown`**本周到期**：无`));
           const gapLines = gaps.map((g) => markdown`${names.get(g.personId) ?? g.personId}：${g.quota}，已完成 ${g.progress}（${formatDate(g.periodEnd)} 截止）`);

@@ -1,0 +1,98 @@
+import type { Measure, Problem, Task } from '../../storage/ledger.js';
+import type { Person } from '../../storage/records.js';
+import { addDays, startOfDay, workingDaysUntil, type LocalDate } from '../shared/calendar.js';
+import { stateAsOf } from './ledger-figures.js';
+import type { FigureScope } from './scope.js';
+
+/** An open problem, measure or task as it stood at the end of a day, with who still has to act on it. */
+export interface OpenItem {
+  kind: 'problem' | 'measure' | 'task';
+  id: string;
+  title: string;
+  /** Who still has to act: the lead person, the measure's owner, or the assignees yet to report (in scope). */
+  owners: string[];
+  branchId?: string;
+  deadline: LocalDate;
+  status: string;
+  /** The problem (or the measure's problem) waits for a reviewer: reminders leave it alone. */
+  awaitingReview: boolean;
+}
+
+/** An overdue item (逾期事项) and how late it is. */
+export interface OverdueItem extends OpenItem {
+  /** The first owner, for one-name lists. */
+  owner: string;
+  /** Overdue working days, as of the same day everywhere (see `overdueWorkingDays`). */
+  days: number;
+}
+
+/** 逾期工作日: working days after the deadline up to and including `today`; 0 until the deadline has passed. */
+export function overdueWorkingDays(deadline: LocalDate, today: LocalDate): number {
+  return deadline < today ? Math.max(0, workingDaysUntil(deadline, today)) : 0;
+}
+
+/** 逾期: open and past its deadline on `today` (the deadline day itself is not late). */
+export function isOverdueOn(item: Pick<OpenItem, 'deadline'>, today: LocalDate): boolean {
+  return item.deadline < today;
+}
+
+/**
+ * Open items of a scope at the end of `asOf`, replayed from history: a branch's problems and their measures and
+ * the tasks given in its chat or to its people; a person's led problems, owned measures and unreported tasks.
+ * `problems` must hold the parents of every measure given.
+ */
+export function openItems(
+  data: { problems: readonly Problem[]; measures: readonly Measure[]; tasks: readonly Task[]; people: readonly Pick<Person, 'id' | 'branchId'>[] },
+  scope: FigureScope,
+  asOf: LocalDate,
+): OpenItem[] {
+  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
+  const before = (at: string | undefined) => at !== undefined && Date.parse(at) < cutoff;
+  const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
+  const { branchId, personId } = scope;
+  const items: OpenItem[] = [];
+  const open = new Map<string, { p: Problem; status: string }>();
+  for (const p of data.problems) {
+    if (!before(p.created.at) || before(p.voided?.at)) continue;
+    const s = stateAsOf(p, asOf);
+    if (s.status === '已整改销号') continue;
+    open.set(p.id, { p, status: s.status });
+    if ((branchId !== undefined && p.branchId !== branchId) || (personId !== undefined && p.leadPerson !== personId)) continue;
+    items.push({ kind: 'problem', id: p.id, title: p.description, owners: [p.leadPerson], branchId: p.branchId, deadline: s.deadline, status: s.status, awaitingReview: s.status === '待审核' });
+  }
+  for (const m of data.measures) {
+    const parent = open.get(m.problemId);
+    if (!parent || !before(m.created.at)) continue;
+    if ((branchId !== undefined && parent.p.branchId !== branchId) || (personId !== undefined && m.owner !== personId)) continue;
+    const s = stateAsOf(m, asOf);
+    if (s.status === '已完成') continue;
+    items.push({ kind: 'measure', id: m.id, title: m.content, owners: [m.owner], branchId: parent.p.branchId, deadline: s.deadline, status: s.status, awaitingReview: parent.status === '待审核' });
+  }
+  for (const t of data.tasks) {
+    if (!before(t.created.at)) continue;
+    const waiting = t.assignees.filter((a) => !before(a.reportedAt)).map((a) => a.openId);
+    const owners = personId !== undefined ? waiting.filter((id) => id === personId) : branchId !== undefined && t.branchId !== branchId ? waiting.filter((id) => branchOf.get(id) === branchId) : waiting;
+    if (owners.length === 0) continue;
+    items.push({ kind: 'task', id: t.id, title: t.content, owners, branchId: t.branchId, deadline: deadlineAsOf(t, asOf), status: '办理中', awaitingReview: false });
+  }
+  return items;
+}
+
+/** The overdue ones among `items` on `today`, latest first. */
+export function overdueItems(items: readonly OpenItem[], today: LocalDate): OverdueItem[] {
+  return items
+    .filter((i) => isOverdueOn(i, today))
+    .map((i) => ({ ...i, owner: i.owners[0]!, days: overdueWorkingDays(i.deadline, today) }))
+    .sort((a, b) => b.days - a.days || a.id.localeCompare(b.id, 'en', { numeric: true }));
+}
+
+/** 逾期事项 by kind: `{ problem: 2, measure: 1, task: 1 }`. */
+export function countByKind(items: readonly Pick<OpenItem, 'kind'>[]): Record<OpenItem['kind'], number> {
+  const n = { problem: 0, measure: 0, task: 0 };
+  for (const i of items) n[i.kind]++;
+  return n;
+}
+
+function deadlineAsOf(t: Task, asOf: LocalDate): LocalDate {
+  return stateAsOf(t, asOf).deadline;
+}

@@ -1,0 +1,47 @@
+import type { Person } from '../../storage/records.js';
+import type { Quota, StudyRecord } from '../../storage/study.js';
+import type { LocalDate } from '../shared/calendar.js';
+import { describeQuota, progress, quotaStatus, type QuotaStatus } from '../study/quotas.js';
+import { groupOf, inScopePerson, type FigureScope } from './scope.js';
+
+/** One quota shortfall, for the gap list (a gap list, never a ranking). */
+export interface QuotaGap {
+  branchId?: string;
+  /** Where the person is listed: the branch name, 领导班子 or 未归属支部. */
+  group: string;
+  personId: string;
+  quota: string;
+  progress: string;
+  periodEnd: LocalDate;
+}
+
+/** 指标完成: standings met and standings judged. */
+export interface QuotaTally {
+  met: number;
+  total: number;
+}
+
+/**
+ * 指标完成情况: every standing of the scope's people on the quotas that bind their role, for each quota period that
+ * contains `asOf` and ends by `until` (a report shows the quotas falling due within it).
+ */
+export function quotaStandings(data: { people: readonly Pick<Person, 'id' | 'role' | 'branchId'>[]; quotas: readonly Quota[]; records: readonly StudyRecord[] }, o: { asOf: LocalDate; until: LocalDate } & FigureScope): QuotaStatus[] {
+  const judged = data.people.filter((p) => inScopePerson(p, o));
+  return quotaStatus({ quotas: data.quotas, records: data.records, people: judged, asOf: o.asOf }).filter((s) => s.periodEnd <= o.until);
+}
+
+/** Standings tallied by a key (a branch id, a quota id). */
+export function standingsByGroup(standings: readonly QuotaStatus[], key: (personId: string, s: QuotaStatus) => string): Record<string, QuotaTally> {
+  const out: Record<string, QuotaTally> = {};
+  for (const s of standings) {
+    const t = (out[key(s.personId, s)] ??= { met: 0, total: 0 });
+    t.total++;
+    if (s.met) t.met++;
+  }
+  return out;
+}
+
+/** A standing not met, as a gap-list line. */
+export function toGap(s: QuotaStatus, person: Pick<Person, 'role' | 'branchId'> | undefined, branchName: (id: string) => string | undefined): QuotaGap {
+  return { ...(person?.branchId ? { branchId: person.branchId } : {}), group: groupOf(person, branchName), personId: s.personId, quota: describeQuota(s.quota), progress: progress(s), periodEnd: s.periodEnd };
+}

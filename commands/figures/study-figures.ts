@@ -1,0 +1,71 @@
+import type { Person } from '../../storage/records.js';
+import { participantsOf, type Form, type StudyRecord } from '../../storage/study.js';
+import type { LocalDate } from '../shared/calendar.js';
+import { inScopeActivity, inScopePerson, type FigureScope } from './scope.js';
+
+/** The study figures of one scope and span; each field is defined once, here. */
+export interface StudyFigures {
+  /** 学习活动次数: activities in scope (logged once each, voided ones excluded). */
+  sessions: number;
+  /** 学时: the activities' total duration in hours, one decimal. */
+  hours: number;
+  /** 参与人次: each activity counts once for each person in scope it counts for, whichever branch held it. */
+  participations: number;
+  /** 参加人数: people in scope who took part at least once. */
+  participants: number;
+  /** 应参加人数: the people in scope (参与率 = participants / roster). */
+  roster: number;
+  byForm: Partial<Record<Form, { sessions: number; hours: number }>>;
+}
+
+/** A span of dates, both ends included. */
+export type Span = { start: LocalDate; end: LocalDate };
+
+/** Whether a record counts at all in a span: not voided and dated within it. */
+export function countsIn(r: Pick<StudyRecord, 'voided' | 'date'>, span: Span): boolean {
+  return !r.voided && r.date >= span.start && r.date <= span.end;
+}
+
+/**
+ * The study figures for a scope over a span; `records` may hold more (other dates, other branches), and `people`
+ * must hold at least the scope's people, with their branches.
+ */
+export function studyFigures(records: readonly StudyRecord[], people: readonly Pick<Person, 'id' | 'branchId'>[], scope: FigureScope, span: Span): StudyFigures {
+  const roster = people.filter((p) => inScopePerson(p, scope));
+  const inRoster = scope.personId === undefined && scope.branchId === undefined ? () => true : ((ids) => (id: string) => ids.has(id))(new Set(roster.map((p) => p.id)));
+  const byForm: StudyFigures['byForm'] = {};
+  const took = new Set<string>();
+  let sessions = 0;
+  let minutes = 0;
+  let participations = 0;
+  for (const r of records) {
+    if (!countsIn(r, span)) continue;
+    for (const id of participantsOf(r)) {
+      if (!inRoster(id)) continue;
+      participations++;
+      took.add(id);
+    }
+    if (!inScopeActivity(r, scope)) continue;
+    sessions++;
+    minutes += r.minutes ?? 0;
+    const f = (byForm[r.form] ??= { sessions: 0, hours: 0 });
+    f.sessions++;
+    f.hours += (r.minutes ?? 0) / 60;
+  }
+  for (const f of Object.values(byForm)) f.hours = round1(f.hours);
+  return { sessions, hours: round1(minutes / 60), participations, participants: roster.filter((p) => took.has(p.id)).length, roster: roster.length, byForm };
+}
+
+/** 参与率: participants over roster, 0 for an empty roster. */
+export function turnout(s: Pick<StudyFigures, 'participants' | 'roster'>): number {
+  return s.roster === 0 ? 0 : s.participants / s.roster;
+}
+
+/** `9.5 小时`: 学时 as every surface prints it. */
+export function formatHours(hours: number): string {
+  return `${hours} 小时`;
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
