@@ -3,112 +3,14 @@ import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
-import { createPrng } from './prng.js';
+import { createEphemerals } from './open-platform-ephemeral.js';
+import { createFaults } from './open-platform-faults.js';
+import { checkCard, isShared } from './open-platform-cards.js';
+import { ApiError, faultReply, isRecord, ok, parseJson, readBody, sleep, type Reply } from './open-platform-http.js';
+import { boundaryOf, parseMultipart, type Part } from './open-platform-multipart.js';
+import type { OpenPlatform, PlatformOptions, RecordedRequest, SentMessage, StoredFile } from './open-platform-types.js';
 
-/** Settings for the fake Open Platform; `appId` must look like `cli_` + 16 hex or the SDK's WSClient refuses it. */
-export interface PlatformOptions {
-  appId: string;
-  appSecret: string;
-  users?: Record<string, { name: string }>;
-  /** Default true; false makes the contact API answer HTTP 400 code 99991672 (scope missing). */
-  contactScope?: boolean;
-  botOpenId?: string;
-  /** Clock in epoch ms, so token expiry and the one-hour uuid window can be tested. */
-  now?: () => number;
-}
-
-/** One message the fake accepted, with `content` already JSON-parsed. */
-export interface SentMessage {
-  seq: number;
-  kind: 'create' | 'reply' | 'patch';
-  chatId?: string;
-  replyTo?: string;
-  messageId: string;
-  msgType: string;
-  content: unknown;
-  uuid?: string;
-  at: Date;
-  receiveIdType?: string;
-  receiveId?: string;
-  replyInThread?: boolean;
-  /** When the request that produced it reached the platform (before any injected delay): what rate limits count. */
-  arrivedAt?: Date;
-}
-
-/** One request as the fake saw it; `status` 0 means the socket was reset by a fault. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  search: string;
-  at: Date;
-  status: number;
-  fault: boolean;
-}
-
-/** One uploaded file, bytes as received. */
-export interface StoredFile {
-  fileKey: string;
-  fileName: string;
-  fileType: string;
-  bytes: Buffer;
-}
-
-/** A canned gateway answer; without `status` the request is only delayed and then served normally. */
-export interface FaultReply {
-  status?: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-  delayMs?: number;
-  /** Destroy the socket instead of answering (the client sees ECONNRESET / socket hang up). */
-  reset?: boolean;
-  /** Only requests with this method match (default any). */
-  method?: string;
-}
-
-/** Random fault injection; the PRNG is seeded so a failing run can be replayed. */
-export interface RandomFaults {
-  rate: number;
-  path?: RegExp;
-  replies?: FaultReply[];
-  seed?: number;
-}
-
-/** Fault controls; matching is on the URL path without the query string. */
-export interface Faults {
-  next(path: RegExp, reply: FaultReply, times?: number): void;
-  random(opts: RandomFaults | null): void;
-  clear(): void;
-  pending(): number;
-}
-
-/** A running fake with its own server. */
-export interface ListeningPlatform {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** The fake Feishu Open Platform: mount `middleware()` or call `listen()`, then inspect what the bot did. */
-export interface OpenPlatform {
-  middleware(): Koa.Middleware;
-  listen(port?: number, host?: string): Promise<ListeningPlatform>;
-  readonly sent: SentMessage[];
-  readonly requests: RecordedRequest[];
-  readonly files: StoredFile[];
-  readonly faults: Faults;
-  on(event: 'message', fn: (m: SentMessage) => void): () => void;
-  /** Resolves with the first already-sent or future message matching `pred` (filter on `seq` to skip old ones). */
-  waitFor(pred: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
-  /** Declares a chat's members; with `botIn: false` sends to it fail with 230002. */
-  setChatMembers(chatId: string, members: Record<string, string> | string[], opts?: { botIn?: boolean; name?: string }): void;
-  setUser(openId: string, user: { name: string }): void;
-  setContactScope(granted: boolean): void;
-  /** Tells the fake which chat an inbound message lives in, so replies to it carry a `chatId`. */
-  recordInbound(messageId: string, chatId: string): void;
-  /** Invalidates every issued token, so the next call with a cached token gets 99991663. */
-  expireTokens(): void;
-  /** Forgets sent messages, requests, files, uuids and faults; keeps users, chats and tokens. */
-  reset(): void;
-}
+export type * from './open-platform-types.js';
 
 interface StoredMessage {
   messageId: string;
@@ -127,30 +29,14 @@ interface Chat {
   botIn: boolean;
 }
 
-interface Reply {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: number,
-    msg: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(msg);
-  }
-}
-
 const KB = 1024;
 const TEXT_LIMIT = 150 * KB;
 const CARD_LIMIT = 30 * KB;
 const FILE_LIMIT = 30 * KB * KB;
 const MULTIPART_LIMIT = FILE_LIMIT + 2 * KB * KB;
-const JSON_LIMIT = 4 * KB * KB;
 const UUID_WINDOW_MS = 60 * 60 * 1000;
+const PATCH_WINDOW_MS = 14 * 24 * 3600 * 1000;
+const PATCH_QPS = 5;
 const TOKEN_TTL_S = 7200;
 const TOKEN_REISSUE_S = 30 * 60;
 const MSG_TYPES = new Set(['text', 'interactive', 'file', 'post']);
@@ -183,47 +69,10 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
   const uuids = new Map<string, { at: number; data: Record<string, unknown> }>();
   const chats = new Map<string, Chat>();
   let seq = 0;
+  const patches = new Map<string, number[]>(); // message id → recent PATCH times
+  const p2pChats = new Set<string>();
 
-  interface QueuedFault {
-    path: RegExp;
-    reply: FaultReply;
-    left: number;
-  }
-  let queued: QueuedFault[] = [];
-  let randomFaults: (RandomFaults & { nextFloat: () => number }) | null = null;
-
-  const faults: Faults = {
-    next(path, reply, times = 1) {
-      queued.push({ path, reply, left: times });
-    },
-    random(o) {
-      randomFaults = o ? { ...o, nextFloat: createPrng(o.seed ?? 1).next } : null;
-    },
-    clear() {
-      queued = [];
-      randomFaults = null;
-    },
-    pending() {
-      return queued.reduce((n, f) => n + f.left, 0);
-    },
-  };
-
-  function pickFault(method: string, path: string): FaultReply | undefined {
-    const methodOk = (r: FaultReply) => !r.method || r.method.toUpperCase() === method;
-    const q = queued.find((f) => f.left > 0 && f.path.test(path) && methodOk(f.reply));
-    if (q) {
-      q.left -= 1;
-      queued = queued.filter((f) => f.left > 0);
-      return q.reply;
-    }
-    const r = randomFaults;
-    if (r && (!r.path || r.path.test(path)) && r.nextFloat() < r.rate) {
-      const replies = r.replies?.length ? r.replies : [{ status: 429 }, { status: 500 }];
-      const reply = replies[Math.floor(r.nextFloat() * replies.length)];
-      if (reply && methodOk(reply)) return reply;
-    }
-    return undefined;
-  }
+  const { faults, pickFault } = createFaults();
 
   function record(m: Omit<SentMessage, 'seq' | 'at'>): SentMessage {
     const full: SentMessage = { seq: ++seq, at: new Date(now()), ...m };
@@ -354,6 +203,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
     const again = replayed(uuid);
     if (again) return again;
     const chatId = receiveIdType === 'chat_id' ? receiveId : p2pChatOf(receiveId);
+    if (receiveIdType !== 'chat_id') p2pChats.add(chatId);
     checkChat(chatId);
     const msgType = String(body.msg_type);
     const m = store({ chatId, msgType, content: String(body.content) }, uuid);
@@ -400,8 +250,14 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
     const m = messages.get(messageId);
     if (!m) throw new ApiError(400, 230001, 'Your request contains an invalid request parameter, ext=message not found in fake');
     if (m.msgType !== 'interactive') throw new ApiError(400, 230001, 'Your request contains an invalid request parameter, ext=only interactive messages can be patched');
-    if (now() - m.createTime > 14 * 24 * 3600 * 1000) throw new ApiError(400, 230031, 'The card can no longer be updated (older than 14 days).');
+    if (now() - m.createTime > PATCH_WINDOW_MS) throw new ApiError(400, 230031, 'The card can no longer be updated (older than 14 days).');
     const content = parseContent('interactive', body.content, rawSize);
+    // Only shared cards can be updated for everyone, and they must stay shared.
+    if (!isShared(JSON.parse(m.content)) || !isShared(content)) throw new ApiError(400, 230099, 'Failed to create card content, ext=only cards with config.update_multi true can be patched');
+    const t = now();
+    const recent = (patches.get(messageId) ?? []).filter((at) => t - at < 1000);
+    if (recent.length >= PATCH_QPS) throw new ApiError(400, 230020, 'This operation triggers the frequency limit.');
+    patches.set(messageId, [...recent, t]);
     m.content = String(body.content);
     record({ kind: 'patch', ...(m.chatId ? { chatId: m.chatId } : {}), messageId, msgType: 'interactive', content });
     return ok({});
@@ -510,6 +366,10 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
         const { body, size } = await json();
         return patchMessage(target, body, size);
       };
+    } else if (method === 'POST' && p === '/open-apis/ephemeral/v1/send') {
+      handler = async () => ephemeral.send((await json()).body);
+    } else if (method === 'POST' && p === '/open-apis/ephemeral/v1/delete') {
+      handler = async () => ephemeral.remove((await json()).body);
     } else if (method === 'GET' && (id = seg(/^\/open-apis\/contact\/v3\/users\/([^/]+)$/)) !== undefined) {
       const openId = id;
       handler = () => getUser(ctx, openId);
@@ -563,6 +423,8 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
     ctx.body = reply.body ?? '';
     entry.status = reply.status;
   }
+
+  const ephemeral = createEphemerals({ now, record, checkChat, isP2p: (chatId) => p2pChats.has(chatId) });
 
   const middleware = (): Koa.Middleware => async (ctx, next) => {
     if (ctx.path !== '/open-apis' && !ctx.path.startsWith('/open-apis/')) return next();
@@ -637,6 +499,13 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
         : Object.entries(members);
       chats.set(chatId, { name: o.name ?? chats.get(chatId)?.name ?? chatId, members: new Map(entries), botIn: o.botIn ?? true });
     },
+    contentOf(messageId) {
+      const m = messages.get(messageId);
+      return m ? JSON.parse(m.content) : undefined;
+    },
+    ephemerals() {
+      return [...ephemeral.cards.values()];
+    },
     setUser(openId, user) {
       users.set(openId, user);
     },
@@ -658,144 +527,9 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
       inbound.clear();
       uuids.clear();
       faults.clear();
+      patches.clear();
+      ephemeral.reset();
     },
   };
-}
-
-function ok(data: unknown): Reply {
-  return { status: 200, body: { code: 0, msg: 'success', data } };
-}
-
-function faultReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  if (status === 429) {
-    return {
-      status,
-      body: body ?? { code: 99991400, msg: 'request trigger frequency limit' },
-      headers: { 'x-ogw-ratelimit-limit': '50', 'x-ogw-ratelimit-reset': '1', ...headers },
-    };
-  }
-  return { status, body: body ?? { code: -1, msg: `injected fault: HTTP ${status}` }, headers };
-}
-
-function checkCard(card: Record<string, unknown>): void {
-  if (card.type === 'template') return;
-  if (card.schema === '2.0') {
-    // JSON 2.0 moved elements under body; a top-level list is a 1.0 habit Feishu rejects.
-    if ('elements' in card) throw new ApiError(400, 230099, 'Failed to create card content, ext=schema 2.0 card has top-level elements');
-    const body = card.body;
-    const elements = isRecord(body) ? body.elements : undefined;
-    if (!Array.isArray(elements)) throw new ApiError(400, 230099, 'Failed to create card content, ext=schema 2.0 card needs body.elements');
-    if (elements.filter((e) => isRecord(e) && e.tag === 'table').length > 5) {
-      throw new ApiError(400, 230099, 'Failed to create card content, ext=more than 5 tables');
-    }
-  }
-  if (countComponents(card) > 200) throw new ApiError(400, 11310, 'card element exceeds the limit (200 components)');
-}
-
-function countComponents(node: unknown): number {
-  if (Array.isArray(node)) return node.reduce((n: number, x) => n + countComponents(x), 0);
-  if (!isRecord(node)) return 0;
-  let n = typeof node.tag === 'string' ? 1 : 0;
-  for (const v of Object.values(node)) n += countComponents(v);
-  return n;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function parseJson(text: string): Record<string, unknown> {
-  if (text.trim() === '') return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, 9499, 'Invalid parameter type in json: body is not valid JSON');
-  }
-  if (!isRecord(v)) throw new ApiError(400, 9499, 'Invalid parameter type in json: body must be an object');
-  return v;
-}
-
-async function readBody(ctx: Koa.Context, limit = JSON_LIMIT, tooBig = new ApiError(400, 230025, 'The length of the message content reaches its limit.')): Promise<Buffer> {
-  const request = ctx.request as unknown as { rawBody?: unknown; body?: unknown };
-  // A body parser mounted earlier may already have drained the stream.
-  if (typeof request.rawBody === 'string') return Buffer.from(request.rawBody);
-  if (ctx.req.readableEnded) return request.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(request.body));
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size <= limit) chunks.push(b);
-  }
-  if (size > limit) throw tooBig;
-  return Buffer.concat(chunks);
-}
-
-interface Part {
-  name: string;
-  filename?: string;
-  data: Buffer;
-}
-
-function boundaryOf(contentType: string): string | undefined {
-  if (!/^multipart\/form-data/i.test(contentType)) return undefined;
-  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  return m?.[1] ?? m?.[2];
-}
-
-/** Parses a fully buffered multipart/form-data body (RFC 7578); throws on anything malformed. */
-function parseMultipart(body: Buffer, boundary: string): Part[] {
-  const delimiter = Buffer.from(`--${boundary}`);
-  const nextDelimiter = Buffer.from(`\r\n--${boundary}`);
-  let pos = body.indexOf(delimiter);
-  if (pos < 0) throw new Error('no opening boundary');
-  pos += delimiter.length;
-  const parts: Part[] = [];
-  for (;;) {
-    if (body[pos] === 0x2d && body[pos + 1] === 0x2d) return parts; // closing "--"
-    while (body[pos] === 0x20 || body[pos] === 0x09) pos++; // transport padding
-    if (body[pos] !== 0x0d || body[pos + 1] !== 0x0a) throw new Error('boundary not followed by CRLF');
-    pos += 2;
-    let dataStart: number;
-    let headerText = '';
-    if (body[pos] === 0x0d && body[pos + 1] === 0x0a) {
-      dataStart = pos + 2;
-    } else {
-      const headerEnd = body.indexOf('\r\n\r\n', pos);
-      if (headerEnd < 0) throw new Error('unterminated part headers');
-      headerText = body.subarray(pos, headerEnd).toString('utf8');
-      dataStart = headerEnd + 4;
-    }
-    const end = body.indexOf(nextDelimiter, dataStart);
-    if (end < 0) throw new Error('unterminated part');
-    const disposition = headerText.split('\r\n').find((l) => /^content-disposition\s*:/i.test(l)) ?? '';
-    const params = dispositionParams(disposition);
-    const name = params.get('name');
-    if (name === undefined) throw new Error('part without a name');
-    const filename = params.get('filename');
-    parts.push({ name, ...(filename === undefined ? {} : { filename }), data: body.subarray(dataStart, end) });
-    pos = end + nextDelimiter.length;
-  }
-}
-
-function dispositionParams(line: string): Map<string, string> {
-  const params = new Map<string, string>();
-  const re = /;\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;\s]*))/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) {
-    const key = (m[1] ?? '').toLowerCase();
-    const value = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
-    if (key === 'filename*') {
-      const ext = /^([^']*)'[^']*'(.*)$/.exec(value);
-      if (ext?.[2] !== undefined) params.set('filename', decodeURIComponent(ext[2]));
-    } else if (!(key === 'filename' && params.has('filename'))) {
-      params.set(key, value);
-    }
-  }
-  return params;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
