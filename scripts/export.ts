@@ -26,7 +26,7 @@ const file = await store.read(async (tx) => {
   if (kind === 'problems') return exportProblems(tx, { ...scope, today });
   const period = parsePeriodWord(values.period ?? '本年', today);
   if (!period) throw new Error(`unknown period ${values.period}`);
-  return exportStudy(tx, { ...scope, period });
+  return exportStudy(tx, { ...scope, period, today });
 });
 await writeFile(values.out, file.bytes);
 process.stdout.write(`${values.out}: ${file.rows} rows (${file.fileName})\n`);

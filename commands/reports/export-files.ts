@@ -1,5 +1,5 @@
 import type { Tx } from '../../storage/store.js';
-import type { LocalDate } from '../shared/calendar.js';
+import { toLocalDate, type LocalDate } from '../shared/calendar.js';
 import { problemLedgerWorkbook, studyLedgerWorkbook } from './export-ledgers.js';
 import { loadNames } from './names.js';
 import type { NamedPeriod } from '../shared/periods.js';
@@ -7,6 +7,11 @@ import type { NamedPeriod } from '../shared/periods.js';
 /** A file name part without path separators or characters Windows refuses. */
 function fileNamePart(s: string): string {
   return s.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_').slice(0, 40);
+}
+
+/** The 填报单位 of a file: the branch, or the whole bureau (全局). */
+function unitOf(opts: { branchId?: string; scopeLabel: string }): string {
+  return opts.branchId ? opts.scopeLabel : '全局';
 }
 
 /** A generated ledger file. */
@@ -21,13 +26,13 @@ export async function exportProblems(tx: Tx, opts: { branchId?: string; scopeLab
   const problems = (await tx.listProblems(opts.branchId ? { branchId: opts.branchId } : {})).filter((p) => !p.voided);
   const ids = new Set(problems.map((p) => p.id));
   const measures = (await tx.listMeasures()).filter((m) => ids.has(m.problemId));
-  const bytes = await problemLedgerWorkbook({ problems, measures, names: await loadNames(tx), today: opts.today });
+  const bytes = await problemLedgerWorkbook({ problems, measures, names: await loadNames(tx), today: opts.today, unit: unitOf(opts) });
   return { fileName: `问题台账-${fileNamePart(opts.scopeLabel)}-${opts.today}.xlsx`, bytes, rows: problems.length };
 }
 
 /** The study ledger of one branch or the whole bureau for a period, as the official .xlsx. */
-export async function exportStudy(tx: Tx, opts: { branchId?: string; scopeLabel: string; period: Pick<NamedPeriod, 'start' | 'end' | 'label'> }): Promise<LedgerFile> {
+export async function exportStudy(tx: Tx, opts: { branchId?: string; scopeLabel: string; period: Pick<NamedPeriod, 'start' | 'end' | 'label'>; today?: LocalDate }): Promise<LedgerFile> {
   const records = (await tx.listStudyRecords({ from: opts.period.start, to: opts.period.end, ...(opts.branchId ? { branchId: opts.branchId } : {}) })).filter((r) => !r.voided);
-  const bytes = await studyLedgerWorkbook({ records, names: await loadNames(tx), title: `${opts.scopeLabel} 学习台账 ${opts.period.label}` });
+  const bytes = await studyLedgerWorkbook({ records, names: await loadNames(tx), unit: opts.branchId ? opts.scopeLabel : undefined, periodLabel: opts.period.label, today: opts.today ?? toLocalDate(new Date()) });
   return { fileName: `学习台账-${fileNamePart(opts.scopeLabel)}-${opts.period.label}.xlsx`, bytes, rows: records.length };
 }

@@ -53,7 +53,7 @@ export const exportLedger: Command = {
       else throw new UserError(`看不懂「${w}」${kind === 'study' ? `：时段可写 ${PERIOD_EXAMPLES}` : ''}。`);
     }
     const s = await scope(ctx, where);
-    const file = kind === 'problems' ? await exportProblems(ctx.store, { branchId: s.branchId, scopeLabel: s.label, today }) : await exportStudy(ctx.store, { branchId: s.branchId, scopeLabel: s.label, period });
+    const file = kind === 'problems' ? await exportProblems(ctx.store, { branchId: s.branchId, scopeLabel: s.label, today }) : await exportStudy(ctx.store, { branchId: s.branchId, scopeLabel: s.label, period, today });
     ctx.notify({ openId: ctx.sender.id }, { type: 'file', fileName: file.fileName, base64: file.bytes.toString('base64') });
     ctx.reply(textMessage(`已生成《${file.fileName}》（${file.rows} 条记录），已私信发送给你。`));
   },

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cardProblems } from '../../commands/shared/card.js';
-import { PROBLEM_COLUMNS, STUDY_COLUMNS } from '../../commands/reports/export-ledgers.js';
+import { PROBLEM_COLUMNS, PROBLEM_SHEETS, STUDY_SHEETS, studyColumns } from '../../commands/reports/export-ledgers.js';
 import { Harness, textOf, type Person } from '../support/harness.js';
 
 let h: Harness;
@@ -51,21 +51,25 @@ describe('Excel ledgers and the /进度 card', () => {
     expect(sent).toBeDefined();
     const file = h.platform.files.at(-1)!;
     const wb = await workbook(file.bytes);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '调查研究发现', '群众反映强烈']);
-    const ws = wb.getWorksheet('调查研究发现')!;
-    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(PROBLEM_COLUMNS.map(([n]) => n));
-    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(wb.worksheets.map((w) => w.name)).toEqual([PROBLEM_SHEETS.ledger, PROBLEM_SHEETS.summary]);
+    const ws = wb.getWorksheet(PROBLEM_SHEETS.ledger)!;
+    expect(ws.getCell('A1').value).toBe('全局主题教育检视问题整改台账');
+    expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual(PROBLEM_COLUMNS.map((c) => c.header));
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
     const p1 = (await h.app.store.read((tx) => tx.getProblem('P1')))!;
-    const row = ws.getRow(2);
+    const row = ws.getRow(4);
     expect(row.getCell(1).value).toBe(1);
+    expect(row.getCell(2).value).toBe('调查研究发现');
     expect(row.getCell(3).value).toBe(`P1 ${p1.description}`);
-    expect(String(row.getCell(4).value)).toContain('P1-1 建设数据共享交换平台（李四，2026-12-20，整改中）');
+    expect(row.getCell(4).value).toBe('1. 建设数据共享交换平台（李四，2026-12-20前）');
     expect(row.getCell(5).value).toBe('供需精准对接');
     expect(row.getCell(6).value).toEqual(new Date('2026-12-31T00:00:00Z'));
     expect(row.getCell(7).value).toBe('张三');
     expect(row.getCell(8).value).toBe('数据资源科');
-    expect((wb.getWorksheet('群众反映强烈')!.getRow(2).getCell(10).value as string)).toBe('整改中（逾期）');
-    const summary = wb.getWorksheet('汇总')!;
+    expect(ws.getRow(5).getCell(2).value).toBe('群众反映强烈');
+    expect(ws.getRow(5).getCell(9).value).toBe('整改中（逾期）');
+    expect(ws.getRow(5).getCell(10).value).toBe('否（逾期）');
+    const summary = wb.getWorksheet(PROBLEM_SHEETS.summary)!;
     const total = summary.getRows(1, summary.rowCount)!.find((r) => r.getCell(1).value === '合计')!;
     expect((total.values as unknown[]).slice(1, 8)).toEqual(['合计', 2, 0, 2, 1, 1, 0]);
     // The bytes were dropped from the outbox once sent.
@@ -79,15 +83,12 @@ describe('Excel ledgers and the /进度 card', () => {
     expect(await h.say(sec, chat, '/导出 学习台账 本月')).toContain('学习台账-第一支部-2026年11月.xlsx');
     await h.app.settle();
     const wb = await workbook(h.platform.files.at(-1)!.bytes);
-    const ws = wb.getWorksheet('学习台账')!;
-    expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual(STUDY_COLUMNS.map(([n]) => n));
-    const r = ws.getRow(2);
-    expect(r.getCell(1).value).toEqual(new Date('2026-11-23T00:00:00Z'));
-    expect(r.getCell(2).value).toBe('理论学习中心组集中研讨');
-    expect(r.getCell(5).value).toBe('王书记、张三、李四');
-    expect(r.getCell(6).value).toBe(3);
-    expect(r.getCell(7).value).toBe(2);
-    expect(ws.rowCount).toBe(2);
+    const ws = wb.getWorksheet(STUDY_SHEETS.study)!;
+    expect(ws.getCell('A1').value).toBe('第一支部学习台账（2026年11月）');
+    expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual(studyColumns(false).map((c) => c.header));
+    expect((ws.getRow(4).values as unknown[]).slice(1)).toEqual([1, new Date('2026-11-23T00:00:00Z'), '理论学习中心组集中研讨', '《习近平著作选读》第一卷', '王书记', undefined, '王书记、张三、李四', 3, 2]);
+    expect(ws.rowCount).toBe(4);
+    expect(wb.getWorksheet(STUDY_SHEETS.volunteer)!.rowCount).toBe(3);
   });
 
   it('serves the same files on the admin API and from the CLI', async () => {
@@ -98,7 +99,7 @@ describe('Excel ledgers and the /进度 card', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('spreadsheetml');
     const fromApi = await workbook(Buffer.from(await res.arrayBuffer()));
-    expect(fromApi.getWorksheet('汇总')).toBeDefined();
+    expect(fromApi.getWorksheet(PROBLEM_SHEETS.summary)).toBeDefined();
 
     const out = join(mkdtempSync(join(tmpdir(), 'duban-cli-')), 'p.xlsx');
     const { stdout } = await promisify(execFile)('npx', ['tsx', 'scripts/export.ts', 'problems', '--out', out, '--data', h.opts.dataFile], { cwd: process.cwd() });

@@ -40,7 +40,7 @@ describe('acknowledging events never waits for a report', () => {
 
     // exceljs (and the zip writer it loads on first use) takes the thread for ~0.5 s on the first export of a
     // process, once; the guarantee measured here is about the report itself, so one small export runs first.
-    await studyLedgerWorkbook({ records: [], names: { person: (id) => id, branch: (id) => id ?? '' }, title: 'warm-up' });
+    await studyLedgerWorkbook({ records: [], names: { person: (id) => id, branch: (id) => id ?? '' }, periodLabel: 'warm-up', today: '2026-11-30' });
     const exportEvent = h.event(admin, manifest.leadershipChat, '/导出 学习台账 全部 2026年', { chatType: 'p2p' });
     expect((await h.deliver(exportEvent.body)).status).toBe(200);
     const exported = h.platform.waitFor((m) => m.replyTo === exportEvent.messageId, 60_000);

@@ -90,8 +90,8 @@ describe('escapeCell: Excel exports', () => {
     const bytes = await problemLedgerWorkbook({ problems: [problem], measures: [], names: { person: () => '+张三', branch: () => '' }, today: '2026-11-23' });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-    const row = wb.worksheets[1]!.getRow(2);
-    const cells = [5, 7, 8, 11].map((i) => row.getCell(i).value);
+    const row = wb.worksheets[0]!.getRow(4);
+    const cells = [5, 7, 8, 12].map((i) => row.getCell(i).value);
     expect(cells).toEqual(["'=1+2", "'+张三", "'@SUM(1)", "'-cmd|calc"]);
     wb.eachSheet((ws) => ws.eachRow((r) => r.eachCell((c) => expect(c.formula).toBeUndefined())));
   });

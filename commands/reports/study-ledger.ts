@@ -1,0 +1,69 @@
+import { participantsOf, type Form, type StudyRecord } from '../../storage/study.js';
+import type { LocalDate } from '../shared/calendar.js';
+import { openLedgerSheet, rowHeight, type LedgerColumn } from './ledger-sheet.js';
+import type { Names } from './names.js';
+import type { Cell } from './xlsx/sheet-writer.js';
+import { STYLE } from './xlsx/styles.js';
+import { XlsxWriter } from './xlsx/workbook-writer.js';
+
+/** Forms led by someone: the lecturer of a 专题党课, the host of a collective session; the logger is that person. */
+const LEADER_OF: Partial<Record<Form, true>> = { 专题党课: true, 理论学习中心组集中研讨: true, 支部集体学习: true, 读书班: true };
+
+const VOLUNTEER: Form = '志愿服务';
+
+/** The study ledger's sheet names, in full. */
+export const STUDY_SHEETS = { study: '学习台账', volunteer: '志愿服务台账' } as const;
+
+type Column = LedgerColumn & { cell: (r: StudyRecord, people: string[], names: Names) => Cell['value'] };
+
+const hours = (r: StudyRecord) => (r.minutes === undefined ? null : Math.round((r.minutes / 60) * 10) / 10);
+const COLUMN = {
+  seq: { header: '序号', width: 7, style: STYLE.centered, cell: () => null },
+  branch: { header: '支部', width: 14, style: STYLE.centered, cell: (r, _, n) => n.branch(r.branchId) },
+  date: { header: '日期', width: 11, style: STYLE.date, cell: (r) => ({ day: r.date }) },
+  form: { header: '形式', width: 12, style: STYLE.centered, cell: (r) => r.form },
+  content: { header: '主题/内容', width: 32, style: STYLE.text, cell: (r) => r.content },
+  service: { header: '服务内容', width: 32, style: STYLE.text, cell: (r) => r.content },
+  leader: { header: '主讲人/主持人', width: 9, style: STYLE.centered, cell: (r, _, n) => (LEADER_OF[r.form] ? n.person(r.personId) : null) },
+  place: { header: '地点', width: 12, style: STYLE.text, cell: (r) => r.place ?? null },
+  people: { header: '参加人员', width: 28, style: STYLE.text, cell: (_, people, n) => people.map((id) => n.person(id)).join('、') },
+  count: { header: '参加人数', width: 6, style: STYLE.centered, cell: (_, people) => people.length },
+  hours: { header: '时长（小时）', width: 7, style: STYLE.hours, cell: hours },
+  reflection: { header: '心得体会', width: 26, style: STYLE.text, cell: (r) => r.reflection ?? null },
+} satisfies Record<string, Column>;
+
+/** The study-ledger columns; 支部 only in a file that spans branches. */
+export function studyColumns(withBranch: boolean): readonly LedgerColumn[] {
+  return columnsFor(false, withBranch);
+}
+
+function columnsFor(volunteer: boolean, withBranch: boolean): Column[] {
+  const c = COLUMN;
+  const list = volunteer ? [c.seq, c.branch, c.date, c.service, c.place, c.people, c.count, c.hours, c.reflection] : [c.seq, c.branch, c.date, c.form, c.content, c.leader, c.place, c.people, c.count, c.hours, c.reflection];
+  return list.filter((x) => withBranch || x !== c.branch);
+}
+
+/**
+ * The study ledger (学习台账): one row per activity, counted once, with everyone it counts for; volunteer service
+ * on its own sheet. `unit` is the branch, or undefined for the bureau-wide file, which gets a 支部 column.
+ */
+export async function studyLedgerWorkbook(input: { records: readonly StudyRecord[]; names: Names; unit?: string; periodLabel: string; today: LocalDate }): Promise<Buffer> {
+  const book = new XlsxWriter('督办 Duban');
+  const unit = input.unit ?? '全局';
+  const whose = input.unit ?? '全局党员干部';
+  const records = input.records.filter((r) => !r.voided);
+  for (const volunteer of [false, true]) {
+    const columns = columnsFor(volunteer, input.unit === undefined);
+    const title = `${whose}${volunteer ? '志愿服务台账' : '学习台账'}（${input.periodLabel}）`;
+    const ws = await openLedgerSheet(book, { name: volunteer ? STUDY_SHEETS.volunteer : STUDY_SHEETS.study, title, unit, date: input.today, columns });
+    let seq = 0;
+    for (const r of records) {
+      if ((r.form === VOLUNTEER) !== volunteer) continue;
+      const people = participantsOf(r);
+      const cells = columns.map((c) => ({ value: c === COLUMN.seq ? ++seq : c.cell(r, people, input.names), style: c.style }));
+      await ws.row(cells, rowHeight(cells, columns));
+    }
+    await ws.close();
+  }
+  return book.finish();
+}
