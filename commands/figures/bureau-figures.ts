@@ -9,6 +9,8 @@ import { quotaStandings, standingsByGroup, toGap, type QuotaGap, type QuotaTally
 import { groupOf, type FigureScope } from './scope.js';
 import { studyFigures, type StudyFigures } from './study-figures.js';
 import { shortBranchName } from './branch-names.js';
+import { loadCalendar } from '../shared/load-calendar.js';
+import type { Calendar } from '../shared/working-calendar.js';
 
 export type { StudyFigures } from './study-figures.js';
 export type { OverdueItem } from './open-items.js';
@@ -40,8 +42,8 @@ export interface BureauFigures {
 /** Everything `computeFigures` reads. */
 export type FigureData = { problems: readonly Problem[]; measures: readonly Measure[]; tasks: readonly Task[]; records: readonly StudyRecord[]; people: readonly Person[]; branches: readonly Branch[]; quotas: readonly Quota[] };
 
-/** Options of a computation: the period, the day it is judged on, and whose figures. */
-export type FigureOptions = { period: ReportPeriod; asOf: LocalDate } & FigureScope;
+/** Options of a computation: the period, the day it is judged on, whose figures, and the run's working calendar. */
+export type FigureOptions = { period: ReportPeriod; asOf: LocalDate; calendar?: Calendar } & FigureScope;
 
 /** The records a computation needs: the period and the year of `asOf` up to it, and every open quota period. */
 export function recordSpan(opts: Pick<FigureOptions, 'period' | 'asOf'>): { from: LocalDate; to: LocalDate } {
@@ -54,7 +56,7 @@ export function recordSpan(opts: Pick<FigureOptions, 'period' | 'asOf'>): { from
  * through the store's indexes (what `computeFigures` would keep of the whole).
  */
 export async function bureauFigures(tx: Tx, opts: FigureOptions): Promise<BureauFigures> {
-  return computeFigures(await readFigureData(tx, opts), opts);
+  return computeFigures(await readFigureData(tx, opts), { ...opts, calendar: opts.calendar ?? (await loadCalendar(tx)) });
 }
 
 /** The slice of the store a scope's figures read. */
@@ -156,7 +158,7 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
     studyByBranch,
     quotaByBranch: standingsByGroup(standings, (id) => byId.get(id)?.branchId ?? ''),
     gaps,
-    overdue: overdueItems(openItems(data, scope, asOf), asOf),
+    overdue: overdueItems(openItems(data, scope, asOf), asOf, opts.calendar),
     branches: data.branches.filter((b) => inBranch(b.id)).map((b) => ({ id: b.id, name: b.name, short: shortBranchName(b.name) })),
   };
 }

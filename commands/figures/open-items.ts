@@ -1,6 +1,7 @@
 import type { Measure, Problem, Task } from '../../storage/ledger.js';
 import type { Person } from '../../storage/records.js';
-import { addDays, startOfDay, workingDaysUntil, type LocalDate } from '../shared/calendar.js';
+import { addDays, packageCalendar, startOfDay, type LocalDate } from '../shared/calendar.js';
+import type { Calendar } from '../shared/working-calendar.js';
 import { stateAsOf } from './ledger-figures.js';
 import type { FigureScope } from './scope.js';
 
@@ -26,9 +27,12 @@ export interface OverdueItem extends OpenItem {
   days: number;
 }
 
-/** 逾期工作日: working days after the deadline up to and including `today`; 0 until the deadline has passed. */
-export function overdueWorkingDays(deadline: LocalDate, today: LocalDate): number {
-  return deadline < today ? Math.max(0, workingDaysUntil(deadline, today)) : 0;
+/**
+ * 逾期工作日: working days after the deadline up to and including `today`, on the office's calendar (pass the one
+ * loaded for the run); 0 until the deadline has passed.
+ */
+export function overdueWorkingDays(deadline: LocalDate, today: LocalDate, cal: Pick<Calendar, 'workingDaysUntil'> = packageCalendar()): number {
+  return deadline < today ? Math.max(0, cal.workingDaysUntil(deadline, today)) : 0;
 }
 
 /** 逾期: open and past its deadline on `today` (the deadline day itself is not late). */
@@ -79,10 +83,10 @@ export function openItems(
 }
 
 /** The overdue ones among `items` on `today`, latest first. */
-export function overdueItems(items: readonly OpenItem[], today: LocalDate): OverdueItem[] {
+export function overdueItems(items: readonly OpenItem[], today: LocalDate, cal?: Pick<Calendar, 'workingDaysUntil'>): OverdueItem[] {
   return items
     .filter((i) => isOverdueOn(i, today))
-    .map((i) => ({ ...i, owner: i.owners[0]!, days: overdueWorkingDays(i.deadline, today) }))
+    .map((i) => ({ ...i, owner: i.owners[0]!, days: overdueWorkingDays(i.deadline, today, cal) }))
     .sort((a, b) => b.days - a.days || a.id.localeCompare(b.id, 'en', { numeric: true }));
 }
 

@@ -1,6 +1,7 @@
 import { textMessage } from '../shared/text.js';
 import { readLedgerData } from '../figures/bureau-figures.js';
 import { findBranch } from '../figures/find-branch.js';
+import { loadCalendar } from '../shared/load-calendar.js';
 import { isOverdueOn, openItems, overdueWorkingDays } from '../figures/open-items.js';
 import { addDays, formatDate, type LocalDate } from '../shared/calendar.js';
 import { branchName, namesFor, todayOf } from './ledger-common.js';
@@ -36,6 +37,7 @@ export const due: Command = {
     const today = todayOf(ctx);
     const until = addDays(today, days);
     const items = await collect(ctx, scope);
+    const cal = await loadCalendar(ctx.store);
     const overdue = items.filter((i) => isOverdueOn(i, today)).sort(byDeadline);
     const soon = overdueOnly ? [] : items.filter((i) => i.deadline >= today && i.deadline <= until).sort(byDeadline);
     const later = overdueOnly ? 0 : items.filter((i) => i.deadline > until).length;
@@ -48,7 +50,7 @@ export const due: Command = {
     }
     const nameOf = await namesFor(ctx, items.flatMap((i) => i.who));
     const line = (i: DueItem) =>
-      `· ${i.label}【${i.status}】${clip(i.text)} — ${formatDate(i.deadline)}，${i.deadline < today ? `已逾期 ${overdueWorkingDays(i.deadline, today)} 个工作日` : describeDue(i.deadline, today)}${scope.kind === 'mine' ? '' : `，${i.who.map(nameOf).join('、')}`}`;
+      `· ${i.label}【${i.status}】${clip(i.text)} — ${formatDate(i.deadline)}，${i.deadline < today ? `已逾期 ${overdueWorkingDays(i.deadline, today, cal)} 个工作日` : describeDue(i.deadline, today)}${scope.kind === 'mine' ? '' : `，${i.who.map(nameOf).join('、')}`}`;
     const lines = [`${head}：`];
     let budget = MAX_LINES;
     for (const [title, list] of [[`逾期事项 ${overdue.length} 项：`, overdue], [`${days} 天内到期 ${soon.length} 项：`, soon]] as const) {

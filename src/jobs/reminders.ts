@@ -6,6 +6,7 @@ import { markdown, mention, type Markdown } from '../../commands/shared/markdown
 import { openItems as openItemsOf, overdueWorkingDays, type OpenItem } from '../../commands/figures/open-items.js';
 import type { Tx } from '../../storage/store.js';
 import { loadCalendar } from '../../commands/shared/load-calendar.js';
+import type { Calendar } from '../../commands/shared/working-calendar.js';
 import { whyNotNow } from './gate.js';
 import { rungFor, type Rung } from './ladder.js';
 import { branchChat, leadershipChats, newReport, queueNotices } from './notice.js';
@@ -44,8 +45,8 @@ function clipTitle(title: string): string {
 }
 
 // The owner is the only person mentioned: the mention is built from the stored open_id, never from text.
-function line(d: Due, r: Rung, today: LocalDate, copy?: string): Markdown {
-  const when = r.days > 0 ? `还有 ${r.days} 个工作日` : r.days === 0 ? '今天到期' : `已逾期 ${overdueWorkingDays(d.deadline, today)} 个工作日`;
+function line(d: Due, r: Rung, today: LocalDate, cal: Calendar, copy?: string): Markdown {
+  const when = r.days > 0 ? `还有 ${r.days} 个工作日` : r.days === 0 ? '今天到期' : `已逾期 ${overdueWorkingDays(d.deadline, today, cal)} 个工作日`;
   const cc = copy ? `（抄送支部书记 ${copy}）` : '';
   return markdown`${mention(d.owner)} **${d.ref}** ${d.kind}：${clipTitle(d.title)}\n时限 ${formatDate(d.deadline)}，${when}${cc}${d.deadline < today ? '。如需延期请用 /延期 说明理由' : ''}`;
 }
@@ -89,13 +90,13 @@ export const reminders: Job = {
         const dest = chatId ? `c:${chatId}` : `u:${d.owner}`;
         const g = groups.get(dest) ?? { to: chatId ? { chatId } : { openId: d.owner }, lines: [], keys: [], items: [], overdue: false };
         g.overdue ||= r.days < 0;
-        g.lines.push(line(d, r, today, r.copySecretary ? secretaries(d.branchId) || undefined : undefined));
+        g.lines.push(line(d, r, today, cal, r.copySecretary ? secretaries(d.branchId) || undefined : undefined));
         g.keys.push(key);
         g.items.push(d);
         groups.set(dest, g);
         if (r.copyLeader && (await tx.markSent(`lead:${key}`, 'reminders', now.toISOString()))) {
           const branch = d.branchId ? (await tx.getBranch(d.branchId))?.name : undefined;
-          escalations.push(markdown`**${d.ref}** ${branch ?? ''} ${d.kind}：${clipTitle(d.title)}，负责人 ${people.get(d.owner)?.name ?? d.owner}，时限 ${formatDate(d.deadline)}，已逾期 ${overdueWorkingDays(d.deadline, today)} 个工作日`);
+          escalations.push(markdown`**${d.ref}** ${branch ?? ''} ${d.kind}：${clipTitle(d.title)}，负责人 ${people.get(d.owner)?.name ?? d.owner}，时限 ${formatDate(d.deadline)}，已逾期 ${overdueWorkingDays(d.deadline, today, cal)} 个工作日`);
           escalationKeys.push(key);
         }
       }

@@ -53,7 +53,7 @@ export const weeklyDigest: Job = {
         }
         if (!(await tx.markSent(`digest:${branch.id}:${thisWeek.start}`, 'weekly-digest', now.toISOString()))) continue;
         const slice = slices.get(branch.id)!;
-        const f = computeFigures(slice, { period: { ...lastWeek }, asOf: today, branchId: branch.id });
+        const f = computeFigures(slice, { period: { ...lastWeek }, asOf: today, branchId: branch.id, calendar: cal });
         const s = f.study.period;
         const t = f.ledger.total;
         // Overdue working days and what falls due count as of today, as the reminder cards of the same morning do.
