@@ -64,7 +64,7 @@ export function isReviewFor(card: Card, ref: string): boolean {
 
 /** A review card once decided: no buttons, the decision line, and a header naming the decision in its colour. */
 export function decidedReview(card: Card, ref: string, decision: { label: string; template: 'green' | 'red' | 'grey' }, line: string): Card {
-  const elements = withoutRef(card.body.elements as CardElement[], ref);
+  const elements = withoutRef(card.body.elements as CardElement[], ref).map(withoutReviewHint);
   elements.push(md(markdown`**审核结果**：${line}`));
   const title = card.header?.title.content.replace(/^(待审核|已通过|已同意延期|已驳回|已撤回) · /, '') ?? ref;
   return {
@@ -72,6 +72,13 @@ export function decidedReview(card: Card, ref: string, decision: { label: string
     header: { ...card.header, title: { tag: 'plain_text', content: `${decision.label} · ${title}` }, template: decision.template },
     body: { elements: elements as Card['body']['elements'] },
   };
+}
+
+// Removing whole lines keeps already escaped Markdown safe.
+function withoutReviewHint(e: CardElement): CardElement {
+  if (e.tag !== 'markdown') return e;
+  const kept = e.content.split('\n').filter((l) => !l.startsWith('审核：/审核'));
+  return { ...e, content: kept.join('\n') as typeof e.content };
 }
 
 function mentions(els: readonly CardElement[], ref: string): boolean {

@@ -1,6 +1,6 @@
 import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
-import { branchName, ensureOpen, findProblem, leadingRef, requireManager, namesFor, secretariesOf, stampOf, tellBranch } from './ledger-common.js';
+import { answeredByCard, branchName, ensureOpen, findProblem, leadingRef, requireManager, namesFor, secretariesOf, stampOf, tellBranch } from './ledger-common.js';
 import { clip, formatInstant } from './ledger-status.js';
 import { UserError, type Command } from '../types.js';
 
@@ -60,6 +60,7 @@ export const close: Command = {
       await secretariesOf(ctx, p.branchId),
       { ref: p.id, what: 'close' },
     );
+    if (await answeredByCard(ctx, p.branchId)) return;
     ctx.reply(
       textMessage([
         `${p.id} 已申请销号，状态：待审核。`,

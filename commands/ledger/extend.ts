@@ -1,7 +1,7 @@
 import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
 import { formatDate } from '../shared/calendar.js';
-import { branchName, ensureOpen, findProblem, leadingRef, requireManager, MEASURE_REF, noteLines, parseDeadline, secretariesOf, stampOf, tellBranch, todayOf } from './ledger-common.js';
+import { answeredByCard, branchName, ensureOpen, findProblem, leadingRef, requireManager, MEASURE_REF, noteLines, parseDeadline, secretariesOf, stampOf, tellBranch, todayOf } from './ledger-common.js';
 import { deadlineLine, formatInstant } from './ledger-status.js';
 import { UserError, type Command } from '../types.js';
 
@@ -49,6 +49,7 @@ export const extend: Command = {
       await secretariesOf(ctx, p.branchId),
       { ref: p.id, what: 'extension' },
     );
+    if (await answeredByCard(ctx, p.branchId)) return;
     ctx.reply(
       textMessage([
         `${p.id} 已申请延期，状态：申请延期。`,

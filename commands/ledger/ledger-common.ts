@@ -158,9 +158,11 @@ export async function tellBranch(ctx: CommandContext, branchId: string, text: st
   // A review request is a card with 通过/驳回 buttons; it goes to the branch chat even when asked there, so the buttons are seen.
   const content: Reply = review ? reviewCard(text, review) : textMessage(text);
   if (chats.length > 0) {
-    const targets = review ? chats : chats.filter((c) => c.id !== ctx.chat.id);
+    // In the branch chat itself the review card is the answer (one event, one message); elsewhere the chat is told.
+    if (review && chats.some((c) => c.id === ctx.chat.id)) ctx.reply(content);
+    const targets = chats.filter((c) => c.id !== ctx.chat.id);
     for (const c of targets) ctx.notify({ chatId: c.id }, content);
-    return targets.some((c) => c.id !== ctx.chat.id) ? `已通知「${name}」支部群。` : '';
+    return targets.length > 0 ? `已通知「${name}」支部群。` : '';
   }
   const people = [...new Set(fallback)].filter((id) => id !== ctx.sender.id);
   for (const id of people) ctx.notify({ openId: id }, content);
@@ -189,6 +191,11 @@ function reviewCard(text: string, r: ReviewRequest): Reply {
 /** The branch secretaries, to be told directly when the branch has no group chat. */
 export async function secretariesOf(ctx: CommandContext, branchId: string): Promise<string[]> {
   return (await ctx.store.listPeople({ branchId, role: 'secretary' })).map((p) => p.id);
+}
+
+/** Whether a review card was already posted as the answer in this chat (the command then says nothing more). */
+export async function answeredByCard(ctx: CommandContext, branchId: string): Promise<boolean> {
+  return (await ctx.store.listChats({ branchId, kind: 'branch' })).some((c) => c.id === ctx.chat.id);
 }
 
 /** DMs a person unless they sent the command. */

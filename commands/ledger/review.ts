@@ -2,7 +2,7 @@ import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
 import type { Problem } from '../../storage/ledger.js';
 import { formatDate } from '../shared/calendar.js';
-import { branchName, findProblem, leadingRef, mayReview, namesFor, stampOf, tellBranch, todayOf } from './ledger-common.js';
+import { branchName, findProblem, leadingRef, mayReview, namesFor, stampOf, tellBranch, tellPerson, todayOf } from './ledger-common.js';
 import { deadlineLine, formatInstant } from './ledger-status.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 
@@ -47,6 +47,8 @@ export const review: Command = {
     const lines = p.status === '待审核' ? await decideClose(ctx, p, decision !== 'reject', remark) : await decideExtension(ctx, p, decision !== 'reject', remark);
     const requester = request?.by;
     const told = await tellBranch(ctx, p.branchId, [`【审核结果】${ctx.sender.name} 审核 ${p.id}：`, ...lines].join('\n'), requester ? [requester, p.leadPerson] : [p.leadPerson]);
+    // The person whose request was refused hears it directly, with the reason, wherever the decision was made.
+    if (decision === 'reject' && requester) tellPerson(ctx, requester, [`你对 ${p.id} 的${what}申请被 ${ctx.sender.name} 驳回。`, `理由：${remark}`, `问题：${p.description}`].join('\n'));
     ctx.reply(textMessage([...lines, ...(told ? [told] : [])].join('\n')));
   },
 };
