@@ -7,7 +7,7 @@ import { ledgerFigures, type LedgerFigures } from './ledger-figures.js';
 import { openItems, overdueItems, type OverdueItem } from './open-items.js';
 import { quotaStandings, standingsByGroup, toGap, type QuotaGap, type QuotaTally } from './quota-figures.js';
 import { groupOf, type FigureScope } from './scope.js';
-import { studyFigures, type StudyFigures } from './study-figures.js';
+import { spanUpTo, studyFigures, type StudyFigures } from './study-figures.js';
 import { shortBranchName } from './branch-names.js';
 import { loadCalendar } from '../shared/load-calendar.js';
 import type { Calendar } from '../shared/working-calendar.js';
@@ -139,7 +139,7 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
     { asOf, period: { start: opts.period.start, end: opts.period.end }, ...(personId !== undefined ? { countsProblem: (p: Problem) => p.leadPerson === personId } : {}) },
   );
 
-  const upToAsOf = { start: opts.period.start, end: opts.period.end < asOf ? opts.period.end : asOf };
+  const upToAsOf = spanUpTo(opts.period, asOf);
   const year = { start: periodRange(asOf, 'year').start, end: asOf };
   const study = { period: studyFigures(data.records, data.people, scope, upToAsOf), year: studyFigures(data.records, data.people, scope, year) };
   const studyByBranch: Record<string, StudyFigures> = {};

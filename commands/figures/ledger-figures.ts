@@ -116,6 +116,12 @@ export function ledgerFigures(
   return { asOf, ...(opts.period ? { period: opts.period } : {}), total, byBranch, bySource, voided };
 }
 
+/** Whether a problem counts in the ledger at the end of `asOf`: opened by then and not voided by then. */
+export function countedOn(p: { created: { at: string }; voided?: { at: string } }, asOf: LocalDate): boolean {
+  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
+  return Date.parse(p.created.at) < cutoff && !(p.voided && Date.parse(p.voided.at) < cutoff);
+}
+
 /** `97.2%`: one decimal, as bulletins print rates. */
 export function formatRate(rate: number): string {
   return `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;

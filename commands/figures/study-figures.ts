@@ -26,6 +26,16 @@ export function countsIn(r: Pick<StudyRecord, 'voided' | 'date'>, span: Span): b
   return !r.voided && r.date >= span.start && r.date <= span.end;
 }
 
+/** 学习活动: the activities a scope counts in a span (the rows of its 学习台账 for that span). */
+export function activitiesIn<R extends StudyRecord>(records: readonly R[], scope: FigureScope, span: Span): R[] {
+  return records.filter((r) => countsIn(r, span) && inScopeActivity(r, scope));
+}
+
+/** The span a report counts up to: the period, cut at the day it is judged on. */
+export function spanUpTo(period: Span, asOf: LocalDate): Span {
+  return { start: period.start, end: period.end < asOf ? period.end : asOf };
+}
+
 /**
  * The study figures for a scope over a span; `records` may hold more (other dates, other branches), and `people`
  * must hold at least the scope's people, with their branches.
@@ -45,7 +55,8 @@ export function studyFigures(records: readonly StudyRecord[], people: readonly P
       participations++;
       took.add(id);
     }
-    if (!inScopeActivity(r, scope)) continue;
+  }
+  for (const r of activitiesIn(records, scope, span)) {
     sessions++;
     minutes += r.minutes ?? 0;
     const f = (byForm[r.form] ??= { sessions: 0, hours: 0 });

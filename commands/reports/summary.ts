@@ -1,4 +1,5 @@
 import { bureauFigures } from '../figures/bureau-figures.js';
+import { findBranch } from '../figures/find-branch.js';
 import { cardMessage } from '../shared/card.js';
 import { loadNames } from './names.js';
 import { toLocalDate } from '../shared/calendar.js';
@@ -13,7 +14,7 @@ export const summary: Command = {
   roles: ['member', 'secretary', 'leader'],
   summary: '查看整改与学习进度（领导看全局，书记看本支部，党员看自己）',
   usage: '/进度 [支部名] [本月|本季度|本年|11月|2026年]',
-  examples: ['/进度', '/进度 第三支部 本季度', '/进度 2026年'],
+  examples: ['/进度', '/进度 第三支部 本季度', '/进度 数据资源科 本年', '/进度 2026年'],
   readsOnly: () => true,
   async run(ctx) {
     const today = toLocalDate(ctx.now);
@@ -29,7 +30,7 @@ export const summary: Command = {
     let personId: string | undefined;
     let scope = '全局';
     if (branchName) {
-      const b = await ctx.store.findBranchByName(branchName);
+      const b = await findBranch(ctx.store, branchName);
       if (!b) {
         const all = (await ctx.store.listBranches()).map((x) => x.name);
         throw new UserError(`没有名为「${branchName}」的支部${all.length ? `，现有：${all.join('、')}` : ''}。时段可写 ${PERIOD_EXAMPLES}。`);
