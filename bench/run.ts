@@ -3,12 +3,13 @@
 import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runExportCosts } from './export.js';
 import { runFanout } from './fanout.js';
 import { runColdStarts } from './footprint.js';
 import { runIntake } from './intake.js';
 import { runJobCosts } from './jobs.js';
 import { runLatency } from './latency.js';
-import { machine, table, type Row } from './report.js';
+import { exportRows, machine, table, type Row } from './report.js';
 import { buildScaleStore, ISSUE_SCALE } from './scale-store.js';
 import { ROOT } from './server-process.js';
 
@@ -38,6 +39,8 @@ try {
   const prod = await runLatency(manifest, fresh('prod'), { rate: 15, seconds: 20, tag: 'prod' });
   log('job costs');
   const jobs = await runJobCosts(fresh('jobs'));
+  log('ledger exports against a plain-text baseline');
+  const exports = await runExportCosts(fresh('exports'), manifest.today);
   log('fan-out to 1,000 chats');
   const fanout = await runFanout(fresh('fanout'));
 
@@ -54,6 +57,7 @@ try {
     { figure: 'monthly bulletin (median of 3)', value: `${ms(jobs.monthlyBulletinMs)} (${jobs.monthlyBulletinCards} card)`, target: '< 300 ms', met: jobs.monthlyBulletinMs < 300 },
     { figure: '/进度 bureau-wide, figures + card (median of 3)', value: `${ms(jobs.progressBureauMs)} (${Math.round(jobs.progressCardBytes / 1024)} KB card)`, target: '< 300 ms', met: jobs.progressBureauMs < 300 },
     { figure: 'problem-ledger export, .xlsx (median of 3)', value: `${ms(jobs.exportMs)} (${jobs.exportRows} problems, ${Math.round(jobs.exportBytes / 1024)} KB)`, target: '< 2000 ms', met: jobs.exportMs < 2000 },
+    ...exportRows(exports),
     { figure: 'fan-out to 1,000 chats (5/s per chat, 50/s per app)', value: `${fanout.seconds} s, floor ${fanout.floorSeconds} s, ratio ${fanout.ratio}`, target: 'ratio ≤ 1.15', met: fanout.ratio <= 1.15 },
     { figure: 'fan-out messages lost / duplicated', value: `${fanout.lost} / ${fanout.duplicates}`, target: '0 / 0', met: fanout.lost === 0 && fanout.duplicates === 0 },
     { figure: 'fan-out 429s received', value: `${fanout.rejected429}`, target: '0', met: fanout.rejected429 === 0 },
@@ -73,7 +77,7 @@ try {
   process.stdout.write(table(rows) + `\n\n${met} of ${judged} targets met\n`);
   writeFileSync(
     join(ROOT, 'bench', 'results.json'),
-    JSON.stringify({ at: new Date().toISOString(), machine: host, seconds, scale: manifest.counts, rows, raw: { generateMs, fileMb, archiveMb, cold, intake, e2e, prod, jobs, fanout } }, null, 2) + '\n',
+    JSON.stringify({ at: new Date().toISOString(), machine: host, seconds, scale: manifest.counts, rows, raw: { generateMs, fileMb, archiveMb, cold, intake, e2e, prod, jobs, exports, fanout } }, null, 2) + '\n',
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

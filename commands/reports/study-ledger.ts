@@ -21,14 +21,14 @@ const COLUMN = {
   seq: { header: '序号', width: 7, style: STYLE.centered, cell: () => null },
   branch: { header: '支部', width: 14, style: STYLE.centered, cell: (r, _, n) => n.branch(r.branchId) },
   date: { header: '日期', width: 11, style: STYLE.date, cell: (r) => ({ day: r.date }) },
-  form: { header: '形式', width: 12, style: STYLE.centered, cell: (r) => r.form },
+  form: { header: '形式', width: 14, style: STYLE.centered, cell: (r) => r.form },
   content: { header: '主题/内容', width: 32, style: STYLE.text, cell: (r) => r.content },
   service: { header: '服务内容', width: 32, style: STYLE.text, cell: (r) => r.content },
-  leader: { header: '主讲人/主持人', width: 9, style: STYLE.centered, cell: (r, _, n) => (LEADER_OF[r.form] ? n.person(r.personId) : null) },
+  leader: { header: '主讲人/主持人', width: 10, style: STYLE.centered, cell: (r, _, n) => (LEADER_OF[r.form] ? n.person(r.personId) : null) },
   place: { header: '地点', width: 12, style: STYLE.text, cell: (r) => r.place ?? null },
   people: { header: '参加人员', width: 28, style: STYLE.text, cell: (_, people, n) => people.map((id) => n.person(id)).join('、') },
-  count: { header: '参加人数', width: 6, style: STYLE.centered, cell: (_, people) => people.length },
-  hours: { header: '时长（小时）', width: 7, style: STYLE.hours, cell: hours },
+  count: { header: '参加人数', width: 9, style: STYLE.centered, cell: (_, people) => people.length },
+  hours: { header: '时长（小时）', width: 9, style: STYLE.hours, cell: hours },
   reflection: { header: '心得体会', width: 26, style: STYLE.text, cell: (r) => r.reflection ?? null },
 } satisfies Record<string, Column>;
 
