@@ -49,7 +49,7 @@ export function deadlineLine(deadline: LocalDate, today: LocalDate, finished = f
 export function calendarGapNote(deadlines: readonly LocalDate[]): string | undefined {
   const years = [...new Set(deadlines.map((d) => parts(d).year))].filter((y) => !hasCalendarData(y)).sort();
   if (years.length === 0) return undefined;
-  return `⚠ 日历缺少${years.join('、')}年的法定节假日安排，工作日暂按周一至周五推算，请以国务院公布的安排为准。`;
+  return `⚠ ${years.join('、')}年的调休安排尚未录入：法定假日已按放假计算，调休上班日未知，请以国务院公布的安排为准（管理员可用 /假期 录入）。`;
 }
 
 /** An instant as `2026-11-23 10:05` in Asia/Shanghai. */

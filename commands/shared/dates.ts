@@ -2,13 +2,11 @@ import * as chrono from 'chrono-node';
 import {
   addDays,
   addMonths,
-  addWorkingDays,
   daysInMonth,
+  diffDays,
   formatDate,
   fromParts,
-  hasCalendarData,
-  holidayName,
-  makeupWorkdayFor,
+  packageCalendar,
   parts,
   periodRange,
   toLocalDate,
@@ -16,14 +14,18 @@ import {
   weekdayName,
   type LocalDate,
 } from './calendar.js';
+import { anchorPhrase } from './date-anchors.js';
 import { lookup } from './lookup.js';
+import type { Calendar } from './working-calendar.js';
 
 /** Either the resolved Shanghai date with Chinese remarks for the echo, or a short Chinese error showing accepted forms. */
-export type DateParse = { ok: true; date: LocalDate; notes: string[] } | { ok: false; error: string };
+export type DateParse = { ok: true; date: LocalDate; notes: string[]; uncoveredYear?: number } | { ok: false; error: string };
 
 /** Options for parseDate; `allowPast` resolves year-less and weekday-only phrases to the latest such date not after today. */
 export interface ParseDateOptions {
   allowPast?: boolean;
+  /** The working calendar with the office's entries (loadCalendar); the package calendar when left out. */
+  calendar?: Calendar;
 }
 
 // Outside this range a date is almost surely a typo.
@@ -39,7 +41,9 @@ export const DATE_EXAMPLES = '12月31日、2026-12-31、下周五、3天后、�
  */
 export function parseDate(text: string, now: Date, opts: ParseDateOptions = {}): DateParse {
   const today = toLocalDate(now);
-  const ctx: Ctx = { today, now, allowPast: opts.allowPast === true, shown: shown(text) };
+  const cal = opts.calendar ?? packageCalendar();
+  const saidBefore = /(之前|以前|前)\s*$/.test(text.trim());
+  const ctx: Ctx = { today, now, allowPast: opts.allowPast === true, shown: shown(text), cal, saidBefore };
   const s = normalize(text);
   if (s === '') return { ok: false, error: `未填写日期，请写成 ${DATE_EXAMPLES} 等` };
   let resolved: Resolved;
@@ -53,7 +57,7 @@ export function parseDate(text: string, now: Date, opts: ParseDateOptions = {}):
   if ('error' in resolved) return { ok: false, error: resolved.error };
   const { year } = parts(resolved.date);
   if (year < MIN_YEAR || year > MAX_YEAR) return { ok: false, error: outOfRange(ctx) };
-  return { ok: true, date: resolved.date, notes: [...resolved.notes, ...dayNotes(resolved.date, ctx)] };
+  return { ok: true, date: resolved.date, notes: [...resolved.notes, ...dayNotes(resolved.date, ctx)], ...(ctx.cal.hasCalendarData(year) ? {} : { uncoveredYear: year }) };
 }
 
 type Resolved = { date: LocalDate; notes: string[] } | { error: string };
@@ -64,6 +68,9 @@ interface Ctx {
   allowPast: boolean;
   /** The user's text as quoted back in errors. */
   shown: string;
+  cal: Calendar;
+  /** Whether the text ended in 前 (which normalize drops): 「周末前」 is Friday, 「周末」 Sunday. */
+  saidBefore: boolean;
 }
 
 const NUM = '(\\d{1,9}|[零〇一二两三四五六七八九十百千]{1,8})';
@@ -133,6 +140,7 @@ function resolve(s: string, ctx: Ctx): Resolved | undefined {
   }
   return (
     relativeWord(s, ctx) ??
+    (ctx.allowPast ? undefined : anchorPhrase(s, ctx.today, ctx.cal, ctx.saidBefore)) ??
     ago(s, ctx) ??
     workingDays(s, ctx) ??
     relativeCount(s, ctx) ??
@@ -153,7 +161,7 @@ function relativeWord(s: string, ctx: Ctx): Resolved | undefined {
 
 function ago(s: string, ctx: Ctx): Resolved | undefined {
   const m = agoMatch(s);
-  return m === undefined ? undefined : found(shift(ctx.today, -m.n, m.unit));
+  return m === undefined ? undefined : found(shift(ctx.today, -m.n, m.unit, ctx.cal));
 }
 
 // 「2026年前」 is a year, not two thousand years ago.
@@ -170,7 +178,7 @@ function workingDays(s: string, ctx: Ctx): Resolved | undefined {
   const n = parseChineseNumber(m[1]!);
   if (n === undefined) return undefined;
   if (n > 3660) return { error: outOfRange(ctx) };
-  return found(addWorkingDays(ctx.today, n));
+  return found(ctx.cal.addWorkingDays(ctx.today, n));
 }
 
 function relativeCount(s: string, ctx: Ctx): Resolved | undefined {
@@ -188,14 +196,14 @@ function relativeCount(s: string, ctx: Ctx): Resolved | undefined {
   const n = parseChineseNumber(num!);
   // 「2026年内」 is the year 2026, handled with the year-prefixed forms.
   if (n === undefined || (unit === '年' && n >= 1000)) return undefined;
-  return found(shift(ctx.today, n, unit!));
+  return found(shift(ctx.today, n, unit!, ctx.cal));
 }
 
-function shift(d: LocalDate, n: number, unit: string): LocalDate {
+function shift(d: LocalDate, n: number, unit: string, cal: Calendar): LocalDate {
   if (Math.abs(n) > 400_000) throw new RangeError('count too large');
   if (unit.endsWith('工作日')) {
     if (Math.abs(n) > 3660) throw new RangeError('count too large');
-    return addWorkingDays(d, n);
+    return cal.addWorkingDays(d, n);
   }
   if (unit === '天' || unit === '日') return addDays(d, n);
   if (unit.endsWith('月')) return addMonths(d, n);
@@ -354,6 +362,11 @@ function nearestMonthDay(month: number, day: number, ctx: Ctx): Resolved {
   if (day < 1) return { error: invalidDate(ctx, '日应为1—31') };
   if (day > daysInMonth(2000, month)) return { error: invalidDate(ctx, `${month}月最多${daysInMonth(2000, month)}天`) };
   const thisYear = parts(ctx.today).year;
+  const thisYears = fromParts(thisYear, month, day);
+  // 「12月1日」 typed on 11-30 is a slip, not last December: ask rather than move it a year back.
+  if (ctx.allowPast && thisYears !== undefined && thisYears > ctx.today && diffDays(ctx.today, thisYears) <= 62) {
+    return { error: `「${ctx.shown}」是 ${formatDate(thisYears)}，日期不能晚于今天（${formatDate(ctx.today)}）；如指去年，请写 ${thisYear - 1}年${month}月${day}日` };
+  }
   const step = ctx.allowPast ? -1 : 1;
   for (let y = thisYear; Math.abs(y - thisYear) <= 8; y += step) {
     const d = fromParts(y, month, day);
@@ -392,12 +405,10 @@ function withYearNote(d: LocalDate, ctx: Ctx): Resolved {
 
 function dayNotes(d: LocalDate, ctx: Ctx): string[] {
   const notes: string[] = [];
-  const holiday = holidayName(d);
+  const holiday = ctx.cal.holidayName(d);
   if (holiday !== undefined) notes.push(`该日为法定节假日（${holiday}），非工作日`);
-  else if (makeupWorkdayFor(d) !== undefined) notes.push('该日为调休工作日');
+  else if (ctx.cal.makeupWorkdayFor(d) !== undefined) notes.push('该日为调休工作日');
   else if (weekday(d) >= 6) notes.push(`该日为${weekdayName(d)}，非工作日`);
-  const year = parts(d).year;
-  if (!hasCalendarData(year)) notes.push(`${year}年的法定节假日安排尚未收录，工作日暂按周一至周五推算`);
   if (!ctx.allowPast && d < ctx.today) notes.push(`该日期早于今天（今天是${ctx.today}）`);
   if (ctx.allowPast && d > ctx.today) notes.push(`该日期晚于今天（今天是${ctx.today}）`);
   return notes;
