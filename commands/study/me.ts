@@ -1,9 +1,10 @@
 import { textMessage } from '../shared/text.js';
 import { ROLE_NAMES } from '../../storage/records.js';
-import { FORMS, type StudyRecord } from '../../storage/study.js';
+import { FORMS } from '../../storage/study.js';
+import { quotaStandings } from '../figures/quota-figures.js';
+import { formatHours, spanUpTo, studyFigures, type StudyFigures } from '../figures/study-figures.js';
 import { formatDate, periodRange, toLocalDate, type Period } from '../shared/calendar.js';
-import { formatDuration } from '../shared/duration.js';
-import { describeQuota, progress, quotaStatus, type QuotaStatus } from './quotas.js';
+import { describeQuota, progress, type QuotaStatus } from './quotas.js';
 import type { Command } from '../types.js';
 
 const SHOWN: [Period, string][] = [
@@ -26,13 +27,15 @@ export const me: Command = {
     const from = [periodRange(today, 'year').start, ...quotas.map((q) => periodRange(today, q.period).start)].sort()[0]!;
     const records = await ctx.store.listStudyRecords({ personId: ctx.sender.id, from, to: today });
     const branch = ctx.sender.branchId ? await ctx.store.getBranch(ctx.sender.branchId) : undefined;
+    const people = [{ id: ctx.sender.id, branchId: ctx.sender.branchId }];
 
     const lines = [`${ctx.sender.name}（${branch ? `${branch.name} · ` : ''}${ROLE_NAMES[ctx.role]}）的学习台账，截至 ${formatDate(today)}：`];
     for (const [period, name] of SHOWN) {
       const range = periodRange(today, period);
-      lines.push(`${name}（${range.label}）：${summarize(records.filter((r) => r.date >= range.start && r.date <= today))}`);
+      // The same figures as this person's /进度 for the period.
+      lines.push(`${name}（${range.label}）：${formSummary(studyFigures(records, people, { personId: ctx.sender.id }, spanUpTo(range, today)))}`);
     }
-    const mine = quotaStatus({ quotas, records, people: [{ id: ctx.sender.id, role: ctx.role }], asOf: today });
+    const mine = quotaStandings({ people: [{ id: ctx.sender.id, role: ctx.role, branchId: ctx.sender.branchId }], quotas, records }, { asOf: today, until: periodRange(today, 'year').end, personId: ctx.sender.id });
     if (mine.length === 0) lines.push(`指标：你的角色（${ROLE_NAMES[ctx.role]}）没有适用的指标。`);
     else lines.push('指标：', ...mine.map(quotaLine));
     if (!branch && ctx.role !== 'leader') lines.push('你还没有归属支部：在支部群里发一次言即自动登记，或请管理员 /任命。');
@@ -40,19 +43,14 @@ export const me: Command = {
   },
 };
 
-/** `3 次，5.5小时：支部集体学习 1 次 2小时；志愿服务 2 次 3.5小时`, or `暂无记录`. */
-export function summarize(records: readonly StudyRecord[]): string {
-  if (records.length === 0) return '暂无记录';
+/** `3 次，5.5 小时：支部集体学习 1 次 2 小时；志愿服务 2 次 3.5 小时`, or `暂无记录`: 学习活动次数 and 学时 by form. */
+export function formSummary(s: Pick<StudyFigures, 'sessions' | 'hours' | 'byForm'>): string {
+  if (s.sessions === 0) return '暂无记录';
   const parts = FORMS.flatMap((form) => {
-    const of = records.filter((r) => r.form === form);
-    return of.length === 0 ? [] : [`${form} ${of.length} 次${hours(of) ? ` ${hours(of)}` : ''}`];
+    const of = s.byForm[form];
+    return of ? [`${form} ${of.sessions} 次${of.hours ? ` ${formatHours(of.hours)}` : ''}`] : [];
   });
-  return `${records.length} 次${hours(records) ? `，${hours(records)}` : ''}：${parts.join('；')}`;
-}
-
-function hours(records: readonly StudyRecord[]): string {
-  const minutes = records.reduce((sum, r) => sum + (r.minutes ?? 0), 0);
-  return minutes > 0 ? formatDuration(minutes) : '';
+  return `${s.sessions} 次${s.hours ? `，${formatHours(s.hours)}` : ''}：${parts.join('；')}`;
 }
 
 function quotaLine(s: QuotaStatus): string {

@@ -1,5 +1,8 @@
 import type { Role } from '../../storage/records.js';
 import type { Tx } from '../../storage/store.js';
+import { bureauFigures, type ReportPeriod } from '../../commands/figures/bureau-figures.js';
+import { groupOf } from '../../commands/figures/scope.js';
+import { turnout } from '../../commands/figures/study-figures.js';
 import { p2pChatOf } from './open-platform.js';
 
 /** A person as the page lists them. */
@@ -9,6 +12,8 @@ export interface PagePerson {
   role: Role;
   branch: string;
   branchId?: string;
+  /** Where figures list the person: the branch, 领导班子 or 未归属支部 (an admin without a branch is no leader). */
+  group: string;
 }
 
 /** A chat as the page lists it, with who may speak in it. */
@@ -33,7 +38,7 @@ export async function readBureau(tx: Tx): Promise<{ people: PagePerson[]; chats:
   const branchName = new Map(branches.map((b) => [b.id, b.name]));
   const branchOrder = new Map(branches.map((b, i) => [b.id, i]));
   const people: PagePerson[] = stored
-    .map((p) => ({ id: p.id, name: p.name, role: p.role, branch: p.branchId ? (branchName.get(p.branchId) ?? '') : '', ...(p.branchId ? { branchId: p.branchId } : {}) }))
+    .map((p) => ({ id: p.id, name: p.name, role: p.role, branch: p.branchId ? (branchName.get(p.branchId) ?? '') : '', ...(p.branchId ? { branchId: p.branchId } : {}), group: groupOf(p, (id) => branchName.get(id)) }))
     .sort((a, b) => {
       const ga = a.role === 'admin' || a.role === 'leader' ? -1 : (branchOrder.get(a.branchId ?? '') ?? 999);
       const gb = b.role === 'admin' || b.role === 'leader' ? -1 : (branchOrder.get(b.branchId ?? '') ?? 999);
@@ -49,4 +54,33 @@ export async function readBureau(tx: Tx): Promise<{ people: PagePerson[]; chats:
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'leadership' ? 1 : -1));
   const p2p = people.map((p): PageChat => ({ id: p2pChatOf(p.id), name: `与督办私聊（${p.name}）`, kind: 'p2p', members: [p.id], personId: p.id }));
   return { people, chats: [...groups, ...p2p] };
+}
+
+/** One row of the sandbox's figures panel: a branch (or the bureau) with the figures /进度 prints for it. */
+export interface PageFigures {
+  id: string;
+  name: string;
+  short: string;
+  found: number;
+  rectified: number;
+  rate: number;
+  overdueProblems: number;
+  overdueItems: number;
+  sessions: number;
+  hours: number;
+  participations: number;
+  turnout: number;
+}
+
+/** The bureau's and each branch's figures for a period, from the same computation as /进度 (run it on `store.view`). */
+export async function readBureauFigures(tx: Tx, opts: { period: ReportPeriod; asOf: string }): Promise<{ bureau: PageFigures; branches: PageFigures[] }> {
+  const whole = await bureauFigures(tx, opts);
+  const row = (id: string, name: string, short: string, f: typeof whole): PageFigures => {
+    const t = f.ledger.total;
+    const s = f.study.period;
+    return { id, name, short, found: t.found, rectified: t.rectified, rate: t.rate, overdueProblems: t.overdue, overdueItems: f.overdue.length, sessions: s.sessions, hours: s.hours, participations: s.participations, turnout: turnout(s) };
+  };
+  const branches: PageFigures[] = [];
+  for (const b of whole.branches) branches.push(row(b.id, b.name, b.short, await bureauFigures(tx, { ...opts, branchId: b.id })));
+  return { bureau: row('', '全局', '全局', whole), branches };
 }
