@@ -1,7 +1,12 @@
+import { StoreUnavailableError } from '../storage/errors.js';
 import type { Store } from '../storage/store.js';
 import type { CardAnswer, IncomingEvent } from './events.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { Logger } from './logger.js';
+
+/** Backoff for a message the store could not keep: first retry after this, doubling up to the max. */
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
 
 /** How many journalled events are processed at once (in order within each chat). */
 const PROCESSING_SLOTS = 8;
@@ -28,19 +33,36 @@ export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, n
     }
   };
 
-  const schedule = (ev: IncomingEvent): Promise<CardAnswer | undefined> =>
+  const schedule = (ev: IncomingEvent, attempt = 0): Promise<CardAnswer | undefined> =>
     new Promise((resolve) =>
       queue.push(ev.chatId, async () => {
         try {
           if (ev.kind !== 'card') await arrivalsPaused();
           resolve(await deps.handle(ev, deps.clock()));
         } catch (err) {
-          // Left pending in the journal: the next start processes it again.
+          // Left pending in the journal: the next start processes it again, and a message also sooner, here.
           deps.logger.error({ err, eventId: ev.eventId }, 'event processing failed');
+          if (err instanceof StoreUnavailableError && ev.kind === 'message') retryLater(ev, attempt);
           resolve({ toast: { type: 'error', content: '处理失败，请稍后再试' } });
         }
       }, { urgent: ev.kind === 'card' }),
     );
+
+  /**
+   * A message whose processing the store could not keep (a full disk) is run again with backoff while the process
+   * runs: it was acknowledged, so Feishu will not send it again. A card press is not: its presser was told it failed.
+   */
+  const retryLater = (ev: IncomingEvent, attempt: number): void => {
+    if (!accepting) return;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt);
+    const timer = setTimeout(() => {
+      retries.delete(timer);
+      if (accepting) void schedule(ev, attempt + 1);
+    }, delay);
+    timer.unref();
+    retries.add(timer);
+  };
+  const retries = new Set<NodeJS.Timeout>();
 
   return {
     /**
@@ -86,6 +108,8 @@ export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, n
     /** Stops taking new events and lets the running ones finish; journalled events not yet started wait for the next start. */
     async stop(): Promise<void> {
       accepting = false;
+      for (const t of retries) clearTimeout(t);
+      retries.clear();
       queue.close();
       await queue.idle();
     },

@@ -7,6 +7,7 @@ import { parseMessage } from '../commands/shared/parse-message.js';
 import { mayRun, whoMay } from '../commands/org/roles.js';
 import { UserError, type ChatInfo, type Command, type CommandContext, type Mention } from '../commands/types.js';
 import { ROLE_NAMES, type OutboundContent, type Person, type Role } from '../storage/records.js';
+import { StoreUnavailableError } from '../storage/errors.js';
 import type { Store, Tx } from '../storage/store.js';
 import type { CardAnswer, IncomingCardAction, IncomingEvent, IncomingMessage } from './events.js';
 import type { Logger } from './logger.js';
@@ -185,6 +186,8 @@ export function createRouter(deps: RouterDeps) {
       deps.onOutbox();
       return { ok: true, replies: captured, refreshed };
     } catch (err) {
+      // The store could not keep the work: nothing happened, and the event stays pending to be run again.
+      if (err instanceof StoreUnavailableError) throw err;
       if (err instanceof UserError) failure = { text: err.message };
       else {
         deps.logger.error({ err, eventId: ev.eventId, messageId: ev.messageId }, 'command failed');

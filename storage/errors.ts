@@ -10,3 +10,11 @@ export class StoreConflictError extends Error {
 export class StoreOpenError extends Error {
   override name = 'StoreOpenError';
 }
+
+/**
+ * A transaction could not be made durable (disk full, I/O error, database unreachable): nothing of it was kept, and
+ * the same work may be tried again later. Distinct from a command's own failure, which retrying would only repeat.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Low } from 'lowdb';
-import { StoreOpenError } from '../errors.js';
+import { StoreOpenError, StoreUnavailableError } from '../errors.js';
 import { lockDataFile, type FileLock } from './lock-file.js';
 import { encodeEntry, readLogFile } from './log-entry.js';
 import { createReadView } from './read-view.js';
@@ -219,7 +219,9 @@ export class Engine {
   async run<T>(mode: 'read' | 'write', fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
     if (mode === 'write' && !this.log) throw new Error('store is open read-only');
-    if (mode === 'write' && this.failure !== undefined) throw new Error(`store is refusing writes after a failed write: ${String(this.failure)}`);
+    if (mode === 'write' && this.failure !== undefined) {
+      throw new StoreUnavailableError(`data log ${this.opts.file}.wal could not be repaired after a failed write (${describe(this.failure)}): restart Duban`);
+    }
     const release = await this.lock();
     const ops: Op[] = [];
     const undo: (() => void)[] = [];
@@ -242,7 +244,7 @@ export class Engine {
           await durable;
         } catch (err) {
           await this.recover();
-          throw err;
+          throw new StoreUnavailableError(`could not write ${this.opts.file}.wal (${describe(err)}); the transaction was undone`, { cause: err });
         }
         while (this.pending[0]?.durable) this.pending.shift();
         if (this.dueForCheckpoint()) void this.checkpoint().catch(() => undefined);
@@ -504,6 +506,11 @@ export class Engine {
     await this.lockHeld?.release();
     if (error) throw error;
   }
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}: ${e.message}` : String(err);
 }
 
 function keysOf(fn: IndexFn, r: Rec | undefined): readonly string[] {

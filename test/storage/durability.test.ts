@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, trunc
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreOpenError } from '../../storage/errors.js';
+import { StoreOpenError, StoreUnavailableError } from '../../storage/errors.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
 import type { Store } from '../../storage/store.js';
 
@@ -204,7 +204,8 @@ describe('a full disk', () => {
         });
         acked.push(name);
       } catch (e) {
-        expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        expect(e).toBeInstanceOf(StoreUnavailableError);
+        expect(((e as Error).cause as NodeJS.ErrnoException).code).toBe('ENOSPC');
         refused.push(name);
         // The refused transaction left nothing behind in memory: a retry is not a duplicate.
         expect(await names(s)).toEqual(acked);

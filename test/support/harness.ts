@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, type RunningApp } from '../../src/app.js';
+import { openLowdbStore } from '../../storage/lowdb/open.js';
+import type { Store } from '../../storage/store.js';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { Throttle } from '../../src/throttle.js';
@@ -19,6 +21,8 @@ export interface HarnessOptions {
   clock?: () => Date;
   /** Run node-cron and the missed-run catch-up (off by default so tests see only what they trigger). */
   scheduler?: boolean;
+  /** Wraps the store the bot opens, e.g. to inject a failing write. */
+  wrapStore?: (store: Store) => Store;
   /** Lift Feishu's send limits, for tests about volume rather than pacing. */
   unthrottled?: boolean;
 }
@@ -52,7 +56,7 @@ export class Harness {
     return new Harness(keys, platform, fake, app, full);
   }
 
-  private static boot(keys: Harness['keys'], domain: string, opts: HarnessOptions & { dataFile: string }): Promise<RunningApp> {
+  private static async boot(keys: Harness['keys'], domain: string, opts: HarnessOptions & { dataFile: string }): Promise<RunningApp> {
     const config = readConfig({
       FEISHU_APP_ID: keys.appId,
       FEISHU_APP_SECRET: keys.appSecret,
@@ -68,7 +72,8 @@ export class Harness {
       DUBAN_SCHEDULER: opts.scheduler ? 'on' : 'off',
     });
     const throttle = opts.unthrottled ? new Throttle({ perKey: { max: 10_000, windowMs: 1000 }, global: [{ max: 100_000, windowMs: 1000 }] }) : undefined;
-    return startApp({ config, logger: createLogger('silent'), clock: opts.clock, throttle });
+    const store = opts.wrapStore ? opts.wrapStore(await openLowdbStore(opts.dataFile, { mode: 'feishu' })) : undefined;
+    return startApp({ config, logger: createLogger('silent'), clock: opts.clock, throttle, store });
   }
 
   /** Stops the bot and starts it again on the same data file. */
