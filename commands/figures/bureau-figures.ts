@@ -134,8 +134,9 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
   const names = new Map(data.branches.map((b) => [b.id, b.name]));
 
   const measures = data.measures.filter((m) => personId === undefined || m.owner === personId);
+  const parents = new Set(measures.map((m) => m.problemId));
   const ledger = ledgerFigures(
-    { problems: data.problems.filter((p) => inBranch(p.branchId)), measures },
+    { problems: data.problems.filter((p) => inBranch(p.branchId) && (personId === undefined || p.leadPerson === personId || parents.has(p.id))), measures },
     { asOf, period: { start: opts.period.start, end: opts.period.end }, ...(personId !== undefined ? { countsProblem: (p: Problem) => p.leadPerson === personId } : {}) },
   );
 
