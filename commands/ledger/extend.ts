@@ -35,17 +35,17 @@ export const extend: Command = {
     if (reason === '') throw new UserError('缺少延期理由：写在新时限之后。');
     bounded('延期理由', reason);
     const stamp = stampOf(ctx);
+    const today = todayOf(ctx);
     await ctx.store.updateProblem(
       p.id,
       { status: '申请延期', extensionRequest: { by: stamp.by, at: stamp.at, deadline: deadline.date, reason } },
       { ...stamp, action: 'extend-request', note: `新时限 ${deadline.date}，理由：${reason}` },
     );
-    const today = todayOf(ctx);
     const review = `审核：/审核 ${p.id} 同意延期　或　/审核 ${p.id} 驳回 <理由>（「${branch}」书记、领导或管理员；申请人本人不能审核）`;
     const told = await tellBranch(
       ctx,
       p.branchId,
-      [`【待审核】${ctx.sender.name} 申请 ${p.id} 延期：${p.description}`, `现时限：${formatDate(p.deadline)} → 申请至：${formatDate(deadline.date)}`, `理由：${reason}`, review].join('\n'),
+      [`【待审核】${ctx.sender.name} 申请 ${p.id} 延期：${p.description}`, `现${deadlineLine(p.deadline, today)}`, `申请新${deadlineLine(deadline.date, today)}`, ...noteLines(deadline.notes), `理由：${reason}`, review].join('\n'),
       await secretariesOf(ctx, p.branchId),
       { ref: p.id, what: 'extension' },
     );

@@ -1,7 +1,7 @@
 import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
 import type { Measure, Problem } from '../../storage/ledger.js';
-import { formatDate } from '../shared/calendar.js';
+import { formatDate, type LocalDate } from '../shared/calendar.js';
 import { splitFields } from '../shared/fields.js';
 import {
   branchName,
@@ -157,6 +157,12 @@ const FILTERS: Record<string, (p: Problem, today: string) => boolean> = {
   已作废: (p) => p.voided !== undefined,
 };
 
+/** Overdue first (longest overdue on top), then awaiting a decision, then open by deadline, then closed and voided. */
+function attentionFirst(problems: Problem[], today: LocalDate): Problem[] {
+  const rank = (p: Problem) => (!isOpenProblem(p) ? (p.voided ? 4 : 3) : FILTERS['逾期']!(p, today) ? 0 : p.status === '整改中' ? 2 : 1);
+  return [...problems].sort((a, b) => rank(a) - rank(b) || (isOpenProblem(a) ? a.deadline.localeCompare(b.deadline) : 0) || a.number - b.number);
+}
+
 async function list(ctx: CommandContext, args: string): Promise<void> {
   const words = args.split(' ').filter(Boolean);
   const filters = words.filter((w) => lookup(FILTERS, w));
@@ -179,7 +185,7 @@ async function list(ctx: CommandContext, args: string): Promise<void> {
   const today = todayOf(ctx);
   const all = await ctx.store.listProblems(branchId ? { branchId } : {});
   // Without a filter voided problems stay visible, marked 已作废; every filter but 已作废 leaves them out.
-  const shown = all.filter((p) => filters.every((f) => FILTERS[f]!(p, today)));
+  const shown = attentionFirst(all.filter((p) => filters.every((f) => FILTERS[f]!(p, today))), today);
   const title = `${branchId ? `「${await branchName(ctx, branchId)}」` : '全局'}问题清单${filters.length ? `（${filters.join('、')}）` : ''}`;
   if (shown.length === 0) {
     ctx.reply(textMessage(`${title}：没有符合条件的问题。`));

@@ -14,7 +14,7 @@ export async function queueNotice(
 ): Promise<void> {
   const id = noticeId(n.key);
   const about = refsOf(n.card);
-  await tx.enqueue({
+  const queued = await tx.enqueue({
     id,
     to: 'chatId' in n.to ? { kind: 'chat', chatId: n.to.chatId } : { kind: 'user', openId: n.to.openId },
     content: { type: 'card', card: checkedCard(n.card) as unknown as Record<string, unknown> },
@@ -25,7 +25,15 @@ export async function queueNotice(
     // The items whose buttons it carries: a change to one updates this card in place.
     ...(about.length ? { about } : {}),
   });
-  report.sent.push({ id, to: 'chatId' in n.to ? n.to.chatId : n.to.openId, summary: n.summary });
+  // The same notice queued by an earlier run (its id is the notice's key): say so instead of counting it again.
+  if (queued.createdAt !== n.now.toISOString()) report.skipped.push({ reason: '今天已发送过', detail: n.summary });
+  else report.sent.push({ id, to: 'chatId' in n.to ? n.to.chatId : n.to.openId, summary: n.summary });
+}
+
+/** Gives a run that queued nothing and skipped nothing its reason, so the admin answer and the sandbox say why. */
+export function explainSilence(report: JobReport, reason: string): JobReport {
+  if (report.sent.length === 0 && report.skipped.length === 0) report.skipped.push({ reason });
+  return report;
 }
 
 /** Queues the cards of one notice split to fit Feishu's limits; the first keeps the notice's key, the rest add `#2`, `#3` …. */

@@ -6,7 +6,7 @@ import { markdown, mention, type Markdown } from '../../commands/shared/markdown
 import { amount, describeQuota, PERIOD_NAMES, quotaStatus } from '../../commands/study/quotas.js';
 import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { whyNotNow } from './gate.js';
-import { branchChat, newReport, queueNotices } from './notice.js';
+import { branchChat, explainSilence, newReport, queueNotices } from './notice.js';
 import { transactOnView } from './on-view.js';
 import type { Job } from './types.js';
 
@@ -44,7 +44,7 @@ export const quotaReminders: Job = {
     }
     return transactOnView(store, report, async (tx) => {
       const quotas = (await tx.listQuotas()).filter((q) => periods.includes(q.period));
-      if (quotas.length === 0) return report;
+      if (quotas.length === 0) return explainSilence(report, '还没有设置指标');
       const earliest = periods.map((p) => periodRange(today, p).start).sort()[0]!;
       const records = await tx.listStudyRecords({ from: earliest, to: today });
       for (const branch of await tx.listBranches()) {
@@ -73,7 +73,7 @@ export const quotaReminders: Job = {
           now,
         });
       }
-      return report;
+      return explainSilence(report, '没有人落后于指标');
     });
   },
 };

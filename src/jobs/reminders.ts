@@ -9,7 +9,7 @@ import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import type { Calendar } from '../../commands/shared/working-calendar.js';
 import { whyNotNow } from './gate.js';
 import { rungFor, type Rung } from './ladder.js';
-import { branchChat, leadershipChats, newReport, queueNotices } from './notice.js';
+import { branchChat, explainSilence, leadershipChats, newReport, queueNotices } from './notice.js';
 import { transactOnView } from './on-view.js';
 import type { Job } from './types.js';
 
@@ -112,7 +112,7 @@ export const reminders: Job = {
           await queueNotices(tx, report, { key: `lead|${chatId}|${escalationKeys.join('|')}`, to: { chatId }, cards, summary: `${escalations.length} 项逾期升级`, now });
         }
       }
-      return report;
+      return explainSilence(report, '没有到期或逾期事项');
     });
   },
 };

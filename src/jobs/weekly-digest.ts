@@ -7,7 +7,7 @@ import { formatRate } from '../../commands/figures/ledger-figures.js';
 import { openItems } from '../../commands/figures/open-items.js';
 import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { whyNotNow } from './gate.js';
-import { branchChat, newReport, queueNotices } from './notice.js';
+import { branchChat, explainSilence, newReport, queueNotices } from './notice.js';
 import { transactOnView } from './on-view.js';
 import type { Job } from './types.js';
 
@@ -70,12 +70,13 @@ export const weeklyDigest: Job = {
           const forms = Object.entries(s.byForm).map(([form, v]) => `${form} ${v!.sessions} 次`).join('、');
           els.push(md(markdown`**上周学习**（${lastWeek.label}）：${s.sessions} 次活动，共 ${s.hours} 小时，${s.participants}/${s.roster} 人参加${forms ? `；${forms}` : ''}`));
           els.push(md(markdown`**整改**：上周新增问题 ${t.period?.found ?? 0} 个、销号 ${t.period?.rectified ?? 0} 个；累计检视问题 ${t.found} 个，已整改销号 ${t.rectified} 个（${formatRate(t.rate)}），逾期问题 ${t.overdue} 个`));
-          if (f.overdue.length > 0) els.push(md(markdown`**逾期事项 ${f.overdue.length} 项**：${capped(f.overdue.map((o) => markdown`${o.id}（${names.get(o.owner) ?? o.owner}，${o.days} 个工作日）`), '、', '/截止 本支部 逾期 查看')}`));
-          const due = dueThisWeek.map((d) => markdown`${d.ref} ${d.title.slice(0, 30)}，${formatDate(d.deadline)}，${d.owner.split(',').map((o) => names.get(o) ?? o).join('、')}`);
+          if (f.overdue.length > 0) els.push(md(markdown`**逾期事项 ${uniqueById(f.overdue).length} 项**：\n${capped(uniqueById(f.overdue).map((o) => markdown`${o.id} ${clipTitle(o.title)}（${o.owners.map((id) => names.get(id) ?? id).join('、')}，逾期 ${o.days} 个工作日）`), '\n', '/截止 本支部 逾期 查看')}`));
+          const due = dueThisWeek.map((d) => markdown`${d.ref} ${clipTitle(d.title)}，${formatDate(d.deadline)}，${d.owner.split(',').map((o) => names.get(o) ?? o).join('、')}`);
           els.push(md(dueThisWeek.length ? markdown`**本周到期**：\n${capped(due, '\n', '/截止 本支部 查看')}` : markdown`**本周到期**：无`));
           const gapLines = gaps.map((g) => markdown`${names.get(g.personId) ?? g.personId}：${g.quota}，已完成 ${g.progress}（${formatDate(g.periodEnd)} 截止）`);
           if (gaps.length > 0) els.push(md(markdown`**两周内到期的指标缺口**：\n${capped(gapLines, '\n', '/进度 查看')}`));
         }
+        els.push(md(markdown`查看自己的截止事项：发送 /截止`));
         await queueNotices(tx, report, {
           key: `digest|${branch.id}|${thisWeek.start}`,
           to: { chatId },
@@ -84,7 +85,16 @@ export const weeklyDigest: Job = {
           now,
         });
       }
-      return report;
+      return explainSilence(report, '没有绑定支部群');
     });
   },
 };
+
+/** One line per item: a task with two assignees is one item. */
+function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {
+  return [...new Map(items.map((i) => [i.id, i])).values()];
+}
+
+function clipTitle(title: string): string {
+  return [...title].length > 30 ? [...title].slice(0, 29).join('') + '…' : title;
+}

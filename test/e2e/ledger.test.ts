@@ -69,7 +69,7 @@ describe('ledger: problems, measures, review, tasks and deadlines in chat', () =
 
     now = at('2026-12-10T09:30:00');
     const asked = await h.say(zhang, chat, '/延期 P1 2027-01-29 省级平台升级推迟，需等待接口开放');
-    expect(asked).toContain('P1 已申请延期，状态：申请延期。');
+    expect(asked).toContain('待审核 · 张三 申请 P1 延期'); // in the branch chat the review card is the one answer
     expect(asked).toContain('申请新时限：2027-01-29（周五），还有 36 个工作日');
     expect(asked).toContain('⚠ 注意：2027年的法定节假日安排尚未收录');
     expect(await h.say(zhang, chat, '/审核 P1 同意延期')).toContain('/审核 只有管理员、书记、领导可以使用');
@@ -87,7 +87,7 @@ describe('ledger: problems, measures, review, tasks and deadlines in chat', () =
     expect(await h.say(zhang, chat, '/整改 P1-2 完成 清单已印发')).toContain('P1 的措施已全部完成');
 
     const requested = await h.say(zhang, chat, '/销号 P1 已上线运行，附验收报告');
-    expect(requested).toContain('P1 已申请销号，状态：待审核。');
+    expect(requested).toContain('待审核 · 张三 申请 P1 销号');
     expect(requested).toContain('「第一支部」书记、领导或管理员；申请人本人不能审核');
     expect(await h.say(zhang, chat, '/销号 P1 再交一次')).toContain('正在等待审核，无需重复申请');
 

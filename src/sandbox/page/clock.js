@@ -56,8 +56,10 @@
     button.disabled = true;
     try {
       const r = await deps.api(`jobs/${j.name}/run`, { at });
-      const sent = r.sent.length ? `发出 ${r.sent.length} 条：${r.sent.map((x) => `${x.where}（${x.summary}）`).join('；')}` : '没有要发的消息';
-      const skipped = r.skipped.length ? `\n跳过：${r.skipped.map((x) => x.reason + (x.detail ? `（${x.detail}）` : '')).join('；')}` : '';
+      const reasons = r.skipped.map((x) => x.reason + (x.detail ? `（${x.detail}）` : '')).join('；');
+      // A run that sent nothing leads with why, so the operator never has to guess.
+      const sent = r.sent.length ? `发出 ${r.sent.length} 条：${r.sent.map((x) => `${x.where}（${x.summary}）`).join('；')}` : `没有发送：${reasons || '没有要发的消息'}`;
+      const skipped = r.sent.length && r.skipped.length ? `\n跳过：${reasons}` : '';
       $('job-result').textContent = `「${j.label}」按 ${label(r.at)} 运行：${sent}${skipped}`;
       await deps.refresh();
       setTimeout(deps.after, 300);
