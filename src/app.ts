@@ -154,8 +154,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     await ws.start({ eventDispatcher: createDispatcher({ accept: intake.accept, clock, logger }) });
   }
 
-  // A missing holiday schedule is the office's to fix: its admins hear it privately, once a year, in Chinese.
-  const gaps = await announceHolidayGaps(clock(), store, admins);
+  // Running in a year without a holiday schedule is the office's to fix: admins hear it privately, once, in Chinese.
+  const gaps = await announceHolidayGaps(clock(), store, admins, true);
   if (gaps.sent.length > 0) logger.info({ sent: gaps.sent.length }, '节假日安排待录入，已私信管理员');
   await directory.loadBotInfo();
   await intake.resume();

@@ -10,17 +10,17 @@ import { newReport, queueNotice } from './notice.js';
 import { transactOnView } from './on-view.js';
 import type { Job, JobReport } from './types.js';
 
-/** Years whose 调休 arrangement the office should enter now: this year at any time, next year from November. */
-export function yearsToAnnounce(today: LocalDate, cal: Calendar): number[] {
+/** Years whose 调休 arrangement the office should enter now: this year at any time, next year from November (unless only `current`). */
+export function yearsToAnnounce(today: LocalDate, cal: Calendar, current = false): number[] {
   const { year, month } = parts(today);
-  return (month >= 11 ? [year, year + 1] : [year]).filter((y) => !cal.hasCalendarData(y));
+  return (month >= 11 && !current ? [year, year + 1] : [year]).filter((y) => !cal.hasCalendarData(y));
 }
 
 /**
  * Tells each admin privately, once per year, that a year's holiday schedule is missing; `admins` adds the bootstrap
- * admins from the environment to those with the admin role in the store.
+ * admins from the environment to those with the admin role in the store; `current` limits it to this year (start-up).
  */
-export async function announceHolidayGaps(now: Date, store: Store, admins: readonly string[] = []): Promise<JobReport> {
+export async function announceHolidayGaps(now: Date, store: Store, admins: readonly string[] = [], current = false): Promise<JobReport> {
   const report = newReport('holiday-notice', now);
   const cal = await store.view(loadCalendar);
   const why = whyNotNow(now, cal);
@@ -28,7 +28,7 @@ export async function announceHolidayGaps(now: Date, store: Store, admins: reado
     report.skipped.push(why);
     return report;
   }
-  const years = yearsToAnnounce(toLocalDate(now), cal);
+  const years = yearsToAnnounce(toLocalDate(now), cal, current);
   if (years.length === 0) {
     report.skipped.push({ reason: '今明两年的节假日安排均已收录' });
     return report;
