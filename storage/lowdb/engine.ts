@@ -1,78 +1,18 @@
-import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Low } from 'lowdb';
 import { StoreOpenError, StoreUnavailableError } from '../errors.js';
 import { lockDataFile, type FileLock } from './lock-file.js';
 import { encodeEntry, readLogFile } from './log-entry.js';
 import { createReadView } from './read-view.js';
 import { SnapshotFile } from './snapshot-file.js';
+import type { EngineOptions, Op, Rec, Snapshot, Tables } from './engine-types.js';
+import { Indexes } from './indexes.js';
+import { logFiles, replay, type Positions } from './log-files.js';
+import { settledRecords } from './retire.js';
 import { GroupCommitLog } from './wal.js';
 
-/** Every stored record has a string id unique within its collection. */
-export interface Rec {
-  readonly id: string;
-}
-
-/** Secondary index: maps a record to the key(s) it is found under. */
-export type IndexFn = (r: any) => string | readonly string[] | undefined;
-
-/** The shape of the snapshot file lowdb reads and writes. */
-export interface Snapshot {
-  schemaVersion: number;
-  lastTx: number;
-  /** Which kind of process owns the data (`feishu` or `local`); a file is never opened by the other kind. */
-  mode?: string;
-  counters: Record<string, number>;
-  collections: Record<string, Rec[]>;
-}
-
-/**
- * When a record may leave memory for the archive file: the moment it became final (undefined while it may still
- * change) and how long it stays after the collection's newest final record. Age is measured against the data, not
- * the wall clock, so a store written under a test clock ages the same way.
- */
-export interface Retirement {
-  settledAt(r: any): string | undefined;
-  keepMs: number;
-}
-
-/** One step from schema version i to i+1, applied to the whole snapshot. */
-export type Migration = (s: Snapshot) => void;
-
-type Op =
-  | { t: 'ins'; c: string; v: Rec }
-  | { t: 'set'; c: string; id: string; v: Record<string, unknown> }
-  | { t: 'ctr'; k: string; v: number };
-
-/** The tables a transaction sees; writes apply at once and are undone if the transaction throws. */
-export interface Tables {
-  get<R extends Rec>(c: string, id: string): R | undefined;
-  all<R extends Rec>(c: string): Iterable<R>;
-  count(c: string): number;
-  by<R extends Rec>(c: string, index: string, key: string): R[];
-  insert<R extends Rec>(c: string, r: R): R;
-  patch<R extends Rec>(c: string, id: string, set: Partial<R>): R;
-  next(counter: string): number;
-}
-
-export interface EngineOptions {
-  file: string;
-  collections: Record<string, Record<string, IndexFn>>;
-  migrations: readonly Migration[];
-  /** Write a fresh snapshot after this many transactions (the log is replayed on open otherwise). */
-  checkpointEvery?: number;
-  /**
-   * Without `checkpointEvery`: write a fresh snapshot once the log holds this many bytes. Default: half the last
-   * snapshot's size and at least 16 MiB, so snapshot writing costs a bounded share of the work however big the data.
-   */
-  checkpointBytes?: number;
-  /** Collections whose old, settled records move at each checkpoint to `<file>.archive.jsonl` (one `{c, v}` a line). */
-  retire?: Record<string, Retirement>;
-  /** Load snapshot and log without writing anything (safe beside a running server, e.g. for the export CLI). */
-  readOnly?: boolean;
-  /** The kind of process opening the data; a file marked with another kind is refused. */
-  mode?: string;
-}
+export type { EngineOptions, IndexFn, Migration, Op, Rec, Retirement, Snapshot, Tables } from './engine-types.js';
 
 class ReadOnlyError extends Error {
   override name = 'ReadOnlyError';
@@ -84,7 +24,7 @@ class ReadOnlyError extends Error {
  */
 export class Engine {
   private readonly colls = new Map<string, Map<string, Rec>>();
-  private readonly indexes = new Map<string, Map<string, Map<string, Set<string>>>>();
+  private readonly indexes: Indexes;
   private counters: Record<string, number> = {};
   private tail: Promise<unknown> = Promise.resolve();
   private sinceCheckpoint = 0;
@@ -113,7 +53,9 @@ export class Engine {
     private readonly file: SnapshotFile,
     private log: GroupCommitLog | undefined,
     private readonly lockHeld: FileLock | undefined,
-  ) {}
+  ) {
+    this.indexes = new Indexes(opts.collections);
+  }
 
   /**
    * Loads the snapshot, replays the log, migrates, and opens the log for appending. Anything that cannot be read as
@@ -198,15 +140,12 @@ export class Engine {
     this.lastTx = snap.lastTx;
     this.schemaVersion = snap.schemaVersion;
     this.counters = { ...snap.counters };
-    for (const [name, defs] of Object.entries(this.opts.collections)) {
+    for (const name of Object.keys(this.opts.collections)) {
       const map = new Map<string, Rec>();
-      const idx = new Map<string, Map<string, Set<string>>>();
-      for (const key of Object.keys(defs)) idx.set(key, new Map());
       this.colls.set(name, map);
-      this.indexes.set(name, idx);
       for (const r of snap.collections[name] ?? []) {
         map.set(r.id, r);
-        this.reindex(name, undefined, r);
+        this.indexes.update(name, undefined, r);
       }
     }
   }
@@ -336,8 +275,7 @@ export class Engine {
       all: <R extends Rec>(c: string) => this.coll(c).values() as Iterable<R>,
       count: (c) => this.coll(c).size,
       by: <R extends Rec>(c: string, index: string, key: string) => {
-        const ids = this.indexes.get(c)?.get(index)?.get(key);
-        if (!this.indexes.get(c)?.has(index)) throw new Error(`unknown index ${c}.${index}`);
+        const ids = this.indexes.ids(c, index, key);
         const m = this.coll(c);
         return ids ? [...ids].map((id) => m.get(id) as R) : [];
       },
@@ -346,12 +284,12 @@ export class Engine {
         const m = this.writable(c);
         if (m.has(r.id)) throw new Error(`duplicate id ${c}/${r.id}`);
         m.set(r.id, r);
-        this.reindex(c, undefined, r);
+        this.indexes.update(c, undefined, r);
         this.ctx.ops.push({ t: 'ins', c, v: r });
         // Looked up again when undone: a read view may have been taken since, and its copy must stay as it is.
         this.ctx.undo.push(() => {
           this.writable(c).delete(r.id);
-          this.reindex(c, r, undefined);
+          this.indexes.update(c, r, undefined);
         });
         return r;
       },
@@ -362,11 +300,11 @@ export class Engine {
         if (!old) throw new Error(`no record ${c}/${id}`);
         const next = { ...old, ...set, id } as R;
         m.set(id, next);
-        this.reindex(c, old, next);
+        this.indexes.update(c, old, next);
         this.ctx.ops.push({ t: 'set', c, id, v: set as Record<string, unknown> });
         this.ctx.undo.push(() => {
           this.writable(c).set(id, old);
-          this.reindex(c, next, old);
+          this.indexes.update(c, next, old);
         });
         return next;
       },
@@ -381,22 +319,6 @@ export class Engine {
         return prev + 1;
       },
     };
-  }
-
-  private reindex(c: string, before: Rec | undefined, after: Rec | undefined): void {
-    const defs = this.opts.collections[c] ?? {};
-    const idx = this.indexes.get(c)!;
-    for (const [name, fn] of Object.entries(defs)) {
-      const map = idx.get(name)!;
-      const oldKeys = keysOf(fn, before);
-      const newKeys = keysOf(fn, after);
-      for (const k of oldKeys) if (!newKeys.includes(k)) map.get(k)?.delete(before!.id);
-      for (const k of newKeys) {
-        let set = map.get(k);
-        if (!set) map.set(k, (set = new Set()));
-        set.add(after!.id);
-      }
-    }
   }
 
   private dueForCheckpoint(): boolean {
@@ -432,7 +354,7 @@ export class Engine {
         // Changed since it was archived: it stays (settled records are not expected to change, but never lose one).
         if (map.get(v.id) !== v) continue;
         map.delete(v.id);
-        this.reindex(c, v, undefined);
+        this.indexes.update(c, v, undefined);
       }
       const collections: Record<string, Rec[]> = {};
       for (const [name, map] of this.colls) collections[name] = [...map.values()];
@@ -461,23 +383,7 @@ export class Engine {
 
   /** Settled records older than their collection's keep time. */
   private retirees(): { c: string; v: Rec }[] {
-    const out: { c: string; v: Rec }[] = [];
-    for (const [c, rule] of Object.entries(this.opts.retire ?? {})) {
-      const map = this.colls.get(c);
-      if (!map) continue;
-      let newest = '';
-      for (const r of map.values()) {
-        const t = rule.settledAt(r);
-        if (t !== undefined && t > newest) newest = t;
-      }
-      if (!newest) continue;
-      const cutoff = new Date(Date.parse(newest) - rule.keepMs).toISOString();
-      for (const r of map.values()) {
-        const t = rule.settledAt(r);
-        if (t !== undefined && t < cutoff) out.push({ c, v: r });
-      }
-    }
-    return out;
+    return settledRecords(this.colls, this.opts.retire ?? {});
   }
 
   /** Appends records to the archive file and waits until they are on disk. */
@@ -511,41 +417,4 @@ export class Engine {
 function describe(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   return e?.code ? `${e.code}: ${e.message}` : String(err);
-}
-
-function keysOf(fn: IndexFn, r: Rec | undefined): readonly string[] {
-  if (!r) return [];
-  const k = fn(r);
-  return k === undefined ? [] : typeof k === 'string' ? [k] : k;
-}
-
-type Positions = Map<string, Map<string, number>>;
-
-function replay(s: Snapshot, ops: Op[], pos: Positions): void {
-  for (const op of ops) {
-    if (op.t === 'ctr') {
-      s.counters[op.k] = op.v;
-      continue;
-    }
-    const list = (s.collections[op.c] ??= []);
-    let at = pos.get(op.c);
-    if (!at) pos.set(op.c, (at = new Map(list.map((r, i) => [r.id, i]))));
-    if (op.t === 'ins') {
-      at.set(op.v.id, list.length);
-      list.push(op.v);
-    } else {
-      const i = at.get(op.id);
-      if (i !== undefined) list[i] = { ...list[i]!, ...op.v, id: op.id };
-    }
-  }
-}
-
-async function logFiles(file: string): Promise<string[]> {
-  const dir = dirname(file);
-  const base = basename(file) + '.wal';
-  const names = await readdir(dir).catch(() => [] as string[]);
-  const rotated = names
-    .filter((n) => n.startsWith(base + '.'))
-    .sort((a, b) => Number(a.slice(base.length + 1)) - Number(b.slice(base.length + 1)));
-  return [...rotated, ...(names.includes(base) ? [base] : [])].map((n) => join(dir, n));
 }

@@ -1,4 +1,4 @@
-import { crc32 as nodeCrc32, createDeflateRaw } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { once } from 'node:events';
 
 /** One file being written into the archive: text goes in as it is produced and is compressed off the main thread. */
@@ -15,7 +15,8 @@ interface Entry {
   offset: number;
 }
 
-// Node 20.12–20.14 lack zlib.crc32; a table CRC keeps those working (slower, same result).
+// Node 20.12–20.14 lack zlib.crc32 (a named import of it would fail to link there); a table CRC keeps those working.
+const nodeCrc32 = (zlib as { crc32?: (data: Buffer, value: number) => number }).crc32;
 const TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -39,7 +40,7 @@ export class ZipWriter {
   /** Starts an entry; entries must be written one after another, each closed before the next opens. */
   open(name: string): ZipEntryWriter {
     // Level 1 compresses the ledgers' repetitive XML 3× faster than the default 6 for a file ~35% larger.
-    const deflate = createDeflateRaw({ level: 1 });
+    const deflate = zlib.createDeflateRaw({ level: 1 });
     const body: Buffer[] = [];
     let crc = 0;
     let size = 0;
