@@ -71,6 +71,7 @@ export const reminders: Job = {
     }
     const today = toLocalDate(now);
     return transactOnView(store, report, async (tx) => {
+      let already = 0;
       const people = new Map((await tx.listPeople()).map((p) => [p.id, p]));
       const secretaries = (branchId?: string) =>
         [...people.values()].filter((p) => p.role === 'secretary' && p.branchId === branchId).map((p) => p.name).join('、');
@@ -85,7 +86,10 @@ export const reminders: Job = {
           continue;
         }
         const key = `rem:${d.key}:${r.stage}`;
-        if (!(await tx.markSent(key, 'reminders', now.toISOString()))) continue;
+        if (!(await tx.markSent(key, 'reminders', now.toISOString()))) {
+          already += 1;
+          continue;
+        }
         const chatId = d.chatId ?? (await branchChat(tx, d.branchId));
         const dest = chatId ? `c:${chatId}` : `u:${d.owner}`;
         const g = groups.get(dest) ?? { to: chatId ? { chatId } : { openId: d.owner }, lines: [], keys: [], items: [], overdue: false };
@@ -112,7 +116,7 @@ export const reminders: Job = {
           await queueNotices(tx, report, { key: `lead|${chatId}|${escalationKeys.join('|')}`, to: { chatId }, cards, summary: `${escalations.length} 项逾期升级`, now });
         }
       }
-      return explainSilence(report, '没有到期或逾期事项');
+      return explainSilence(report, already ? '今天已发送过' : '没有到期或逾期事项');
     });
   },
 };

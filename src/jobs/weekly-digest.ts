@@ -51,7 +51,10 @@ export const weeklyDigest: Job = {
           report.skipped.push({ reason: '支部已关闭周报', detail: branch.name });
           continue;
         }
-        if (!(await tx.markSent(`digest:${branch.id}:${thisWeek.start}`, 'weekly-digest', now.toISOString()))) continue;
+        if (!(await tx.markSent(`digest:${branch.id}:${thisWeek.start}`, 'weekly-digest', now.toISOString()))) {
+          report.skipped.push({ reason: '本周已发送过', detail: branch.name });
+          continue;
+        }
         const slice = slices.get(branch.id)!;
         const f = computeFigures(slice, { period: { ...lastWeek }, asOf: today, branchId: branch.id, calendar: cal });
         const s = f.study.period;
