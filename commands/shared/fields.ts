@@ -1,16 +1,20 @@
 import { UserError, type Mention } from '../types.js';
 
-/** Splits `描述 责任单位:数据科 时限:12月31日` into free text and the named `key:value` fields. */
+// What IMEs put between fields: `测试，责任单位:办公室；时限:12月31日`.
+const SEPARATORS = ',，、;；。';
+const TRAILING = new RegExp(`[\\s${SEPARATORS}]+$`);
+
+/** Splits `描述 责任单位:数据科 时限:12月31日` (fields after spaces or Chinese punctuation) into free text and the named fields. */
 export function splitFields(args: string, keys: readonly string[]): { rest: string; fields: Record<string, string> } {
   const fields: Record<string, string> = {};
-  const pattern = new RegExp(`(?:^|\\s)(${keys.map(escape).join('|')})\\s*:`, 'g');
+  const pattern = new RegExp(`(?:^|[\\s${SEPARATORS}])(${keys.map(escape).join('|')})\\s*:`, 'g');
   const hits = [...args.matchAll(pattern)];
   if (hits.length === 0) return { rest: args.trim(), fields };
-  const rest = args.slice(0, hits[0]!.index).trim();
+  const rest = args.slice(0, hits[0]!.index).replace(TRAILING, '').trim();
   hits.forEach((h, i) => {
     const start = h.index! + h[0].length;
     const end = i + 1 < hits.length ? hits[i + 1]!.index! : args.length;
-    fields[h[1]!] = args.slice(start, end).trim();
+    fields[h[1]!] = args.slice(start, end).replace(TRAILING, '').trim();
   });
   return { rest, fields };
 }
