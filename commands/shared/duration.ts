@@ -57,8 +57,16 @@ function num(s: string): number | undefined {
   return parseChineseNumber(s);
 }
 
-/** Finds the duration among whitespace-separated words: a whole word, else one written flush before or after the text (`2小时研讨`). */
+/** Finds the duration among whitespace-separated words: a number and its unit typed apart, a whole word, else one written flush before or after the text (`2小时研讨`). */
 export function extractDuration(words: readonly string[]): { duration?: DurationParse; rest: string[] } {
+  // `2 小时`, `1 小时 30 分钟`: a number typed apart from its unit.
+  for (let i = 0; i < words.length; i++) {
+    if (!/^(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+个?)$/.test(words[i]!)) continue;
+    for (let n = Math.min(4, words.length - i); n >= 2; n--) {
+      const joined = parseDuration(words.slice(i, i + n).join(''));
+      if (joined !== undefined) return { duration: joined, rest: [...words.slice(0, i), ...words.slice(i + n)] };
+    }
+  }
   const whole = words.findIndex((w) => parseDuration(w) !== undefined);
   if (whole >= 0) return { duration: parseDuration(words[whole]!), rest: words.filter((_, i) => i !== whole) };
   for (const [i, w] of words.entries()) {
