@@ -114,7 +114,7 @@ export function formCard(v: Extract<ActionValue, { a: 'form' }>): Card {
 export function withOutcome(card: Card, v: ActionValue | { ref: string }, line: string, finished = true): Card {
   const ref = v.ref;
   const id = `out_${ref.replace(/-/g, '_')}`;
-  const outcome: CardElement = { ...md(markdown`${finished ? '✅ ' : ''}${line}`), element_id: id } as CardElement;
+  const outcome: CardElement = { ...md(finished ? markdown`✅ ${line}` : markdown`${line}`), element_id: id } as CardElement;
   const out: CardElement[] = [];
   let placed = false;
   for (const e of card.body.elements as CardElement[]) {

@@ -63,30 +63,32 @@ describe('buttons on cards', () => {
     expect(done.value).toEqual({ a: 'form', form: 'done', ref: 'P1-1' });
     expect(buttons(card.content).map((b) => b.text)).toEqual(['更新进展', '申请延期', '标记完成']);
 
-    // The first press opens a one-input form on the card; nothing is recorded yet.
+    // The first press sends the presser a one-input form only they see; nothing is recorded yet.
     const opened = await h.press(li, card, done.value);
     expect(opened.status).toBe(200);
-    const formCard = (opened.json as { card: { data: unknown } }).card.data;
-    const submit = buttons(formCard).find((b) => b.value.a === 'submit')!;
-    expect(JSON.stringify(formCard)).toContain('"tag":"form"');
+    await h.app.settle();
+    const formMessage = h.platform.sent.find((m) => m.kind === 'ephemeral' && m.openId === li.openId)!;
+    const submit = buttons(formMessage.content).find((b) => b.value.a === 'submit')!;
+    expect(JSON.stringify(formMessage.content)).toContain('"tag":"form"');
     expect((await h.app.store.read((tx) => tx.getMeasure('P1-1')))!.status).toBe('整改中');
 
     // An empty form is refused with a toast.
-    const empty = await h.press(li, card, submit.value, { formValue: { note: ' ' } });
+    const empty = await h.press(li, formMessage, submit.value, { formValue: { note: ' ' } });
     expect(empty.json).toEqual({ toast: { type: 'error', content: '请填写「完成情况说明」' } });
 
     const eventId = 'e'.repeat(32);
-    const ok = await h.press(li, card, submit.value, { formValue: { note: '平台已上线运行' }, eventId });
-    const answer = ok.json as { toast: { type: string; content: string }; card: { data: unknown } };
+    const ok = await h.press(li, formMessage, submit.value, { formValue: { note: '平台已上线运行' }, eventId });
+    const answer = ok.json as { toast: { type: string; content: string } };
     expect(answer.toast.type).toBe('success');
     expect(answer.toast.content).toContain('P1-1');
-    expect(JSON.stringify(answer.card.data)).toContain('✅ 李四 /整改 P1-1 完成 平台已上线运行');
+    await h.app.settle();
+    expect(JSON.stringify(h.platform.contentOf(card.messageId))).toContain('✅ 李四 于 11-26 09:00 标记完成：平台已上线运行');
     const m = await h.app.store.read((tx) => tx.getMeasure('P1-1'));
     expect(m).toMatchObject({ status: '已完成', done: { by: li.openId, note: '平台已上线运行' } });
     expect(m!.history.filter((e) => e.action === 'measure-done')).toHaveLength(1);
 
     // Feishu repeating the same callback changes nothing.
-    const again = await h.press(li, card, submit.value, { formValue: { note: '平台已上线运行' }, eventId });
+    const again = await h.press(li, formMessage, submit.value, { formValue: { note: '平台已上线运行' }, eventId });
     expect(again.json).toEqual({ toast: { type: 'info', content: '这个操作已经处理过了' } });
     expect((await h.app.store.read((tx) => tx.getMeasure('P1-1')))!.history.filter((e) => e.action === 'measure-done')).toHaveLength(1);
   });
