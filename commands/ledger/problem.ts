@@ -2,7 +2,7 @@ import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
 import type { Measure, Problem } from '../../storage/ledger.js';
 import { formatDate, type LocalDate } from '../shared/calendar.js';
-import { splitFields } from '../shared/fields.js';
+import { fieldsText, missingFieldsError, splitFields, type MissingField } from '../shared/fields.js';
 import {
   branchName,
   DEADLINE_KEYS,
@@ -48,13 +48,11 @@ export const problem: Command = {
 };
 
 async function open(ctx: CommandContext, args: string): Promise<void> {
-  if (args === '') throw new UserError('缺少问题描述。');
   const { rest, fields } = splitFields(args, KEYS);
-  if (rest === '') throw new UserError('缺少问题描述：描述写在最前面，字段写在后面。');
+  refuseMissing(rest, fields);
   bounded('问题描述', rest);
   const branch = await targetBranch(ctx, field(fields, BRANCH_KEYS));
-  const unit = field(fields, UNIT_KEYS)?.trim();
-  if (!unit) throw new UserError('缺少责任单位：请写 责任单位:<单位>，如 责任单位:数据资源科。');
+  const unit = field(fields, UNIT_KEYS)!.trim();
   bounded('责任单位', unit);
   const lead = await personField(ctx, field(fields, PERSON_KEYS), '负责人');
   const deadline = parseDeadline(ctx, field(fields, DEADLINE_KEYS));
@@ -88,6 +86,24 @@ async function open(ctx: CommandContext, args: string): Promise<void> {
     lead.openId,
     [`${ctx.sender.name} 登记了问题 ${p.id}（${branch.name}），由你牵头整改：`, p.description, deadlineLine(p.deadline, today), `添加措施：/措施 ${p.id} <内容> 时限:<日期> 负责人:@某人；查看：/问题 ${p.id}`].join('\n'),
   );
+}
+
+/** All the required parts that are missing, in one answer with the corrected command. */
+function refuseMissing(rest: string, fields: Record<string, string>): void {
+  const given = (keys: readonly string[]) => field(fields, keys)?.trim() || undefined;
+  const unit = given(UNIT_KEYS);
+  const deadline = given(DEADLINE_KEYS);
+  const lead = given(PERSON_KEYS);
+  const missing: MissingField[] = [
+    ...(rest ? [] : [{ name: '问题描述', how: '描述写在最前面，字段写在后面。' }]),
+    ...(unit ? [] : [{ name: '责任单位', how: '请写 责任单位:<单位>，如 责任单位:数据资源科。' }]),
+    ...(deadline ? [] : [{ name: '时限', how: '请写 时限:<日期>，如 时限:12月31日、时限:下月底。' }]),
+    ...(lead ? [] : [{ name: '负责人', how: '请写 负责人:@某人（在飞书里输入 @ 选择同事）。' }]),
+  ];
+  if (missing.length === 0) return;
+  const others = fieldsText(fields, [...SOURCE_KEYS, ...TARGET_KEYS, ...BRANCH_KEYS]);
+  const corrected = ['/问题', rest || '<问题描述>', `责任单位:${unit ?? '<单位>'}`, `时限:${deadline ?? '<日期>'}`, `负责人:${lead ?? '@某人'}`, ...others].join(' ');
+  throw missingFieldsError(missing, corrected);
 }
 
 // The chat's branch, else the sender's; admins and leaders may name another with 支部:.

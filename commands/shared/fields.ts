@@ -46,3 +46,21 @@ export function oneMention(fragment: string | undefined, mentions: readonly Ment
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** A field the user left out: its name and how to write it (empty when the name says it all). */
+export interface MissingField {
+  name: string;
+  how: string;
+}
+
+/** One refusal naming every missing field, and the user's own command with placeholders in the gaps. */
+export function missingFieldsError(missing: readonly MissingField[], corrected: string): UserError {
+  const say = (m: MissingField) => (m.how ? `${m.name}：${m.how}` : `${m.name}。`);
+  const head = missing.length === 1 ? `缺少${say(missing[0]!)}` : [`缺少${missing.map((m) => m.name).join('、')}：`, ...missing.map((m) => `· ${say(m)}`)].join('\n');
+  return new UserError(`${head}\n补全后重新发送：${corrected}`);
+}
+
+/** `key:value` for each field given, in the order of `keys`, to rebuild a command. */
+export function fieldsText(fields: Record<string, string>, keys: readonly string[]): string[] {
+  return keys.filter((k) => fields[k] !== undefined && fields[k] !== '').map((k) => `${k}:${fields[k]}`);
+}

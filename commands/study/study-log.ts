@@ -5,7 +5,7 @@ import { participantsOf, type Form, type StudyRecord } from '../../storage/study
 import { diffDays, formatDate, toLocalDate } from '../shared/calendar.js';
 import { parseDate } from '../shared/dates.js';
 import { DURATION_EXAMPLES, extractDuration, formatDuration } from '../shared/duration.js';
-import { mentionsIn, oneMention, splitFields, withoutMentions } from '../shared/fields.js';
+import { fieldsText, mentionsIn, missingFieldsError, oneMention, splitFields, withoutMentions, type MissingField } from '../shared/fields.js';
 import { UserError, type CommandContext } from '../types.js';
 
 /** Named fields every logging command accepts (`形式:` only in /学习). */
@@ -43,6 +43,19 @@ export function takeDuration(words: string[], opts: { optional?: boolean } = {})
   }
   if (!duration.ok) throw new UserError(duration.error);
   return { minutes: duration.minutes, words: rest };
+}
+
+/** Refuses a draft without its duration or content, naming both at once with the command rebuilt from what was typed. */
+export function refuseIncomplete(command: string, d: { minutes?: number; content: string; what: string; fields: Record<string, string>; form?: Form }, keys: readonly string[]): void {
+  const missing: MissingField[] = [
+    ...(d.minutes === undefined ? [{ name: '时长', how: `请写本次用时，如 ${DURATION_EXAMPLES}。` }] : []),
+    ...(d.content ? [] : [{ name: d.what, how: '' }]),
+  ];
+  if (missing.length === 0) return;
+  const time = d.minutes === undefined ? '<时长，如2小时>' : formatDuration(d.minutes);
+  const content = d.content || `<${d.what.replace(/（.*$/, '')}>`;
+  const parts = command === '/志愿' ? [command, content, time] : [command, time, ...(d.form ? [d.form] : []), content];
+  throw missingFieldsError(missing, [...parts, ...fieldsText(d.fields, keys)].join(' '));
 }
 
 /** Checks dates, 代录 and attendees, stores the record once for everyone present and replies with what was stored. */

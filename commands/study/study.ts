@@ -1,6 +1,6 @@
 import { DEFAULT_FORM, formList, looksLikeForm, parseForm, splitLeadingForm } from './forms.js';
 import { studyStats } from './study-stats.js';
-import { LOG_FIELDS, logActivity, readArgs, takeDuration } from './study-log.js';
+import { LOG_FIELDS, logActivity, readArgs, refuseIncomplete, takeDuration } from './study-log.js';
 import { UserError, type Command } from '../types.js';
 
 /** `/学习 <时长> [形式] <内容> [参加:@a @b] [日期:<日期>]`, and `/学习 统计 …` for the figures. */
@@ -16,7 +16,7 @@ export const study: Command = {
     const first = ctx.args.split(' ')[0]!.toLowerCase();
     if (first === '统计' || first === 'stats') return studyStats(ctx, ctx.args.slice(first.length).trim());
     const { words: all, fields } = readArgs(ctx, [...LOG_FIELDS, '形式']);
-    const { minutes, words } = takeDuration(all);
+    const { minutes, words } = takeDuration(all, { optional: true });
     let form = DEFAULT_FORM;
     if (fields['形式'] !== undefined) {
       // The field runs to the next field; only its first word is the form, the rest is content.
@@ -38,6 +38,8 @@ export const study: Command = {
         throw new UserError(`形式：不认识「${words[0]}」。可选：${formList()}。`);
       }
     }
-    await logActivity(ctx, { form, minutes, content: words.join(' '), what: '学习内容（材料或书名）', fields });
+    const draft = { form, minutes, content: words.join(' '), what: '学习内容（材料或书名）', fields };
+    refuseIncomplete('/学习', draft, [...LOG_FIELDS, '形式']);
+    await logActivity(ctx, draft);
   },
 };
