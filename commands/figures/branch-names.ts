@@ -9,13 +9,13 @@ export function shortBranchName(name: string): string {
 }
 
 /**
- * The branch a typed word names: its full name, its short name, the word plus 党支部/支部, or else the one branch
+ * The branch a typed word names: its full name, its short name (`办公室支部` too), or else the one branch
  * whose name contains the word (several: none, so a guess never picks the wrong branch).
  */
 export function matchBranch<B extends Pick<Branch, 'name'>>(branches: readonly B[], word: string): B | undefined {
   const w = word.trim();
   if (w === '') return undefined;
-  const exact = branches.find((b) => b.name === w) ?? branches.find((b) => shortBranchName(b.name) === w) ?? branches.find((b) => SUFFIXES.some((s) => b.name === w + s));
+  const exact = branches.find((b) => b.name === w) ?? branches.find((b) => shortBranchName(b.name) === shortBranchName(w));
   if (exact) return exact;
   const containing = branches.filter((b) => b.name.includes(w));
   return containing.length === 1 ? containing[0] : undefined;
