@@ -127,7 +127,7 @@ export function createRouter(deps: RouterDeps) {
     const allowedCommand = (role: Role): Command | undefined => {
       if (parsed.kind !== 'command') return undefined;
       const cmd = find(parsed.word);
-      if (!cmd) throw new UserError(`没有「${parsed.word}」这个命令。发送 /帮助 查看你可以使用的命令。`, { showUsage: false });
+      if (!cmd) throw new UserError(`没有「${parsed.word}」这个命令。${parsed.suggestion ? `你是不是要用 /${parsed.suggestion}？` : ''}发送 /帮助 查看你可以使用的命令。`, { showUsage: false });
       if (!mayRun(cmd, role)) {
         throw new UserError(`/${cmd.name} 只有${whoMay(cmd.roles)}可以使用；你当前的角色是${ROLE_NAMES[role]}。`, { showUsage: false });
       }

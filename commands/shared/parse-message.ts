@@ -1,4 +1,5 @@
 import type { Mention } from '../types.js';
+import { suggestCommand } from './suggest.js';
 
 /** A mention as it arrives from Feishu: a placeholder key in the text and who it stands for. */
 export interface RawMention {
@@ -7,9 +8,9 @@ export interface RawMention {
   name: string;
 }
 
-/** What a chat message means to the router. */
+/** What a chat message means to the router; an unknown command word carries the nearest known one. */
 export type ParsedMessage =
-  | { kind: 'command'; word: string; args: string; mentions: Mention[] }
+  | { kind: 'command'; word: string; args: string; mentions: Mention[]; suggestion?: string }
   | { kind: 'chatter' };
 
 /** Normalises what phones and IMEs type: full-width colon, slash and spaces. */
@@ -72,5 +73,7 @@ export function parseMessage(
     }
   }
   const lower = word.toLowerCase();
-  return { kind: 'command', word: knownWords.includes(lower) ? lower : word, args: args.trim(), mentions: found };
+  if (knownWords.includes(lower)) return { kind: 'command', word: lower, args: args.trim(), mentions: found };
+  const suggestion = suggestCommand(word, knownWords);
+  return { kind: 'command', word, args: args.trim(), mentions: found, ...(suggestion ? { suggestion } : {}) };
 }
