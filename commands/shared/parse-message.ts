@@ -73,7 +73,35 @@ export function parseMessage(
     }
   }
   const lower = word.toLowerCase();
-  if (knownWords.includes(lower)) return { kind: 'command', word: lower, args: args.trim(), mentions: found };
+  if (knownWords.includes(lower)) return { kind: 'command', word: lower, args: toChineseArgs(args.trim()), mentions: found };
   const suggestion = suggestCommand(word, knownWords);
   return { kind: 'command', word, args: args.trim(), mentions: found, ...(suggestion ? { suggestion } : {}) };
+}
+
+// English argument words of the list and report commands, longest phrases first when matched.
+const ENGLISH_ARGS: Readonly<Record<string, string>> = {
+  list: '列表', all: '全部', overdue: '逾期', stats: '统计', statistics: '统计', pending: '待审核', review: '待审核',
+  extension: '申请延期', open: '整改中', closed: '已整改销号', voided: '已作废', mine: '我的', my: '我的', branch: '本支部',
+  'my branch': '本支部', 'this branch': '本支部', 'this week': '本周', 'this month': '本月', 'last month': '上月',
+  'this quarter': '本季度', 'last quarter': '上季度', 'this year': '本年', 'last year': '去年',
+};
+const PHRASES = Object.keys(ENGLISH_ARGS).sort((a, b) => b.length - a.length);
+
+/**
+ * `list overdue` → `列表 逾期`, `stats this month` → `统计 本月`, `30 days` → `30天`: only when every ASCII word is one
+ * of these, so English content (`/study 1h self study`) is never rewritten.
+ */
+export function toChineseArgs(args: string): string {
+  if (!/[a-z]/i.test(args)) return args;
+  const out: string[] = [];
+  let rest = args.replace(/\b(\d{1,3}) ?(?:days?|d)\b/gi, '$1天').trim();
+  while (rest !== '') {
+    const lower = rest.toLowerCase();
+    const phrase = PHRASES.find((p) => lower.startsWith(p) && (lower.length === p.length || lower[p.length] === ' '));
+    const word = phrase ?? rest.split(' ')[0]!;
+    if (!phrase && /[a-z]/i.test(word)) return args;
+    out.push(phrase ? ENGLISH_ARGS[phrase]! : word);
+    rest = rest.slice(word.length).trim();
+  }
+  return out.join(' ');
 }
