@@ -8,6 +8,9 @@ export interface RawMention {
   name: string;
 }
 
+/** The bot's name when it is typed rather than picked: `@督办`. */
+const BOT_NAME = '督办';
+
 /** What a chat message means to the router; an unknown command word carries the nearest known one. */
 export type ParsedMessage =
   | { kind: 'command'; word: string; args: string; mentions: Mention[]; suggestion?: string }
@@ -36,16 +39,32 @@ export function parseMessage(
   const ordered: { at: number; m: Mention }[] = [];
   // Longest keys first so @_user_10 is not mistaken for @_user_1.
   const mentions = [...msg.mentions].sort((a, b) => b.key.length - a.key.length);
+  const botNames = new Set([BOT_NAME]);
   for (const m of mentions) {
     const isBot = msg.botOpenId ? m.openId === msg.botOpenId : msg.text.trimStart().startsWith(m.key) && msg.chatType === 'group';
     if (isBot) {
       addressed = true;
+      botNames.add(m.name);
       text = text.split(m.key).join(' ');
     } else {
       text = text.split(m.key).join(`@${m.name}`);
     }
   }
   text = normalizeText(text);
+  // `@督办 /截止` typed as text (the sandbox, a name not picked from the list) addresses the bot too.
+  for (const name of botNames) {
+    const typed = new RegExp(`(^|\\s)@${escapeRegExp(name)}(?=\\s|/|$)`, 'g');
+    if (typed.test(text)) {
+      addressed = true;
+      text = normalizeText(text.replace(typed, ' '));
+    }
+  }
+  // `@李四 /截止`: people mentioned before the command are who it is shown to, not part of it.
+  const others = msg.mentions.filter((m) => !botNames.has(m.name)).map((m) => escapeRegExp(`@${m.name}`));
+  if (others.length > 0) {
+    const leading = new RegExp(`^(?:(?:${others.join('|')})\\s*)+(?=/)`);
+    text = text.replace(leading, '');
+  }
   for (const m of msg.mentions) {
     const isBot = msg.botOpenId ? m.openId === msg.botOpenId : false;
     if (isBot) continue;
@@ -104,4 +123,8 @@ export function toChineseArgs(args: string): string {
     rest = rest.slice(word.length).trim();
   }
   return out.join(' ');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
