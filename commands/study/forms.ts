@@ -13,6 +13,9 @@ export const FORM_SYNONYMS: Readonly<Record<string, Form>> = {
   中心组集中研讨: '理论学习中心组集中研讨',
   理论学习中心组: '理论学习中心组集中研讨',
   研讨: '理论学习中心组集中研讨',
+  研讨会: '理论学习中心组集中研讨',
+  专题研讨: '理论学习中心组集中研讨',
+  交流研讨: '理论学习中心组集中研讨',
   集中研讨: '理论学习中心组集中研讨',
   三会一课: '支部集体学习',
   支部学习: '支部集体学习',
@@ -45,6 +48,15 @@ export const FORM_SYNONYMS: Readonly<Record<string, Form>> = {
 /** The form a word names (`研讨`, `三会一课`, `党课` …), or undefined. */
 export function parseForm(word: string): Form | undefined {
   return lookup(FORM_SYNONYMS, word.normalize('NFKC').trim());
+}
+
+// Words for a discussion that do not say whose: the Party group's 中心组 only when a leader logs it or it is logged in
+// the leadership chat; in a branch it is the branch's collective study.
+const WHOSE_DISCUSSION = new Set(['研讨', '研讨会', '专题研讨', '交流研讨']);
+
+/** The form a word names for whoever logs it: `研讨` typed in a branch is 支部集体学习, by the leadership 中心组. */
+export function formOf(word: string, form: Form, leadership: boolean): Form {
+  return !leadership && WHOSE_DISCUSSION.has(word.normalize('NFKC').trim()) ? '支部集体学习' : form;
 }
 
 /** A form written flush against a quoted title (`集中研讨《习近平著作选读》`): the form and the title. */

@@ -1,4 +1,4 @@
-import { DEFAULT_FORM, formList, looksLikeForm, parseForm, splitLeadingForm } from './forms.js';
+import { DEFAULT_FORM, formList, formOf, looksLikeForm, parseForm, splitLeadingForm } from './forms.js';
 import { studyStats } from './study-stats.js';
 import { LOG_FIELDS, logActivity, readArgs, refuseIncomplete, takeDuration } from './study-log.js';
 import { UserError, type Command } from '../types.js';
@@ -18,21 +18,22 @@ export const study: Command = {
     const { words: all, fields } = readArgs(ctx, [...LOG_FIELDS, '形式']);
     const { minutes, words } = takeDuration(all, { optional: true });
     let form = DEFAULT_FORM;
+    const leadership = ctx.role === 'leader' || ctx.chat.binding?.kind === 'leadership';
     if (fields['形式'] !== undefined) {
       // The field runs to the next field; only its first word is the form, the rest is content.
       const [word = '', ...more] = fields['形式'].split(' ');
       const named = parseForm(word);
       if (!named) throw new UserError(`形式：不认识「${word}」。可选：${formList()}。`);
-      form = named;
+      form = formOf(word, named, leadership);
       words.push(...more);
     } else if (words[0] !== undefined) {
       const named = parseForm(words[0]);
       const flush = splitLeadingForm(words[0]);
       if (named) {
-        form = named;
+        form = formOf(words[0], named, leadership);
         words.shift();
       } else if (flush) {
-        form = flush.form;
+        form = formOf(words[0].slice(0, words[0].length - flush.rest.length), flush.form, leadership);
         words[0] = flush.rest;
       } else if (looksLikeForm(words[0]) && words.length > 1) {
         throw new UserError(`形式：不认识「${words[0]}」。可选：${formList()}。`);
