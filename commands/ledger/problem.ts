@@ -30,6 +30,9 @@ const BRANCH_KEYS = ['支部'] as const;
 const KEYS = [...UNIT_KEYS, ...DEADLINE_KEYS, ...PERSON_KEYS, ...SOURCE_KEYS, ...TARGET_KEYS, ...BRANCH_KEYS];
 const LIST_WORDS = /^(列表|清单|list)(\s|$)/i;
 const MAX_LINES = 50;
+// `… 确认` at the end: the sender saw the duplicate warning and means it.
+const CONFIRM = /(?:^|[\s,，])确认$/;
+const DUPLICATE_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 /** `/问题 …` opens a problem in the branch; `/问题 P12` shows one with measures and history; `/问题 列表` lists them. */
 export const problem: Command = {
@@ -47,11 +50,14 @@ export const problem: Command = {
   },
 };
 
-async function open(ctx: CommandContext, args: string): Promise<void> {
+async function open(ctx: CommandContext, typed: string): Promise<void> {
+  const confirmed = CONFIRM.test(typed);
+  const args = typed.replace(CONFIRM, '').trim();
   const { rest, fields } = splitFields(args, KEYS);
   refuseMissing(rest, fields);
   bounded('问题描述', rest);
   const branch = await targetBranch(ctx, field(fields, BRANCH_KEYS));
+  if (!confirmed) await askIfDuplicate(ctx, branch.id, rest, args);
   const unit = field(fields, UNIT_KEYS)!.trim();
   bounded('责任单位', unit);
   const lead = await personField(ctx, field(fields, PERSON_KEYS), '负责人');
@@ -86,6 +92,31 @@ async function open(ctx: CommandContext, args: string): Promise<void> {
     lead.openId,
     [`${ctx.sender.name} 登记了问题 ${p.id}（${branch.name}），由你牵头整改：`, p.description, deadlineLine(p.deadline, today), `添加措施：/措施 ${p.id} <内容> 时限:<日期> 负责人:@某人；查看：/问题 ${p.id}`].join('\n'),
   );
+}
+
+/**
+ * The same description opened in the branch within a week and still open is usually the same problem sent twice:
+ * ask, and open it only when resent with 确认.
+ */
+async function askIfDuplicate(ctx: CommandContext, branchId: string, description: string, args: string): Promise<void> {
+  const since = ctx.now.getTime() - DUPLICATE_WINDOW_MS;
+  const same = (await ctx.store.listProblems({ branchId })).find(
+    (p) => isOpenProblem(p) && Date.parse(p.created.at) >= since && sameText(p.description, description),
+  );
+  if (!same) return;
+  throw new UserError(
+    [
+      `看起来与 ${same.id} 重复：${same.id}「${clip(same.description)}」已于 ${formatInstant(same.created.at)} 登记，状态 ${same.status}。什么也没有改动。`,
+      `查看：/问题 ${same.id}`,
+      `如确是另一个问题，请在末尾加上 确认 重新发送：/问题 ${args} 确认`,
+    ].join('\n'),
+    { showUsage: false },
+  );
+}
+
+function sameText(a: string, b: string): boolean {
+  const norm = (s: string) => s.normalize('NFKC').replace(/[\s,，、;；。.:：!！?？"“”'‘’]/g, '');
+  return norm(a) === norm(b);
 }
 
 /** All the required parts that are missing, in one answer with the corrected command. */
