@@ -22,11 +22,14 @@ export interface ActivityDraft {
 }
 
 const MEMBER_DAYS_BACK = 30;
+// `… 确认` at the end: the sender saw the question about a long day and means it.
+const CONFIRM = /(?:^|[\s,，])确认$/;
+const LONG_DAY_MINUTES = 12 * 60;
 const SECRETARY_DAYS_BACK = 366;
 
 /** Splits a logging command's arguments into words and fields, refusing @-mentions outside `参加:` and `代录:`. */
 export function readArgs(ctx: CommandContext, keys: readonly string[]): { words: string[]; fields: Record<string, string> } {
-  const { rest, fields } = splitFields(ctx.args, keys);
+  const { rest, fields } = splitFields(ctx.args.replace(CONFIRM, ''), keys);
   const stray = mentionsIn(rest, ctx.mentions);
   if (stray.length > 0) {
     throw new UserError(`要把 ${stray.map((m) => m.name).join('、')} 计入本次活动，请写在 参加: 后面，如 参加:@${stray[0]!.name}。`);
@@ -88,6 +91,7 @@ export async function logActivity(ctx: CommandContext, d: ActivityDraft): Promis
   const attendees = await readAttendees(ctx, d.fields['参加'], person, personRole, branchId);
   const everyone = [person, ...attendees];
   await refuseDuplicate(ctx, { date, form: d.form, content: d.content }, everyone);
+  if (d.minutes !== undefined && !CONFIRM.test(ctx.args)) await askIfLongDay(ctx, date, d.minutes, everyone);
 
   const place = d.fields['地点'];
   const reflection = d.fields['心得'];
@@ -191,6 +195,22 @@ async function refuseDuplicate(ctx: CommandContext, r: Pick<StudyRecord, 'date' 
         { showUsage: false },
       );
     }
+  }
+}
+
+/** More than 12 hours on one day for anyone counted is usually a typo: ask, and store it only when resent with 确认. */
+async function askIfLongDay(ctx: CommandContext, date: string, minutes: number, everyone: readonly Person[]): Promise<void> {
+  for (const p of everyone) {
+    const before = (await ctx.store.listStudyRecords({ personId: p.id, from: date, to: date })).reduce((sum, r) => sum + (r.minutes ?? 0), 0);
+    if (before + minutes <= LONG_DAY_MINUTES) continue;
+    throw new UserError(
+      [
+        `${p.name} 在 ${formatDate(date)} 已登记 ${formatDuration(before)}，加上本次 ${formatDuration(minutes)} 共 ${formatDuration(before + minutes)}，超过一天 12 小时。什么也没有改动。`,
+        '请核对时长和日期；如确实如此，请在末尾加上 确认 重新发送：',
+        `/${ctx.invokedAs} ${ctx.args} 确认`,
+      ].join('\n'),
+      { showUsage: false },
+    );
   }
 }
 
