@@ -38,14 +38,18 @@ describe('card callbacks and the contact API', () => {
     expect(ran.status).toBe(200);
     await h.app.settle();
     const card = h.platform.sent.find((m) => m.chatId === chat && m.msgType === 'interactive' && buttons(m.content).length > 0)!;
+    // In a group the form goes to the presser as an ephemeral card (仅对你可见), not in the callback answer.
     const opened = await h.press(li, card, buttons(card.content).find((b) => b.text === '标记完成')!.value);
-    const submit = buttons((opened.json as { card: { data: unknown } }).card.data).find((b) => b.value.a === 'submit')!;
+    expect(opened.status).toBe(200);
+    await h.app.settle();
+    const formMessage = h.platform.sent.find((m) => m.kind === 'ephemeral' && m.openId === li.openId)!;
+    const submit = buttons(formMessage.content).find((b) => b.value.a === 'submit')!;
 
-    // Someone the bot has never seen presses, and the contact API is slow.
+    // Someone the bot has never seen submits the form, and the contact API is slow.
     const newcomer = h.person('赵六');
     h.platform.faults.next(/\/contact\/v3\/users\//, { delayMs: 6000 }, 10);
     const started = performance.now();
-    const answer = await h.press(newcomer, card, submit.value, { formValue: { note: '平台已上线运行' } });
+    const answer = await h.press(newcomer, formMessage, submit.value, { formValue: { note: '平台已上线运行' } });
     const took = performance.now() - started;
     expect(answer.status).toBe(200);
     expect(answer.json).toHaveProperty('toast');
