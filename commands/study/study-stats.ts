@@ -39,10 +39,9 @@ export async function studyStats(ctx: CommandContext, args: string): Promise<voi
   const opts = { period, asOf, ...(branch ? { branchId: branch.id } : {}) };
   const data = await readFigureData(ctx.store, opts);
   const f = computeFigures(data, { ...opts, calendar: await loadCalendar(ctx.store) });
-  const { lines, names } = renderStudyStats(f, data, period, branch?.name);
   const privately = ctx.chat.type === 'group';
+  const { lines, names } = renderStudyStats(f, data, period, branch?.name, privately);
   if (privately && names.length > 1) lines.push('尚未完成指标的名单已私信发给你。');
-  else lines.push(...names.slice(1));
   ctx.reply(textMessage(lines.join('\n')));
   if (privately && names.length > 1) ctx.notify({ openId: ctx.sender.id }, textMessage(names.join('\n')));
 }
@@ -75,8 +74,8 @@ export function studyFiguresLine(s: StudyFigures): string {
   return `${FIGURE.sessions} ${s.sessions} 次，${FIGURE.hours} ${formatHours(s.hours)}，${FIGURE.participations} ${s.participations} 人次${share}`;
 }
 
-/** The reply's lines and the private list of who is behind (its first line repeats the heading). */
-export function renderStudyStats(f: BureauFigures, data: FigureData, period: Pick<NamedPeriod, 'start' | 'end' | 'label'>, branchName?: string): { lines: string[]; names: string[] } {
+/** The reply's lines and the list of who is behind for a private message (its first line repeats the heading). */
+export function renderStudyStats(f: BureauFigures, data: FigureData, period: Pick<NamedPeriod, 'start' | 'end' | 'label'>, branchName: string | undefined, privately: boolean): { lines: string[]; names: string[] } {
   const heading = `${branchName ? `「${branchName}」` : '全局'}学习统计 · ${period.label}：${formatDate(period.start)}至${formatDate(period.end)}`;
   const lines = [heading, studyFiguresLine(f.study.period), `按形式：${formSummary(f.study.period)}`];
   if (!branchName && f.branches.length > 0) {
@@ -95,8 +94,9 @@ export function renderStudyStats(f: BureauFigures, data: FigureData, period: Pic
     const of = standings.filter((s) => s.quota.id === q.id);
     const behind = of.filter((s) => !s.met).map((s) => person.get(s.personId) ?? s.personId);
     const head = `· ${describeRoleQuota(q)}（${of[0]!.period.label}）：已完成 ${of.length - behind.length}/${of.length} 人`;
-    lines.push(behind.length === 0 ? head : `${head}，尚未完成 ${behind.length} 人`);
-    if (behind.length > 0) names.push(`${head}；尚未完成：${behind.join('、')}`);
+    const named = `${head}；尚未完成：${behind.join('、')}`;
+    lines.push(behind.length === 0 ? head : privately ? `${head}，尚未完成 ${behind.length} 人` : named);
+    if (behind.length > 0) names.push(named);
   }
   return { lines, names };
 }

@@ -117,12 +117,13 @@ describe('Excel ledgers and the /进度 card', () => {
     expect(cardProblems(card.content)).toEqual([]);
     const text = textOf(card);
     expect(text).toContain('督办进度 · 全局');
-    expect(text).toContain('检视问题 2 个，已整改销号 0 个（0.0%），制定整改措施 1 项，逾期 1 个');
-    expect(text).toContain('学习活动 1 次，共 2 小时，参与 3 人次，3/3 名党员参加（100.0%）');
+    expect(text).toContain('检视问题 2 个，已整改销号 0 个（0.0%），制定整改措施 1 项，逾期问题 1 个');
+    expect(text).toContain('学习活动次数 1 次，学时 2 小时，参与人次 3 人次，参与率 3/5 人（60.0%）');
     const mine = h.event(li, chat, '/进度');
     await h.deliver(mine.body);
     const own = textOf(await h.platform.waitFor((m) => m.replyTo === mine.messageId));
     expect(own).toContain('督办进度 · 李四 本人');
-    expect(own).toContain('检视问题 2 个');
+    // Her own figures: the problem she leads and the measure she owns on 张三's problem.
+    expect(own).toContain('检视问题 1 个，已整改销号 0 个（0.0%），制定整改措施 1 项');
   });
 });

@@ -122,7 +122,7 @@ describe('scheduled jobs through the admin endpoint', () => {
     expect(report.sent).toHaveLength(2);
     const digest = textOf(posted(chat, before)[0]!);
     expect(digest).toContain('第一支部 周报');
-    expect(digest).toContain('**上周学习**（2026年11月23日—11月29日）：1 次活动，共 2 小时，2/3 名党员参加');
+    expect(digest).toContain('**上周学习**（2026年11月23日—11月29日）：1 次活动，共 2 小时，2/4 人参加');
     expect(digest).toContain('上周新增问题 1 个、销号 0 个');
     expect(digest).toMatch(/本周到期\*\*：\nP1 服务窗口排队时间长，2026-12-02（周三），李四/);
     expect(textOf(posted(quietChat, before)[0]!)).toContain('本支部没有新的学习记录和整改事项');
@@ -146,7 +146,7 @@ describe('scheduled jobs through the admin endpoint', () => {
     await run('monthly-bulletin');
     const text = textOf(posted(leaders, before)[0]!);
     expect(text).toContain('2026年11月党建督办通报');
-    expect(text).toContain('检视问题 2 个，已整改销号 1 个（50.0%），制定整改措施 0 项，逾期 1 个');
+    expect(text).toContain('检视问题 2 个，已整改销号 1 个（50.0%），制定整改措施 0 项，逾期问题 1 个');
     const again = await run('monthly-bulletin');
     expect(again.sent).toHaveLength(0);
     expect(again.skipped[0]!.reason).toContain('已发布过');

@@ -75,7 +75,7 @@ describe('the sandbox page API', () => {
     expect(s.chats.filter((c) => c.kind !== 'p2p').map((c) => c.name)).toEqual(['办公室党支部群', '政务服务科党支部群', '数据资源科党支部群', '行政审批科党支部群', '信息中心党支部群', '领导班子群']);
     await sb.say('陈志远', '领导班子群', '/进度');
     const card = (await sb.lines('领导班子群')).find((l) => l.msgType === 'interactive')!.content;
-    expect(card.body.elements[0].content).toContain('检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期 2 个');
+    expect(JSON.stringify(card.body.elements)).toContain('检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期问题 2 个');
     expect(card.body.elements.some((e: { tag: string }) => e.tag === 'chart')).toBe(true);
   });
 

@@ -63,9 +63,9 @@ describe('study log: one entry per activity, counted for everyone present', () =
     expect(await h.say(li, chat, '/我的')).toBe(
       [
         '李四（第一支部 · 党员）的学习台账，截至 2026-11-23（周一）：',
-        '本月（2026年11月）：2 次，5小时：支部集体学习 1 次 2小时；志愿服务 1 次 3小时',
-        '本季度（2026年第四季度）：2 次，5小时：支部集体学习 1 次 2小时；志愿服务 1 次 3小时',
-        '本年（2026年）：2 次，5小时：支部集体学习 1 次 2小时；志愿服务 1 次 3小时',
+        '本月（2026年11月）：2 次，5 小时：支部集体学习 1 次 2 小时；志愿服务 1 次 3 小时',
+        '本季度（2026年第四季度）：2 次，5 小时：支部集体学习 1 次 2 小时；志愿服务 1 次 3 小时',
+        '本年（2026年）：2 次，5 小时：支部集体学习 1 次 2 小时；志愿服务 1 次 3 小时',
         '指标：',
         '· 志愿服务 每月至少1次：1/1 已完成（2026年11月，截至 2026-11-30（周一））',
       ].join('\n'),
@@ -73,9 +73,9 @@ describe('study log: one entry per activity, counted for everyone present', () =
     expect(await h.say(wang, chat, '/me')).toBe(
       [
         '王五（第一支部 · 党员）的学习台账，截至 2026-11-23（周一）：',
-        '本月（2026年11月）：1 次，2小时：支部集体学习 1 次 2小时',
-        '本季度（2026年第四季度）：1 次，2小时：支部集体学习 1 次 2小时',
-        '本年（2026年）：1 次，2小时：支部集体学习 1 次 2小时',
+        '本月（2026年11月）：1 次，2 小时：支部集体学习 1 次 2 小时',
+        '本季度（2026年第四季度）：1 次，2 小时：支部集体学习 1 次 2 小时',
+        '本年（2026年）：1 次，2 小时：支部集体学习 1 次 2 小时',
         '指标：',
         '· 志愿服务 每月至少1次：0/1 尚差1次（2026年11月，截至 2026-11-30（周一））',
       ].join('\n'),
@@ -84,10 +84,9 @@ describe('study log: one entry per activity, counted for everyone present', () =
     // The secretary's figures in a private chat name who has not yet met a quota.
     const stats = [
       '「第一支部」学习统计 · 2026年11月：2026-11-01（周日）至2026-11-30（周一）',
-      '活动：3 次，9小时：支部集体学习 1 次 2小时；志愿服务 2 次 7小时',
-      '参与：6 人次',
-      '有记录的成员：4/4 人',
-      '指标（截至 2026-11-23（周一））：',
+      '学习活动次数 3 次，学时 9 小时，参与人次 6 人次，参与率 4/4 人（100.0%）',
+      '按形式：3 次，9 小时：支部集体学习 1 次 2 小时；志愿服务 2 次 7 小时',
+      '指标完成（截至 2026-11-23（周一），本期到期的指标）：',
     ];
     expect(await h.say(zhang, dm(zhang), '/学习 统计', { chatType: 'p2p' })).toBe(
       [...stats, '· 党员 志愿服务 每月至少1次（2026年11月）：已完成 2/4 人；尚未完成：张三、王五'].join('\n'),
@@ -116,16 +115,19 @@ describe('study log: one entry per activity, counted for everyone present', () =
     expect(await h.say(liu, dm(liu), '/学习 统计', { chatType: 'p2p' })).toBe(
       [
         '全局学习统计 · 2026年11月：2026-11-01（周日）至2026-11-30（周一）',
-        '活动：4 次，9小时：支部集体学习 1 次 2小时；专题党课 1 次；志愿服务 2 次 7小时',
+        '学习活动次数 4 次，学时 9 小时，参与人次 9 人次，参与率 5/7 人（71.4%）',
+        '按形式：4 次，9 小时：支部集体学习 1 次 2 小时；专题党课 1 次；志愿服务 2 次 7 小时',
         '各支部：',
-        '· 第一支部：活动 4 次；有记录 4/4 人；尚未完成指标 2 人',
-        '· 第二支部：活动 0 次；有记录 0/1 人；尚未完成指标 1 人',
-        '领导（1 人）：',
-        '指标（截至 2026-11-23（周一））：',
-        '· 领导 志愿服务 每季度至少1次（2026年第四季度）：已完成 0/1 人；尚未完成：刘局长',
-        '· 领导 专题党课 每年至少1次（2026年）：已完成 1/1 人',
+        '· 第一支部：学习活动次数 4 次，学时 9 小时，参与人次 8 人次，参与率 4/4 人（100.0%）；指标完成 2/4',
+        '· 第二支部：学习活动次数 0 次，学时 0 小时，参与人次 0 人次，参与率 0/1 人（0.0%）；指标完成 0/1',
+        '指标完成（截至 2026-11-23（周一），本期到期的指标）：',
+        '· 党员 志愿服务 每月至少1次（2026年11月）：已完成 2/6 人；尚未完成：王主任、张三、王五、孙七',
       ].join('\n'),
     );
+    // The leader's quotas fall due in the quarter and the year, so the year's figures show them.
+    const year = await h.say(liu, dm(liu), '/学习 统计 本年', { chatType: 'p2p' });
+    expect(year).toContain('· 领导 志愿服务 每季度至少1次（2026年第四季度）：已完成 0/1 人；尚未完成：刘局长');
+    expect(year).toContain('· 领导 专题党课 每年至少1次（2026年）：已完成 1/1 人');
     // A secretary may not look at another branch.
     expect(await h.say(zhang, dm(zhang), '/学习 统计 第二支部', { chatType: 'p2p' })).toBe('书记只能查看本支部的学习统计；其他支部请领导或管理员查看。');
     const badStats = await h.say(liu, dm(liu), '/学习 统计 第九支部', { chatType: 'p2p' });
@@ -218,7 +220,7 @@ describe('period edges in China time, whatever the server zone', () => {
     const li0 = await h.say(li, chat, '/我的');
     expect(li0).toContain('本月（2026年4月）：暂无记录');
     expect(li0).toContain('本季度（2026年第二季度）：暂无记录');
-    expect(li0).toContain('本年（2026年）：1 次，1小时：志愿服务 1 次 1小时');
+    expect(li0).toContain('本年（2026年）：1 次，1 小时：志愿服务 1 次 1 小时');
     expect(li0).toContain('· 志愿服务 每月至少1次：0/1 尚差1次（2026年4月，截至 2026-04-30（周四））');
     expect(await h.say(liu, dm(liu), '/我的', { chatType: 'p2p' })).toContain('· 志愿服务 每季度至少1次：0/1 尚差1次（2026年第二季度，截至 2026-06-30（周二））');
     // 「昨天」 at 00:00 China time is 31 March, not 30 March as a UTC reading would give.

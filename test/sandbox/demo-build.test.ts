@@ -35,7 +35,7 @@ describe('the demo bureau', () => {
     expect(summary).toMatchObject({ branches: 5, people: 40, problems: 71, measures: 128 });
     const today = toLocalDate(NOW);
     const f = await store.read((tx) => bureauFigures(tx, { period: periodRange(today, 'month'), asOf: today }));
-    expect(headline(f)).toBe('检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期 2 个');
+    expect(headline(f)).toBe('检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期问题 2 个');
     expect(f.ledger.bySource['专项整治']!.found).toBe(2);
     expect(f.branches.map((b) => b.name)).toEqual(['办公室党支部', '政务服务科党支部', '数据资源科党支部', '行政审批科党支部', '信息中心党支部']);
   });
@@ -99,7 +99,7 @@ describe('the demo bureau', () => {
       expect(summary.firstSendingDay).toBe(d0);
       const today = toLocalDate(now);
       const f = await store.read((tx) => bureauFigures(tx, { period: periodRange(today, 'month'), asOf: today }));
-      expect(headline(f), iso).toBe('检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期 2 个');
+      expect(headline(f), iso).toBe('检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期问题 2 个');
       const open = (await store.read((tx) => tx.listProblems())).filter((p) => p.status !== '已整改销号');
       expect(open.map((p) => workingDaysUntil(p.deadline, d0)).sort((x, y) => x - y), iso).toEqual([4, 10]);
     }
