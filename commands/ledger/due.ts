@@ -3,7 +3,7 @@ import { readLedgerData } from '../figures/bureau-figures.js';
 import { findBranch } from '../figures/find-branch.js';
 import { loadCalendar } from '../shared/load-calendar.js';
 import { isOverdueOn, openItems, overdueWorkingDays } from '../figures/open-items.js';
-import { addDays, formatDate, type LocalDate } from '../shared/calendar.js';
+import { addDays, formatDate, weekday, type LocalDate } from '../shared/calendar.js';
 import { branchName, namesFor, todayOf } from './ledger-common.js';
 import { calendarGapNote, clip, describeDue } from './ledger-status.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
@@ -12,6 +12,8 @@ const LABEL = { problem: '问题', measure: '措施', task: '事项' } as const;
 const DEFAULT_DAYS = 14;
 const MAX_DAYS = 366;
 const MAX_LINES = 60;
+/** Up to this many open items of one person are all shown, grouped, instead of a 14-day window. */
+const FEW_ITEMS = 8;
 
 interface DueItem {
   label: string; // `问题 P12` · `措施 P12-1` · `事项 T3`
@@ -33,11 +35,24 @@ export const due: Command = {
   usage: '/截止 [本支部|全部] [逾期] [30天]',
   examples: ['/截止', '/截止 本支部', '/截止 逾期', '/截止 30天'],
   async run(ctx) {
-    const { scope, overdueOnly, days } = await parseArgs(ctx);
+    const { scope, overdueOnly, days, windowed } = await parseArgs(ctx);
     const today = todayOf(ctx);
     const until = addDays(today, days);
     const items = await collect(ctx, scope);
     const cal = await loadCalendar(ctx.store);
+    if (scope.kind === 'mine' && !overdueOnly && !windowed && items.length > 0 && items.length <= FEW_ITEMS) {
+      const line = (i: DueItem) =>
+        `· ${i.label}【${i.status}】${clip(i.text)} — ${formatDate(i.deadline)}，${isOverdueOn(i, today) ? `已逾期 ${overdueWorkingDays(i.deadline, today, cal)} 个工作日` : describeDue(i.deadline, today)}`;
+      const lines = [`${ctx.sender.name} 的截止事项（今天 ${formatDate(today)}，共 ${items.length} 项）：`];
+      for (const [title, list] of grouped(items, today)) {
+        if (list.length === 0) continue;
+        lines.push(`${title} ${list.length} 项：`, ...list.map(line));
+      }
+      const gap = calendarGapNote(items.map((i) => i.deadline));
+      if (gap) lines.push(gap);
+      ctx.reply(textMessage(lines.join('\n')));
+      return;
+    }
     const overdue = items.filter((i) => isOverdueOn(i, today)).sort(byDeadline);
     const soon = overdueOnly ? [] : items.filter((i) => i.deadline >= today && i.deadline <= until).sort(byDeadline);
     const later = overdueOnly ? 0 : items.filter((i) => i.deadline > until).length;
@@ -67,15 +82,17 @@ export const due: Command = {
   },
 };
 
-async function parseArgs(ctx: CommandContext): Promise<{ scope: Scope; overdueOnly: boolean; days: number }> {
+async function parseArgs(ctx: CommandContext): Promise<{ scope: Scope; overdueOnly: boolean; days: number; windowed: boolean }> {
   let scope: Scope = { kind: 'mine' };
   let overdueOnly = false;
   let days = DEFAULT_DAYS;
+  let windowed = false;
   const wide = ctx.role === 'admin' || ctx.role === 'leader';
   for (const w of ctx.args.split(' ').filter(Boolean)) {
     const n = /^(\d{1,3})(天|日)?(内|以内)?$/.exec(w);
     if (n) {
       days = Number(n[1]);
+      windowed = true;
       if (days < 1 || days > MAX_DAYS) throw new UserError(`天数应为 1—${MAX_DAYS}，如 /截止 30天。`);
     } else if (w === '逾期') overdueOnly = true;
     else if (w === '我的' || w === '我') scope = { kind: 'mine' };
@@ -93,7 +110,7 @@ async function parseArgs(ctx: CommandContext): Promise<{ scope: Scope; overdueOn
       scope = { kind: 'branch', branchId: b.id };
     }
   }
-  return { scope, overdueOnly, days };
+  return { scope, overdueOnly, days, windowed };
 }
 
 // The open items of /进度's 逾期事项 and the reminders, as of today: one definition, so the lists agree.
@@ -101,6 +118,21 @@ async function collect(ctx: CommandContext, scope: Scope): Promise<DueItem[]> {
   const figureScope = scope.kind === 'mine' ? { personId: ctx.sender.id } : scope.kind === 'branch' ? { branchId: scope.branchId } : {};
   const data = await readLedgerData(ctx.store, figureScope);
   return openItems(data, figureScope, todayOf(ctx)).map((i) => ({ label: `${LABEL[i.kind]} ${i.id}`, text: i.title, deadline: i.deadline, status: i.status, who: i.owners }));
+}
+
+/** 逾期, 本周 (to Sunday), 两周内 (to 14 days from today), 以后: each by deadline. */
+function grouped(items: readonly DueItem[], today: LocalDate): [string, DueItem[]][] {
+  const sunday = addDays(today, 7 - weekday(today));
+  const twoWeeks = addDays(today, DEFAULT_DAYS);
+  const sorted = [...items].sort(byDeadline);
+  const overdue = sorted.filter((i) => isOverdueOn(i, today));
+  const open = sorted.filter((i) => !isOverdueOn(i, today));
+  return [
+    ['逾期', overdue],
+    ['本周', open.filter((i) => i.deadline <= sunday)],
+    ['两周内', open.filter((i) => i.deadline > sunday && i.deadline <= twoWeeks)],
+    ['以后', open.filter((i) => i.deadline > sunday && i.deadline > twoWeeks)],
+  ];
 }
 
 function byDeadline(a: DueItem, b: DueItem): number {
