@@ -104,7 +104,7 @@ describe('the sandbox page API', () => {
     expect(s.jobs.find((j) => j.name === 'weekly-digest')!.next).toBe('2026-11-23T01:00:00.000Z');
 
     const holiday = await sb.api('jobs/reminders/run', { at: '2026-10-01T10:00:00+08:00' });
-    expect(holiday.json.skipped.map((x: { reason: string }) => x.reason)).toEqual(['2026-10-01 不是工作日']);
+    expect(holiday.json.skipped.map((x: { reason: string }) => x.reason)).toEqual(['2026-10-01 不是工作日（国庆节）']);
     const night = await sb.api('jobs/weekly-digest/run', { at: '2026-11-23T21:00:00+08:00' });
     expect(night.json.skipped[0].reason).toBe('静默时段（20:00—次日08:30）不发送');
     expect(Date.parse((await sb.state()).now)).toBeGreaterThanOrEqual(Date.parse('2026-11-23T21:00:00+08:00'));
