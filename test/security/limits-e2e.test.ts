@@ -51,11 +51,20 @@ describe('input limits, end to end', () => {
     expect(opened).toContain('已登记问题 P1');
     for (let i = 0; i < 3; i++) await h.say(zhang, chat, `/措施 P1 ${worst(LIMITS.措施内容)} 时限:12月31日 负责人:@张三`);
     const asked = await h.say(zhang, chat, `/销号 P1 ${worst(LIMITS.整改情况与佐证)} 强制`);
-    expect(asked).toContain('P1 已申请销号，状态：待审核。');
+    expect(asked).toContain('待审核 · 张三 申请 P1 销号'); // in the branch chat the review card is the one answer
     const review = h.platform.sent.find((m) => m.msgType === 'interactive' && JSON.stringify(m.content).includes('待审核'))!;
     expect(review).toBeDefined();
     expect(cardProblems(review.content)).toEqual([]);
     expect((await h.app.store.read((tx) => tx.getProblem('P1')))!.status).toBe('待审核');
     expect(await h.say(zhang, chat, '/问题 P1')).toContain('P1【待审核】');
+
+    // The decision (who, when, the longest reason) is PATCHed onto the same card, which must still fit.
+    await h.say(h.person('王书记'), chat, `/审核 P1 驳回 ${worst(LIMITS.审核意见)}`);
+    await h.app.settle();
+    expect((await h.app.store.read((tx) => tx.getProblem('P1')))!.status).toBe('整改中');
+    const decided = h.platform.contentOf(review.messageId);
+    expect(JSON.stringify(decided)).toContain('驳回销号申请');
+    expect((decided as { header: { template: string } }).header.template).toBe('red');
+    expect(cardProblems(decided)).toEqual([]);
   });
 });
