@@ -16,6 +16,10 @@ export interface Line {
   content: unknown;
   /** For a file message, the uploaded file's name. */
   fileName?: string;
+  /** An ephemeral card (仅对你可见): the one person who sees it. */
+  visibleTo?: string;
+  /** On an `update`: the message was deleted (a used ephemeral form). */
+  deleted?: boolean;
 }
 
 /** The page's view of every chat, in memory: lines typed on the page and everything the bot sent or patched. */
@@ -48,11 +52,18 @@ export function createConversation(platform: OpenPlatform, clock: () => Date): C
   platform.on('message', (m: SentMessage) => {
     // Stamped with the bot's clock, which the page may have moved, not the stand-in platform's wall clock.
     if (m.kind === 'patch') return update(m.messageId, m.content, m.msgType, clock());
+    if (m.kind === 'ephemeral-delete') {
+      const original = latest.get(m.messageId);
+      if (!original) return;
+      push({ ...original, kind: 'update', at: clock().toISOString(), deleted: true });
+      latest.delete(m.messageId);
+      return;
+    }
     const chatId = m.chatId ?? (m.receiveIdType === 'open_id' && m.receiveId ? p2pChatOf(m.receiveId) : undefined);
     if (!chatId) return;
     const fileKey = m.msgType === 'file' ? (m.content as { file_key?: string }).file_key : undefined;
     const fileName = fileKey ? platform.files.find((f) => f.fileKey === fileKey)?.fileName : undefined;
-    const line = push({ chatId, at: clock().toISOString(), from: 'bot', kind: 'message', messageId: m.messageId, replyTo: m.replyTo, msgType: m.msgType, content: m.content, ...(fileName ? { fileName } : {}) });
+    const line = push({ chatId, at: clock().toISOString(), from: 'bot', kind: 'message', messageId: m.messageId, replyTo: m.replyTo, msgType: m.msgType, content: m.content, ...(fileName ? { fileName } : {}), ...(m.kind === 'ephemeral' && m.openId ? { visibleTo: m.openId } : {}) });
     latest.set(m.messageId, line);
   });
 

@@ -120,7 +120,7 @@
     const who = document.createElement('div');
     who.className = 'who';
     const asked = l.replyTo && state.lines.find((x) => x.messageId === l.replyTo);
-    who.textContent = `${l.from === 'bot' ? '督办' : l.name} · ${fmtTime(l.at)}${asked ? ` · 回复 ${asked.name}` : ''}`;
+    who.textContent = `${l.from === 'bot' ? '督办' : l.name} · ${fmtTime(l.at)}${asked ? ` · 回复 ${asked.name}` : ''}${l.visibleTo ? ' · 仅对你可见' : ''}`;
     wrap.append(who, bodyNode(l));
     return wrap;
   }
@@ -134,10 +134,15 @@
     if (node) node.replaceChild(bodyNode(l), node.lastChild);
   }
 
+  // An ephemeral card (仅对你可见) shows only to the person it was sent to, until it is deleted.
+  function visible(l) {
+    return !l.deleted && (!l.visibleTo || l.visibleTo === $('person').value);
+  }
+
   function renderLog() {
     const log = $('log');
     log.innerHTML = '';
-    const lines = state.lines.filter((x) => x.chatId === state.chat && x.kind !== 'update');
+    const lines = state.lines.filter((x) => x.chatId === state.chat && x.kind !== 'update' && visible(x));
     if (lines.length === 0) log.innerHTML = '<div class="empty">还没有消息。选择上方的示例命令，或在下面输入 /帮助。</div>';
     for (const l of lines) log.appendChild(lineNode(l));
     log.scrollTop = log.scrollHeight;
@@ -162,10 +167,15 @@
       if (l.seq <= state.cursor) continue;
       state.cursor = l.seq;
       if (l.kind === 'update') {
-        replaceContent(l.messageId, l.content);
+        if (l.deleted) {
+          const gone = state.lines.find((x) => x.messageId === l.messageId && x.kind !== 'update');
+          if (gone) gone.deleted = true;
+          [...$('log').children].find((n) => n.dataset.messageId === l.messageId)?.remove();
+        } else replaceContent(l.messageId, l.content);
         continue;
       }
       state.lines.push(l);
+      if (!visible(l)) continue;
       if (l.chatId === state.chat) {
         $('log').querySelector('.empty')?.remove();
         $('log').appendChild(lineNode(l));
