@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, tickingFrom } from '../support/sandbox.js';
+import { PROBLEM_SHEETS } from '../../commands/reports/problem-ledger.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -70,7 +71,7 @@ describe.skipIf(!hasChromium)('the sandbox page in Chromium, on the demo bureau'
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readFile((await download.path())!)) as unknown as ArrayBuffer);
-    const summary = wb.getWorksheet('汇总')!;
+    const summary = wb.getWorksheet(PROBLEM_SHEETS.summary)!;
     const total = summary.getRows(1, summary.rowCount)!.find((r) => r.getCell(1).value === '合计')!;
     expect([total.getCell(2).value, total.getCell(3).value]).toEqual([71, 69]);
     await page.close();
@@ -82,11 +83,14 @@ describe.skipIf(!hasChromium)('the sandbox page in Chromium, on the demo bureau'
       const card = await send(page, '/进度');
       expect(card).toContain('督办进度 · 全局');
       expect(card).toContain('检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项');
-      const chart = page.locator('.msg.bot').last().locator('.chart[data-rendered=true] canvas');
-      await chart.waitFor();
-      const box = (await chart.boundingBox())!;
-      expect(box.width).toBeGreaterThan(250);
-      expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+      // Two charts (per-branch problems and study participation), each drawn and within the page width.
+      const charts = page.locator('.msg.bot').last().locator('.chart[data-rendered=true] canvas');
+      await eventually(() => charts.count()).toBe(2);
+      for (const chart of await charts.all()) {
+        const box = (await chart.boundingBox())!;
+        expect(box.width).toBeGreaterThan(250);
+        expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+      }
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       await page.close();
     }
@@ -131,15 +135,20 @@ describe.skipIf(!hasChromium)('the sandbox page in Chromium, on the demo bureau'
     const office = await sb.app.store.read(async (tx) => (await tx.listProblems({ branchId: (await tx.findBranchByName('办公室党支部'))!.id })).find((p) => p.status === '整改中')!);
     expect(await card.innerText()).toContain(`${office.id} 问题：档案管理数字化程度低`);
 
+    // The form comes to the presser alone (仅对你可见); the shared card is not changed by opening it.
     await card.getByRole('button', { name: '更新进展' }).first().click();
-    const note = card.locator('input[name=note]');
+    const form = page.locator('.msg.bot', { hasText: '仅对你可见' }).last();
+    const note = form.locator('input[name=note]');
     await note.waitFor();
+    expect(await card.locator('input[name=note]').count()).toBe(0);
     await note.fill('已完成历年档案扫描三分之二');
-    // A person takes a while to type; the page's polling must not redraw the card and wipe the form meanwhile.
+    // A person takes a while to type; the page's polling must not redraw the form and wipe it meanwhile.
     await page.waitForTimeout(1500);
-    await card.getByRole('button', { name: `提交更新进展（${office.id}）` }).click();
+    await form.getByRole('button', { name: `提交更新进展（${office.id}）` }).click();
     await eventually(() => page.textContent('#toast')).toContain(`已记录 ${office.id} 的整改进展`);
-    await eventually(() => card.innerText()).toContain(`✅ 吴海涛 /整改 ${office.id}`);
+    // The used form is deleted and the shared card is PATCHed with the outcome line.
+    await eventually(() => page.locator('.msg.bot', { hasText: '仅对你可见' }).count()).toBe(0);
+    await eventually(() => card.innerText()).toMatch(new RegExp(`吴海涛 于 11-24 \\d\\d:\\d\\d 更新进展：已完成历年档案扫描三分之二`));
     const after = await sb.app.store.read((tx) => tx.getProblem(office.id));
     expect(after!.history.at(-1)).toMatchObject({ action: 'progress', note: '已完成历年档案扫描三分之二' });
     await page.close();
@@ -189,9 +198,9 @@ describe.skipIf(!hasChromium)('the sandbox page in Chromium, on a fresh sandbox'
     expect(opened).toContain('已登记问题 P1（第一支部）');
     expect(measure).toContain('已为 P1 添加措施 P1-1');
     expect(done).toContain('措施 P1-1 已完成');
-    expect(close).toContain('P1 已申请销号，状态：待审核。');
+    expect(close).toContain('待审核 · 张三 申请 P1 销号'); // in the branch chat the review card is the one answer
     expect(review).toContain('P1 已整改销号。');
-    expect(progress).toContain('检视问题 1 个，已整改销号 1 个（100.0%），制定整改措施 1 项，逾期 0 个');
+    expect(progress).toContain('检视问题 1 个，已整改销号 1 个（100.0%），制定整改措施 1 项，逾期问题 0 个');
     await page.close();
   });
 });
