@@ -7,6 +7,7 @@ import { formatHours, turnout, type StudyFigures } from '../figures/study-figure
 import { formatDate } from '../shared/calendar.js';
 import { md, type Card, type CardElement } from '../shared/card.js';
 import { fitCard } from '../shared/card-fit.js';
+import { escapeText } from '../shared/escape.js';
 import { markdown } from '../shared/markdown.js';
 import type { Names } from './names.js';
 
@@ -121,8 +122,9 @@ export interface ChartRow {
 export function chartRows(f: BureauFigures, scopeLabel: string): ChartRow[] {
   const pct = (x: number) => Math.round(x * 1000) / 10;
   const quotaOf = (q: { met: number; total: number } | undefined) => (q && q.total > 0 ? pct(q.met / q.total) : undefined);
-  const row = (label: string, l: BureauFigures['ledger']['total'] | undefined, s: StudyFigures | undefined, q: { met: number; total: number } | undefined): ChartRow => ({
-    label,
+  const row = (name: string, l: BureauFigures['ledger']['total'] | undefined, s: StudyFigures | undefined, q: { met: number; total: number } | undefined): ChartRow => ({
+    // Chart labels are drawn as plain text, but a typed branch name still gets the escaping every card string gets.
+    label: escapeText(name),
     open: (l?.inProgress ?? 0) - (l?.overdue ?? 0),
     overdue: l?.overdue ?? 0,
     // A scope with nothing to measure gets no bar rather than a misleading 0.
