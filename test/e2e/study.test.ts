@@ -170,7 +170,7 @@ describe('study log: one entry per activity, counted for everyone present', () =
 
     // Nothing was numbered either: the next good entry is S1, and logging it twice is refused.
     expect(await h.say(li, chat, '/学习2小时集中研讨《论党的自我革命》')).toBe('已记录 S1：2026-11-23（周一）理论学习中心组集中研讨 2小时《论党的自我革命》，计入 李四');
-    expect(await h.say(zhang, chat, '/学习 2小时 研讨 《论党的自我革命》 参加:@李四')).toBe(
+    expect(await h.say(zhang, chat, '/学习 2小时 集中研讨 《论党的自我革命》 参加:@李四')).toBe(
       '重复登记：李四 已在 S1（2026-11-23（周一）理论学习中心组集中研讨 2小时《论党的自我革命》）中计入，同一活动只记一次。如需更正，请先 /撤销 S1。',
     );
     // A secretary may back-fill further than 30 days.
