@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import { toLocalDate } from '../commands/shared/calendar.js';
 import { exportProblems, exportStudy } from '../commands/reports/export-files.js';
+import { lookupBranch } from '../commands/figures/find-branch.js';
 import { parsePeriodWord } from '../commands/shared/periods.js';
 import { readRunRequest } from './admin-run-request.js';
 import { dryRunJob } from './dry-run.js';
@@ -54,15 +55,18 @@ export function createAdminRoutes(deps: { token?: string; jobs: readonly Job[]; 
     const today = toLocalDate(deps.clock());
     const branchName = typeof ctx.query.branch === 'string' ? ctx.query.branch : undefined;
     const period = parsePeriodWord(typeof ctx.query.period === 'string' ? ctx.query.period : '本年', today);
+    let candidates: string[] = [];
     const file = await deps.jobDeps.store.view(async (tx) => {
-      const branch = branchName ? await tx.findBranchByName(branchName) : undefined;
+      const found = branchName ? await lookupBranch(tx, branchName) : undefined;
+      if (Array.isArray(found)) candidates = found.map((x) => x.name);
+      const branch = Array.isArray(found) ? undefined : found;
       if (branchName && !branch) return undefined;
       const scope = { branchId: branch?.id, scopeLabel: branch?.name ?? '全部' };
       return kind === 'problems' ? exportProblems(tx, { ...scope, today }) : period ? exportStudy(tx, { ...scope, period }) : undefined;
     });
     if (!file) {
       ctx.status = 400;
-      ctx.body = { error: 'unknown branch or period (period: 本年, 2026年, 11月, 本季度 …)' };
+      ctx.body = candidates.length > 1 ? { error: `ambiguous branch: ${candidates.join('、')}`, candidates } : { error: 'unknown branch or period (period: 本年, 2026年, 11月, 本季度 …)' };
       return;
     }
     ctx.attachment(file.fileName);

@@ -17,6 +17,12 @@ export function matchBranch<B extends Pick<Branch, 'name'>>(branches: readonly B
   if (w === '') return undefined;
   const exact = branches.find((b) => b.name === w) ?? branches.find((b) => shortBranchName(b.name) === shortBranchName(w));
   if (exact) return exact;
-  const containing = branches.filter((b) => b.name.includes(w));
+  const containing = branchCandidates(branches, w);
   return containing.length === 1 ? containing[0] : undefined;
+}
+
+/** The branches whose name contains the typed word: what an ambiguous word could mean. */
+export function branchCandidates<B extends Pick<Branch, 'name'>>(branches: readonly B[], word: string): B[] {
+  const w = word.trim();
+  return w === '' ? [] : branches.filter((b) => b.name.includes(w));
 }

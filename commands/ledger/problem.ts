@@ -21,6 +21,7 @@ import {
 } from './ledger-common.js';
 import { calendarGapNote, clip, deadlineLine, formatInstant, isOpenProblem, isOverdue, measureStatusLabel, problemStatusLabel, renderHistory } from './ledger-status.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
+import { findBranch } from '../figures/find-branch.js';
 import { lookup } from '../shared/lookup.js';
 
 const UNIT_KEYS = ['责任单位', '责任部门', '单位'] as const;
@@ -141,7 +142,7 @@ function refuseMissing(rest: string, fields: Record<string, string>): void {
 async function targetBranch(ctx: CommandContext, named: string | undefined) {
   if (named?.trim()) {
     if (ctx.role !== 'admin' && ctx.role !== 'leader') throw new UserError('只有领导和管理员可以用 支部: 指定其他支部；请在本支部群里登记。', { showUsage: false });
-    const b = await ctx.store.findBranchByName(named.trim());
+    const b = await findBranch(ctx.store, named.trim());
     if (!b) throw new UserError(`没有名为「${named.trim()}」的支部。`);
     return b;
   }
@@ -224,7 +225,7 @@ async function list(ctx: CommandContext, args: string): Promise<void> {
     branchId = ctx.chat.branch?.id ?? ctx.sender.branchId;
     if (!branchId && !(wide && scope === undefined)) throw new UserError('你还没有归属支部：请在支部群里查看。', { showUsage: false });
   } else {
-    const b = await ctx.store.findBranchByName(scope);
+    const b = await findBranch(ctx.store, scope);
     if (!b) throw new UserError(`看不懂「${scope}」：可写 本支部、全部、支部名，或 逾期、待审核。`);
     if (!wide && b.id !== ctx.sender.branchId) throw new UserError('只能查看本支部的问题；查看其他支部需要领导或管理员。', { showUsage: false });
     branchId = b.id;

@@ -1,6 +1,7 @@
 import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
 import { UserError, type Command } from '../types.js';
+import { findBranch } from '../figures/find-branch.js';
 
 const LEADERSHIP = ['领导班子', '局领导', 'leadership'];
 
@@ -30,7 +31,7 @@ export const bind: Command = {
       return;
     }
 
-    let branch = await ctx.store.findBranchByName(name);
+    let branch = await findBranch(ctx.store, name);
     let created = false;
     if (ctx.role === 'secretary') {
       if (before && (before.kind === 'leadership' || before.branchId !== ctx.sender.branchId)) {

@@ -1,6 +1,7 @@
 import { textMessage } from '../shared/text.js';
 import { ROLE_NAMES, type Person, type Role } from '../../storage/records.js';
 import { UserError, type Command } from '../types.js';
+import { findBranch } from '../figures/find-branch.js';
 
 const ORDER: Role[] = ['secretary', 'leader', 'admin', 'member'];
 
@@ -16,7 +17,7 @@ export const members: Command = {
     const name = ctx.args.trim();
     let branch = ctx.chat.branch;
     if (name) {
-      branch = await ctx.store.findBranchByName(name);
+      branch = await findBranch(ctx.store, name);
       if (!branch) {
         const names = (await ctx.store.listBranches()).map((b) => b.name);
         throw new UserError(`没有名为「${name}」的支部。${names.length ? `现有支部：${names.join('、')}。` : ''}`);

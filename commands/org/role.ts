@@ -3,6 +3,7 @@ import { ROLE_NAMES } from '../../storage/records.js';
 import { oneMention, withoutMentions } from '../shared/fields.js';
 import { parseRole } from './roles.js';
 import { UserError, type Command } from '../types.js';
+import { findBranch } from '../figures/find-branch.js';
 
 /** `/任命 @某人 书记|领导|管理员|党员 [支部名]`: sets a role, and the branch where one is implied. */
 export const role: Command = {
@@ -22,7 +23,7 @@ export const role: Command = {
     let branchId: string | undefined;
     let branchLabel = '';
     if (branchName) {
-      const b = await ctx.store.findBranchByName(branchName);
+      const b = await findBranch(ctx.store, branchName);
       if (!b) {
         const names = (await ctx.store.listBranches()).map((x) => x.name);
         throw new UserError(`没有名为「${branchName}」的支部。${names.length ? `现有支部：${names.join('、')}。` : '请先在支部群里 /绑定 <支部名>。'}`);

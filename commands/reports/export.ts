@@ -3,6 +3,7 @@ import { toLocalDate } from '../shared/calendar.js';
 import { exportProblems, exportStudy } from './export-files.js';
 import { parsePeriodWord, PERIOD_EXAMPLES } from '../shared/periods.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
+import { findBranch } from '../figures/find-branch.js';
 import { lookup } from '../shared/lookup.js';
 
 const KINDS: Record<string, 'problems' | 'study'> = { 问题台账: 'problems', 问题清单: 'problems', 整改台账: 'problems', problems: 'problems', 学习台账: 'study', study: 'study' };
@@ -24,7 +25,7 @@ async function scope(ctx: CommandContext, word: string | undefined): Promise<{ b
     if (!everything && id !== ctx.sender.branchId) throw new UserError('书记只能导出本支部的台账。', { showUsage: false });
     return { branchId: id, label: (await ctx.store.getBranch(id))?.name ?? '本支部' };
   }
-  const b = await ctx.store.findBranchByName(word);
+  const b = await findBranch(ctx.store, word);
   if (!b) throw new UserError(`没有名为「${word}」的支部。`);
   if (!everything && b.id !== ctx.sender.branchId) throw new UserError('书记只能导出本支部的台账；导出其他支部需要领导或管理员。', { showUsage: false });
   return { branchId: b.id, label: b.name };

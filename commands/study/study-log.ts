@@ -7,6 +7,7 @@ import { parseDate } from '../shared/dates.js';
 import { DURATION_EXAMPLES, extractDuration, formatDuration } from '../shared/duration.js';
 import { fieldsText, mentionsIn, missingFieldsError, oneMention, splitFields, withoutMentions, type MissingField } from '../shared/fields.js';
 import { UserError, type CommandContext } from '../types.js';
+import { findBranch } from '../figures/find-branch.js';
 
 /** Named fields every logging command accepts (`形式:` only in /学习). */
 export const LOG_FIELDS = ['参加', '日期', '代录', '心得', '支部', '地点'] as const;
@@ -76,7 +77,7 @@ export async function logActivity(ctx: CommandContext, d: ActivityDraft): Promis
   let branchName: string | undefined;
   if (d.form === '专题党课') {
     const named = d.fields['支部'];
-    const branch = named ? await ctx.store.findBranchByName(named) : (ctx.chat.branch ?? (person.branchId ? await ctx.store.getBranch(person.branchId) : undefined));
+    const branch = named ? await findBranch(ctx.store, named) : (ctx.chat.branch ?? (person.branchId ? await ctx.store.getBranch(person.branchId) : undefined));
     if (named && !branch) {
       const names = (await ctx.store.listBranches()).map((b) => b.name);
       throw new UserError(`支部：没有名为「${named}」的支部。${names.length ? `现有支部：${names.join('、')}。` : ''}`);
