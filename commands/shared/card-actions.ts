@@ -45,11 +45,14 @@ const row = (buttons: CardElement[]): CardElement => ({
   columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
 });
 
-/** The buttons of a reminder or due-item line: 更新进展, 申请延期, and 标记完成 for measures and tasks. */
+/**
+ * The buttons of a reminder or due-item line: 更新进展, 申请延期 for problems only (/延期 takes a problem: a
+ * measure's deadline moves with its problem's, asked for by the lead person), and 标记完成 for measures and tasks.
+ */
 export function itemButtons(kind: ItemKind, ref: string): CardElement {
   const buttons: CardElement[] = [];
   if (kind !== 'task') buttons.push(button('更新进展', { a: 'form', form: 'progress', ref }));
-  if (kind !== 'task') buttons.push(button('申请延期', { a: 'form', form: 'extend', ref }));
+  if (kind === 'problem') buttons.push(button('申请延期', { a: 'form', form: 'extend', ref }));
   if (kind !== 'problem') buttons.push(button('标记完成', { a: 'form', form: 'done', ref }, 'primary'));
   return row(buttons);
 }

@@ -48,7 +48,14 @@ function clipTitle(title: string): string {
 function line(d: Due, r: Rung, today: LocalDate, cal: Calendar, copy?: string): Markdown {
   const when = r.days > 0 ? `还有 ${r.days} 个工作日` : r.days === 0 ? '今天到期' : `已逾期 ${overdueWorkingDays(d.deadline, today, cal)} 个工作日`;
   const cc = copy ? `（抄送支部书记 ${copy}）` : '';
-  return markdown`${mention(d.owner)} **${d.ref}** ${d.kind}：${clipTitle(d.title)}\n时限 ${formatDate(d.deadline)}，${when}${cc}${d.deadline < today ? '。如需延期请用 /延期 说明理由' : ''}`;
+  return markdown`${mention(d.owner)} **${d.ref}** ${d.kind}：${clipTitle(d.title)}\n时限 ${formatDate(d.deadline)}，${when}${cc}${d.deadline < today ? extensionHint(d) : ''}`;
+}
+
+// /延期 takes a problem; a measure's or task's deadline is asked for by whoever answers for it.
+function extensionHint(d: Due): string {
+  if (d.kind === '问题') return '。如需延期请用 /延期 说明理由';
+  if (d.kind === '措施') return `。如需延期请由牵头负责人用 /延期 ${d.ref.split('-')[0]} 说明理由`;
+  return '。如需延期请联系布置任务的同事';
 }
 
 /**

@@ -61,7 +61,7 @@ describe('buttons on cards', () => {
     const card = await reminderCard(chat);
     const done = buttons(card.content).find((b) => b.text === '标记完成')!;
     expect(done.value).toEqual({ a: 'form', form: 'done', ref: 'P1-1' });
-    expect(buttons(card.content).map((b) => b.text)).toEqual(['更新进展', '申请延期', '标记完成']);
+    expect(buttons(card.content).map((b) => b.text)).toEqual(['更新进展', '标记完成']);
 
     // The first press sends the presser a one-input form only they see; nothing is recorded yet.
     const opened = await h.press(li, card, done.value);
