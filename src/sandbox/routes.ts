@@ -2,7 +2,9 @@ import Router from '@koa/router';
 import type { Command } from '../../commands/types.js';
 import type { Store } from '../../storage/store.js';
 import type { Job, JobDeps } from '../jobs/types.js';
-import { readBureau } from './bureau-view.js';
+import { toLocalDate } from '../../commands/shared/calendar.js';
+import { parsePeriodWord } from '../../commands/shared/periods.js';
+import { readBureau, readBureauFigures } from './bureau-view.js';
 import type { SandboxClock } from './clock.js';
 import { createConversation } from './conversation.js';
 import { DEMO_MARK } from './demo-roster.js';
@@ -51,6 +53,10 @@ export function createSandboxRoutes(deps: {
     const now = deps.clock.now();
     const { people, chats } = await bureau();
     const [demo, problems] = await deps.store.read(async (tx) => [(await tx.listAudit(DEMO_MARK)).length > 0, (await tx.listProblems()).length] as const);
+    // The figures panel: the bureau's and each branch's figures for a period (?period=本季度; 本月 unless named), as /进度 computes them.
+    const today = toLocalDate(now);
+    const period = parsePeriodWord(typeof ctx.query.period === 'string' ? ctx.query.period : '本月', today) ?? parsePeriodWord('本月', today)!;
+    const figures = await deps.store.view((tx) => readBureauFigures(tx, { period, asOf: period.end < today ? period.end : today }));
     ctx.body = {
       now: now.toISOString(),
       offsetMs: deps.clock.offset(),
@@ -61,6 +67,7 @@ export function createSandboxRoutes(deps: {
       chats,
       commands: deps.commands.map((c) => ({ name: c.name, roles: c.roles, examples: c.examples })),
       nextProblem: problems + 1,
+      figures: { period: period.label, ...figures },
       jobs: deps.jobs.map((j) => {
         const time = deps.times?.[j.name] ?? j.time;
         return { name: j.name, label: j.label, time, next: nextSlot(j, now, time)?.toISOString() };
