@@ -1,5 +1,6 @@
 import type { Branch, ChatBinding, OutboundContent, Person, Role } from '../storage/records.js';
 import type { Tx } from '../storage/store.js';
+import type { Calendar } from './shared/working-calendar.js';
 import { textMessage, type TextMessage } from './shared/text.js';
 
 /** What a command may send: a text message from `textMessage`, a card from `cardMessage`, or a file. */
@@ -38,6 +39,8 @@ export interface CommandContext {
   role: Role;
   chat: ChatInfo;
   store: Tx;
+  /** The working calendar with the office's entered /假期 data, loaded once per event; count working days on it. */
+  calendar: Calendar;
   /** The registered command list, for /帮助. */
   commands: readonly Command[];
   /** Answers in the same chat, as a reply to the command message. */

@@ -4,6 +4,7 @@ import { refsOf } from '../commands/ledger/card-outcome.js';
 import { refreshCards } from '../commands/ledger/card-refresh.js';
 import { formRefusal } from '../commands/ledger/may-act.js';
 import { parseMessage } from '../commands/shared/parse-message.js';
+import { loadCalendar } from '../commands/shared/load-calendar.js';
 import { mayRun, whoMay } from '../commands/org/roles.js';
 import { UserError, type ChatInfo, type Command, type CommandContext, type Mention } from '../commands/types.js';
 import { ROLE_NAMES, type OutboundContent, type Person, type Role } from '../storage/records.js';
@@ -144,6 +145,7 @@ export function createRouter(deps: RouterDeps) {
         role,
         chat,
         store: tx,
+        calendar: await loadCalendar(tx),
         commands: deps.commands,
         reply,
         warn: (message, detail) => deps.logger.warn({ ...detail, command: cmd.name, eventId: ev.eventId }, message),

@@ -1,5 +1,6 @@
 import { schedule, type ScheduledTask } from 'node-cron';
-import { isWorkingDay, toLocalDate } from '../commands/shared/calendar.js';
+import { toLocalDate } from '../commands/shared/calendar.js';
+import { loadCalendar } from '../commands/shared/load-calendar.js';
 import { atShanghai, isQuietHour } from './jobs/gate.js';
 import type { Job, JobDeps, JobReport } from './jobs/types.js';
 import type { Logger } from './logger.js';
@@ -26,7 +27,8 @@ export function createScheduler(deps: { jobs: readonly Job[]; jobDeps: JobDeps; 
   async function runJob(job: Job, trigger: 'cron' | 'catch-up'): Promise<JobReport | undefined> {
     const now = deps.clock();
     const today = toLocalDate(now);
-    if (!isWorkingDay(today) || !job.runsOn(today) || isQuietHour(now)) {
+    const cal = await deps.jobDeps.store.view(loadCalendar);
+    if (!cal.isWorkingDay(today) || !job.runsOn(today, cal) || isQuietHour(now)) {
       log.info({ job: job.name, today, trigger }, 'not a day (or hour) for this job; skipped');
       return undefined;
     }

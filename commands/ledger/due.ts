@@ -1,7 +1,6 @@
 import { textMessage } from '../shared/text.js';
 import { readLedgerData } from '../figures/bureau-figures.js';
 import { findBranch } from '../figures/find-branch.js';
-import { loadCalendar } from '../shared/load-calendar.js';
 import { isOverdueOn, openItems, overdueWorkingDays } from '../figures/open-items.js';
 import { addDays, formatDate, weekday, type LocalDate } from '../shared/calendar.js';
 import { branchName, namesFor, todayOf } from './ledger-common.js';
@@ -39,10 +38,10 @@ export const due: Command = {
     const today = todayOf(ctx);
     const until = addDays(today, days);
     const items = await collect(ctx, scope);
-    const cal = await loadCalendar(ctx.store);
+    const cal = ctx.calendar;
     if (scope.kind === 'mine' && !overdueOnly && !windowed && items.length > 0 && items.length <= FEW_ITEMS) {
       const line = (i: DueItem) =>
-        `· ${i.label}【${i.status}】${clip(i.text)} — ${formatDate(i.deadline)}，${isOverdueOn(i, today) ? `已逾期 ${overdueWorkingDays(i.deadline, today, cal)} 个工作日` : describeDue(i.deadline, today)}`;
+        `· ${i.label}【${i.status}】${clip(i.text)} — ${formatDate(i.deadline)}，${isOverdueOn(i, today) ? `已逾期 ${overdueWorkingDays(i.deadline, today, cal)} 个工作日` : describeDue(i.deadline, today, cal)}`;
       const lines = [`${ctx.sender.name} 的截止事项（今天 ${formatDate(today)}，共 ${items.length} 项）：`];
       for (const [title, list] of grouped(items, today)) {
         if (list.length === 0) continue;
@@ -65,7 +64,7 @@ export const due: Command = {
     }
     const nameOf = await namesFor(ctx, items.flatMap((i) => i.who));
     const line = (i: DueItem) =>
-      `· ${i.label}【${i.status}】${clip(i.text)} — ${formatDate(i.deadline)}，${i.deadline < today ? `已逾期 ${overdueWorkingDays(i.deadline, today, cal)} 个工作日` : describeDue(i.deadline, today)}${scope.kind === 'mine' ? '' : `，${i.who.map(nameOf).join('、')}`}`;
+      `· ${i.label}【${i.status}】${clip(i.text)} — ${formatDate(i.deadline)}，${i.deadline < today ? `已逾期 ${overdueWorkingDays(i.deadline, today, cal)} 个工作日` : describeDue(i.deadline, today, cal)}${scope.kind === 'mine' ? '' : `，${i.who.map(nameOf).join('、')}`}`;
     const lines = [`${head}：`];
     let budget = MAX_LINES;
     for (const [title, list] of [[`逾期事项 ${overdue.length} 项：`, overdue], [`${days} 天内到期 ${soon.length} 项：`, soon]] as const) {

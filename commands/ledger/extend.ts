@@ -45,7 +45,7 @@ export const extend: Command = {
     const told = await tellBranch(
       ctx,
       p.branchId,
-      [`【待审核】${ctx.sender.name} 申请 ${p.id} 延期：${p.description}`, `现${deadlineLine(p.deadline, today)}`, `申请新${deadlineLine(deadline.date, today)}`, ...noteLines(deadline.notes), `理由：${reason}`, review].join('\n'),
+      [`【待审核】${ctx.sender.name} 申请 ${p.id} 延期：${p.description}`, `现${deadlineLine(p.deadline, today, ctx.calendar)}`, `申请新${deadlineLine(deadline.date, today, ctx.calendar)}`, ...noteLines(deadline.notes), `理由：${reason}`, review].join('\n'),
       await secretariesOf(ctx, p.branchId),
       { ref: p.id, what: 'extension' },
     );
@@ -53,8 +53,8 @@ export const extend: Command = {
     ctx.reply(
       textMessage([
         `${p.id} 已申请延期，状态：申请延期。`,
-        `现${deadlineLine(p.deadline, today)}`,
-        `申请新${deadlineLine(deadline.date, today)}`,
+        `现${deadlineLine(p.deadline, today, ctx.calendar)}`,
+        `申请新${deadlineLine(deadline.date, today, ctx.calendar)}`,
         ...noteLines(deadline.notes),
         `理由：${reason}`,
         review,

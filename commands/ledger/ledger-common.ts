@@ -33,7 +33,7 @@ export function stampOf(ctx: CommandContext): Stamp {
 /** A deadline from what the user wrote: not understood, missing or in the past is a UserError naming the field. */
 export function parseDeadline(ctx: CommandContext, text: string | undefined, label = '时限'): { date: LocalDate; notes: string[] } {
   if (text === undefined || text.trim() === '') throw new UserError(`缺少${label}：请写 ${label}:<日期>，如 ${label}:12月31日、${label}:下月底。`);
-  const parsed = parseDate(text, ctx.now);
+  const parsed = parseDate(text, ctx.now, { calendar: ctx.calendar });
   if (!parsed.ok) throw new UserError(`${label}：${parsed.error}。`);
   const today = todayOf(ctx);
   if (parsed.date < today) {

@@ -1,5 +1,6 @@
 import type { HistoryAction, HistoryEntry, Measure, Problem, Task } from '../../storage/ledger.js';
-import { diffDays, formatDate, hasCalendarData, parts, toLocalDate, workingDaysUntil, type LocalDate } from '../shared/calendar.js';
+import { diffDays, formatDate, hasCalendarData, parts, toLocalDate, type LocalDate } from '../shared/calendar.js';
+import type { Calendar } from '../shared/working-calendar.js';
 
 /** Past its deadline and not finished; 逾期 is always derived from today, never stored. */
 export function isOverdue(deadline: LocalDate, today: LocalDate, finished: boolean): boolean {
@@ -31,18 +32,18 @@ export function taskStatusLabel(t: Task, today: LocalDate): string {
   return isOverdue(t.deadline, today, t.status === '已办结') ? `${t.status}·逾期` : t.status;
 }
 
-/** `还有 5 个工作日` · `今天到期` · `已逾期 3 个工作日`, counted on the statutory holiday calendar. */
-export function describeDue(deadline: LocalDate, today: LocalDate): string {
+/** `还有 5 个工作日` · `今天到期` · `已逾期 3 个工作日`, counted on the loaded calendar (the office's /假期 entries first). */
+export function describeDue(deadline: LocalDate, today: LocalDate, cal: Pick<Calendar, 'workingDaysUntil'>): string {
   if (deadline === today) return '今天到期';
-  const wd = workingDaysUntil(today, deadline);
+  const wd = cal.workingDaysUntil(today, deadline);
   const days = diffDays(today, deadline);
   if (days > 0) return wd > 0 ? `还有 ${wd} 个工作日` : `还有 ${days} 天（其间无工作日）`;
   return wd < 0 ? `已逾期 ${-wd} 个工作日` : `已逾期 ${-days} 天`;
 }
 
 /** `时限：2026-12-31（周四），还有 28 个工作日`: every deadline is echoed this way so a misparse shows at once. */
-export function deadlineLine(deadline: LocalDate, today: LocalDate, finished = false): string {
-  return `时限：${formatDate(deadline)}${finished ? '' : `，${describeDue(deadline, today)}`}`;
+export function deadlineLine(deadline: LocalDate, today: LocalDate, cal: Pick<Calendar, 'workingDaysUntil'>, finished = false): string {
+  return `时限：${formatDate(deadline)}${finished ? '' : `，${describeDue(deadline, today, cal)}`}`;
 }
 
 /** The loud note for deadlines in years whose holiday arrangement the calendar lacks (counts fall back to Mon–Fri). */

@@ -43,12 +43,12 @@ export const measure: Command = {
     const lines = [
       `已为 ${p.id} 添加措施 ${m.id}：${m.content}`,
       `负责人：${owner.name}`,
-      deadlineLine(m.deadline, today),
+      deadlineLine(m.deadline, today, ctx.calendar),
       ...noteLines(deadline.notes),
       ...(m.deadline > p.deadline ? [`注意：措施时限晚于问题时限 ${formatDate(p.deadline)}，请核对；如问题需要延期，请 /延期 ${p.id} <新时限> <理由>。`] : []),
       `完成后发送：/整改 ${m.id} 完成 <说明>`,
     ];
     ctx.reply(textMessage(lines.join('\n')));
-    tellPerson(ctx, owner.openId, [`${ctx.sender.name} 为问题 ${p.id} 添加了整改措施 ${m.id}，由你负责：`, m.content, deadlineLine(m.deadline, today), `报告进展：/整改 ${m.id} <进展>；完成：/整改 ${m.id} 完成 <说明>`].join('\n'));
+    tellPerson(ctx, owner.openId, [`${ctx.sender.name} 为问题 ${p.id} 添加了整改措施 ${m.id}，由你负责：`, m.content, deadlineLine(m.deadline, today, ctx.calendar), `报告进展：/整改 ${m.id} <进展>；完成：/整改 ${m.id} 完成 <说明>`].join('\n'));
   },
 };

@@ -82,7 +82,7 @@ async function open(ctx: CommandContext, typed: string): Promise<void> {
     ...(p.target ? [`整改目标：${p.target}`] : []),
     `责任单位：${p.responsibleUnit}`,
     `牵头负责人：${lead.name}${elsewhere ? `（注意：${lead.name} 属于「${elsewhere}」）` : ''}`,
-    deadlineLine(p.deadline, today),
+    deadlineLine(p.deadline, today, ctx.calendar),
     ...noteLines(deadline.notes),
     `状态：${p.status}`,
     `添加整改措施：/措施 ${p.id} <内容> 时限:<日期> 负责人:@某人`,
@@ -91,7 +91,7 @@ async function open(ctx: CommandContext, typed: string): Promise<void> {
   tellPerson(
     ctx,
     lead.openId,
-    [`${ctx.sender.name} 登记了问题 ${p.id}（${branch.name}），由你牵头整改：`, p.description, deadlineLine(p.deadline, today), `添加措施：/措施 ${p.id} <内容> 时限:<日期> 负责人:@某人；查看：/问题 ${p.id}`].join('\n'),
+    [`${ctx.sender.name} 登记了问题 ${p.id}（${branch.name}），由你牵头整改：`, p.description, deadlineLine(p.deadline, today, ctx.calendar), `添加措施：/措施 ${p.id} <内容> 时限:<日期> 负责人:@某人；查看：/问题 ${p.id}`].join('\n'),
   );
 }
 
@@ -174,13 +174,13 @@ async function show(ctx: CommandContext, p: Problem): Promise<void> {
     `支部：${branch}　责任单位：${p.responsibleUnit}　牵头负责人：${nameOf(p.leadPerson)}`,
     ...(p.source ? [`问题来源：${p.source}`] : []),
     ...(p.target ? [`整改目标：${p.target}`] : []),
-    deadlineLine(p.deadline, today, finished) + (original && original !== p.deadline ? `（原时限 ${formatDate(original)}）` : ''),
+    deadlineLine(p.deadline, today, ctx.calendar, finished) + (original && original !== p.deadline ? `（原时限 ${formatDate(original)}）` : ''),
     ...(p.status === '待审核' && p.closeRequest ? [`销号申请：${nameOf(p.closeRequest.by)} ${formatInstant(p.closeRequest.at)}，整改情况：${p.closeRequest.evidence}`] : []),
     ...(p.status === '申请延期' && p.extensionRequest ? [`延期申请：至 ${formatDate(p.extensionRequest.deadline)}，理由：${p.extensionRequest.reason}`] : []),
     ...(p.closed ? [`销号：${formatInstant(p.closed.at)} 审核人 ${nameOf(p.closed.by)}；整改情况：${p.closed.evidence}`] : []),
     ...(p.voided ? [`已作废：${formatInstant(p.voided.at)}，理由：${p.voided.reason}（不计入统计）`] : []),
     `整改措施（${measures.length} 项，已完成 ${measures.filter((m) => m.status === '已完成').length}）：`,
-    ...(measures.length === 0 ? ['　（尚无）'] : measures.map((m) => measureLine(m, p, today, nameOf))),
+    ...(measures.length === 0 ? ['　（尚无）'] : measures.map((m) => measureLine(m, p, today, nameOf, ctx.calendar))),
     '记录：',
     ...history.map(({ e, label }) => `　${renderHistory(e, nameOf, label)}`),
   ];
@@ -189,9 +189,9 @@ async function show(ctx: CommandContext, p: Problem): Promise<void> {
   ctx.reply(textMessage(lines.join('\n')));
 }
 
-function measureLine(m: Measure, p: Problem, today: string, nameOf: (id: string) => string): string {
+function measureLine(m: Measure, p: Problem, today: string, nameOf: (id: string) => string, cal: CommandContext['calendar']): string {
   const state = measureStatusLabel(m, p, today);
-  const when = m.done ? `，${formatInstant(m.done.at)} 完成：${m.done.note}` : `，${deadlineLine(m.deadline, today, !isOpenProblem(p))}`;
+  const when = m.done ? `，${formatInstant(m.done.at)} 完成：${m.done.note}` : `，${deadlineLine(m.deadline, today, cal, !isOpenProblem(p))}`;
   return `　${m.id}【${state}】${m.content} — ${nameOf(m.owner)}${when}`;
 }
 

@@ -81,12 +81,12 @@ async function decideExtension(ctx: CommandContext, p: Problem, approve: boolean
   const request = p.extensionRequest!;
   if (!approve) {
     await ctx.store.updateProblem(p.id, { status: '整改中' }, { ...stamp, action: 'extend-reject', note: remark });
-    return [`${p.id} 延期申请已驳回，时限不变。`, deadlineLine(p.deadline, todayOf(ctx)), `理由：${remark}`];
+    return [`${p.id} 延期申请已驳回，时限不变。`, deadlineLine(p.deadline, todayOf(ctx), ctx.calendar), `理由：${remark}`];
   }
   await ctx.store.updateProblem(p.id, { status: '整改中', deadline: request.deadline }, { ...stamp, action: 'extend-approve', note: remark || request.reason });
   return [
     `${p.id} 同意延期，状态回到整改中。`,
-    `${deadlineLine(request.deadline, todayOf(ctx))}（原时限 ${formatDate(p.deadline)}，保留在记录中）`,
+    `${deadlineLine(request.deadline, todayOf(ctx), ctx.calendar)}（原时限 ${formatDate(p.deadline)}，保留在记录中）`,
     `延期理由：${request.reason}`,
     ...(remark ? [`审核意见：${remark}`] : []),
   ];

@@ -36,13 +36,13 @@ export const task: Command = {
       textMessage([
         `已交办督办事项 ${t.id}：${t.content}`,
         `负责人：${names}${assignees.length > 1 ? '（每人都报告后办结）' : ''}`,
-        deadlineLine(t.deadline, today),
+        deadlineLine(t.deadline, today, ctx.calendar),
         ...noteLines(deadline.notes),
         `办理后请发送：/完成 ${t.id} <办理结果>`,
       ].join('\n')),
     );
     for (const a of assignees) {
-      tellPerson(ctx, a.openId, [`${ctx.sender.name} 交办给你督办事项 ${t.id}：${t.content}`, deadlineLine(t.deadline, today), `负责人：${names}`, `办理后请发送：/完成 ${t.id} <办理结果>`].join('\n'));
+      tellPerson(ctx, a.openId, [`${ctx.sender.name} 交办给你督办事项 ${t.id}：${t.content}`, deadlineLine(t.deadline, today, ctx.calendar), `负责人：${names}`, `办理后请发送：/完成 ${t.id} <办理结果>`].join('\n'));
     }
   },
 };
@@ -53,7 +53,7 @@ async function show(ctx: CommandContext, t: Task): Promise<void> {
   const lines = [
     `${t.id}【${taskStatusLabel(t, today)}】${t.content}`,
     `交办人：${nameOf(t.assigner)}（${formatInstant(t.created.at)}）`,
-    deadlineLine(t.deadline, today, t.status === '已办结'),
+    deadlineLine(t.deadline, today, ctx.calendar, t.status === '已办结'),
     '负责人：',
     ...t.assignees.map((a) => `　${nameOf(a.openId)}：${a.reportedAt ? `${formatInstant(a.reportedAt)} 已报告：${a.result}` : '未报告'}`),
     '记录：',

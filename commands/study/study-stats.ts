@@ -7,7 +7,6 @@ import { formatRate } from '../figures/ledger-figures.js';
 import { quotaStandings } from '../figures/quota-figures.js';
 import { formatHours, turnout, type StudyFigures } from '../figures/study-figures.js';
 import { formatDate, toLocalDate, type LocalDate } from '../shared/calendar.js';
-import { loadCalendar } from '../shared/load-calendar.js';
 import { formSummary } from './me.js';
 import { PERIOD_EXAMPLES, parsePeriodWord, type NamedPeriod } from '../shared/periods.js';
 import { describeRoleQuota } from './quotas.js';
@@ -38,7 +37,7 @@ export async function studyStats(ctx: CommandContext, args: string): Promise<voi
   const asOf: LocalDate = period.end < today ? period.end : today;
   const opts = { period, asOf, ...(branch ? { branchId: branch.id } : {}) };
   const data = await readFigureData(ctx.store, opts);
-  const f = computeFigures(data, { ...opts, calendar: await loadCalendar(ctx.store) });
+  const f = computeFigures(data, { ...opts, calendar: ctx.calendar });
   const privately = ctx.chat.type === 'group';
   const { lines, names } = renderStudyStats(f, data, period, branch?.name, privately);
   if (privately && names.length > 1) lines.push('尚未完成指标的名单已私信发给你。');

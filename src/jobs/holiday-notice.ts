@@ -1,4 +1,4 @@
-import { parts, toLocalDate, packageCalendar, type LocalDate } from '../../commands/shared/calendar.js';
+import { parts, toLocalDate, type LocalDate } from '../../commands/shared/calendar.js';
 import { card, md } from '../../commands/shared/card.js';
 import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { markdown } from '../../commands/shared/markdown.js';
@@ -53,7 +53,6 @@ export const holidayNotice: Job = {
   name: 'holiday-notice',
   label: '节假日安排提醒',
   time: '09:30',
-  // runsOn has no store: the package calendar says whether a year may be missing; run() checks the entries.
-  runsOn: (today) => yearsToAnnounce(today, packageCalendar()).length > 0,
+  runsOn: (today, cal) => yearsToAnnounce(today, cal).length > 0,
   run: (now, { store }) => announceHolidayGaps(now, store),
 };

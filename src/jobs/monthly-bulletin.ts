@@ -1,5 +1,5 @@
 import { bureauFigures, type BureauFigures } from '../../commands/figures/bureau-figures.js';
-import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/shared/calendar.js';
+import { addDays, formatDate, periodRange, toLocalDate } from '../../commands/shared/calendar.js';
 import { md, type CardElement } from '../../commands/shared/card.js';
 import { fitCards } from '../../commands/shared/card-fit.js';
 import { joinMarkdown, markdown, type Markdown } from '../../commands/shared/markdown.js';
@@ -60,7 +60,7 @@ export const monthlyBulletin: Job = {
   name: 'monthly-bulletin',
   label: '月度通报',
   time: '09:30',
-  runsOn: (today) => firstWorkingDayOfPeriod(today, 'month') === today,
+  runsOn: (today, cal) => cal.firstWorkingDayOfPeriod(today, 'month') === today,
   async run(now, { store }) {
     const report = newReport('monthly-bulletin', now);
     const cal = await store.view(loadCalendar);

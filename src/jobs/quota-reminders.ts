@@ -1,4 +1,4 @@
-import { formatDate, packageCalendar, periodRange, toLocalDate, type Period } from '../../commands/shared/calendar.js';
+import { formatDate, periodRange, toLocalDate, type Period } from '../../commands/shared/calendar.js';
 import type { Calendar } from '../../commands/shared/working-calendar.js';
 import { md } from '../../commands/shared/card.js';
 import { fitCards } from '../../commands/shared/card-fit.js';
@@ -26,8 +26,7 @@ export const quotaReminders: Job = {
   name: 'quota-reminders',
   label: '指标提醒',
   time: '09:00',
-  // runsOn has no store, so it asks the package calendar; run() decides again on the loaded one.
-  runsOn: (today) => closingPeriods(today, packageCalendar()).length > 0,
+  runsOn: (today, cal) => closingPeriods(today, cal).length > 0,
   async run(now, { store }) {
     const report = newReport('quota-reminders', now);
     const cal = await store.view(loadCalendar);

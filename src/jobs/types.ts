@@ -1,4 +1,5 @@
 import type { LocalDate } from '../../commands/shared/calendar.js';
+import type { Calendar } from '../../commands/shared/working-calendar.js';
 import type { Store } from '../../storage/store.js';
 import type { Logger } from '../logger.js';
 
@@ -24,6 +25,6 @@ export interface Job {
   /** Default time of day in Asia/Shanghai, `HH:MM`; configurable. */
   time: string;
   /** Whether the job has anything to do on this (working) day, e.g. only on the first working day of a week. */
-  runsOn(today: LocalDate): boolean;
+  runsOn(today: LocalDate, cal: Calendar): boolean;
   run(now: Date, deps: JobDeps): Promise<JobReport>;
 }

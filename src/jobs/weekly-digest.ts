@@ -1,5 +1,5 @@
 import { computeFigures, quotaGaps, sliceByBranch } from '../../commands/figures/bureau-figures.js';
-import { addDays, firstWorkingDayOfPeriod, formatDate, periodRange, toLocalDate } from '../../commands/shared/calendar.js';
+import { addDays, formatDate, periodRange, toLocalDate } from '../../commands/shared/calendar.js';
 import { md, type CardElement } from '../../commands/shared/card.js';
 import { fitCards } from '../../commands/shared/card-fit.js';
 import { joinMarkdown, markdown, type Markdown } from '../../commands/shared/markdown.js';
@@ -27,7 +27,7 @@ export const weeklyDigest: Job = {
   name: 'weekly-digest',
   label: '每周周报',
   time: '09:00',
-  runsOn: (today) => firstWorkingDayOfPeriod(today, 'week') === today,
+  runsOn: (today, cal) => cal.firstWorkingDayOfPeriod(today, 'week') === today,
   async run(now, { store }) {
     const report = newReport('weekly-digest', now);
     const cal = await store.view(loadCalendar);

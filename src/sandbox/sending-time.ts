@@ -1,4 +1,5 @@
-import { addDays, isWorkingDay, nextWorkingDay, toLocalDate } from '../../commands/shared/calendar.js';
+import { addDays, isWorkingDay, nextWorkingDay, packageCalendar, toLocalDate } from '../../commands/shared/calendar.js';
+import type { Calendar } from '../../commands/shared/working-calendar.js';
 import { atShanghai, shanghaiMinutes } from '../jobs/gate.js';
 import type { Job } from '../jobs/types.js';
 
@@ -18,12 +19,12 @@ export function nextSendingTime(now: Date): Date {
 }
 
 /** The job's next scheduled slot at or after `now` (its time on the next working day it applies to), within a year. */
-export function nextSlot(job: Job, now: Date, time = job.time): Date | undefined {
+export function nextSlot(job: Job, now: Date, time = job.time, cal: Calendar = packageCalendar()): Date | undefined {
   const today = toLocalDate(now);
   for (let i = 0; i < 400; i++) {
     const day = addDays(today, i);
     const at = atShanghai(day, time);
-    if (at >= now && isWorkingDay(day) && job.runsOn(day)) return at;
+    if (at >= now && cal.isWorkingDay(day) && job.runsOn(day, cal)) return at;
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { addDays, isWorkingDay, weekday } from '../../commands/shared/calendar.j
 import { parseDate } from '../../commands/shared/dates.js';
 import { parseHolidayText } from '../../commands/org/holiday-notice-text.js';
 import { createCalendar } from '../../commands/shared/working-calendar.js';
+import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
 import type { Store } from '../../storage/store.js';
 import { JOBS } from '../../src/jobs/index.js';
@@ -103,7 +104,7 @@ async function sendingDays(store: Store, from: string, to: string): Promise<Set<
   for (let d = from; d <= to; d = addDays(d, 1)) {
     const now = new Date(`${d}T09:30:00+08:00`);
     for (const job of JOBS) {
-      if (!job.runsOn(d)) continue;
+      if (!job.runsOn(d, await store.view(loadCalendar))) continue;
       if ((await job.run(now, { store, logger: undefined as never })).sent.length > 0) days.add(d);
     }
   }

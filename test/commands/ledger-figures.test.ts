@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRate, ledgerFigures, NO_SOURCE } from '../../commands/figures/ledger-figures.js';
 import { describeDue, problemStatusLabel } from '../../commands/ledger/ledger-status.js';
+import { packageCalendar } from '../../commands/shared/calendar.js';
 import type { Measure, Problem } from '../../storage/ledger.js';
 import { seedLedger as seed } from '../support/seed-ledger.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
@@ -91,6 +92,6 @@ describe('describeDue on the holiday calendar', () => {
     // National Day 2026: 10-01 … 10-07 off; 09-30 to 10-08 is one working day.
     ['2026-09-30', '2026-10-08', '还有 1 个工作日'],
   ])('from %s to %s: %s', (today, deadline, text) => {
-    expect(describeDue(deadline, today)).toBe(text);
+    expect(describeDue(deadline, today, packageCalendar())).toBe(text);
   });
 });

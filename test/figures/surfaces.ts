@@ -1,4 +1,5 @@
 import { COMMANDS } from '../../commands/index.js';
+import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import type { Command, CommandContext, Reply } from '../../commands/types.js';
 import type { Person, Role } from '../../storage/records.js';
 import type { Store } from '../../storage/store.js';
@@ -24,6 +25,7 @@ export async function ask(store: Store, now: Date, sender: Person, role: Role, n
       role,
       chat: { id: `p2p_${sender.id}`, type: 'p2p' },
       store: tx,
+      calendar: await loadCalendar(tx),
       commands: COMMANDS,
       reply: (r) => void out.push(rendered(r)),
       warn: () => {},
