@@ -1,9 +1,12 @@
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { shortBranchName } from '../../commands/figures/branch-names.js';
 import { parseHeadline, parseStudyLine } from '../figures/surfaces.js';
 import { startSandbox, tickingFrom } from '../support/sandbox.js';
 
 // The sandbox's figures panel reads the bureau's figures from the one definition /进度 prints (readBureauFigures).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 let sb: Sandbox | undefined;
 afterEach(async () => {
@@ -52,6 +55,23 @@ describe('the sandbox figures panel', () => {
         expect({ found: row.found, rectified: row.rectified, overdueProblems: row.overdueProblems }, label).toEqual({ found: head.found, rectified: head.rectified, overdueProblems: head.overdueProblems });
         expect({ sessions: row.sessions, hours: row.hours, participations: row.participations }, label).toEqual({ sessions: study.sessions, hours: study.hours, participations: study.participations });
       }
+    }
+  });
+
+  it.skipIf(!existsSync(CHROMIUM))('shows those figures in the page panel, one row for the bureau and one per branch', async () => {
+    sb = await startSandbox({ demo: true, clock: tickingFrom('2026-11-24T10:00:00+08:00') });
+    const figures = (await sb.api('state')).json.figures as Figures;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${sb.app.url}/sandbox`);
+      await page.waitForSelector('body[data-ready=true]');
+      expect(await page.textContent('#figures-title')).toBe(`数字（${figures.period}）`);
+      const rows = await page.$$eval('#figures tr', (trs) => trs.slice(1).map((tr) => [...tr.children].map((c) => c.textContent)));
+      const want = [figures.bureau, ...figures.branches].map((r) => [r.short, r.found, r.rectified, r.overdueProblems, r.sessions, r.hours, r.participations].map(String));
+      expect(rows).toEqual(want);
+    } finally {
+      await browser.close();
     }
   });
 });

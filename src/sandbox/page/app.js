@@ -270,7 +270,16 @@
     $('data').textContent = s.demo ? `演示局数据：${s.dataFile}` : `体验数据：${s.dataFile}`;
     $('data').className = `data ${s.demo ? 'demo' : ''}`;
     $('demo-how').hidden = s.demo;
+    renderFigures(s.figures);
     return s;
+  }
+
+  // The figures panel: the bureau and each branch, as /进度 computes them (readBureauFigures on the server).
+  function renderFigures(f) {
+    if (!f) return;
+    $('figures-title').textContent = `数字（${f.period}）`;
+    const row = (r) => `<tr><th>${esc(r.short)}</th><td>${r.found}</td><td>${r.rectified}</td><td>${r.overdueProblems}</td><td>${r.sessions}</td><td>${r.hours}</td><td>${r.participations}</td></tr>`;
+    $('figures').innerHTML = '<tr><th></th><th>问题</th><th>销号</th><th>逾期</th><th>学习</th><th>学时</th><th>人次</th></tr>' + [f.bureau, ...f.branches].map(row).join('');
   }
 
   async function init() {
