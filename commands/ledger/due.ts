@@ -3,8 +3,8 @@ import { readLedgerData } from '../figures/bureau-figures.js';
 import { findBranch } from '../figures/find-branch.js';
 import { isOverdueOn, openItems, overdueWorkingDays } from '../figures/open-items.js';
 import { addDays, formatDate, weekday, type LocalDate } from '../shared/calendar.js';
-import { branchName, namesFor, todayOf } from './ledger-common.js';
-import { calendarGapNote, clip, describeDue } from './ledger-status.js';
+import { branchName, calendarNoteOnce, namesFor, todayOf } from './ledger-common.js';
+import { clip, describeDue } from './ledger-status.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 
 const LABEL = { problem: '问题', measure: '措施', task: '事项' } as const;
@@ -47,7 +47,7 @@ export const due: Command = {
         if (list.length === 0) continue;
         lines.push(`${title} ${list.length} 项：`, ...list.map(line));
       }
-      const gap = calendarGapNote(items.map((i) => i.deadline));
+      const gap = await calendarNoteOnce(ctx, items.map((i) => i.deadline));
       if (gap) lines.push(gap);
       ctx.reply(textMessage(lines.join('\n')));
       return;
@@ -75,7 +75,7 @@ export const due: Command = {
       budget = Math.max(0, budget - list.length);
     }
     if (later) lines.push(`另有 ${later} 项时限在 ${days} 天以后（/截止 ${Math.min(MAX_DAYS, days * 2)}天 查看）。`);
-    const gap = calendarGapNote([...overdue, ...soon].map((i) => i.deadline));
+    const gap = await calendarNoteOnce(ctx, [...overdue, ...soon].map((i) => i.deadline));
     if (gap) lines.push(gap);
     ctx.reply(textMessage(lines.join('\n')));
   },

@@ -5,10 +5,10 @@ import { fitCard } from '../shared/card-fit.js';
 import { joinMarkdown, markdown } from '../shared/markdown.js';
 import { PROBLEM_SOURCES, type Measure, type Problem, type ProblemSource, type Task } from '../../storage/ledger.js';
 import type { Stamp } from '../../storage/records.js';
-import { formatDate, toLocalDate, type LocalDate } from '../shared/calendar.js';
+import { formatDate, parts, toLocalDate, type LocalDate } from '../shared/calendar.js';
 import { parseDate } from '../shared/dates.js';
 import { mentionsIn } from '../shared/fields.js';
-import { formatInstant } from './ledger-status.js';
+import { calendarGapNote, formatInstant } from './ledger-status.js';
 import { UserError, type CommandContext, type Mention, type Reply } from '../types.js';
 import { lookup } from '../shared/lookup.js';
 
@@ -39,15 +39,23 @@ export function parseDeadline(ctx: CommandContext, text: string | undefined, lab
   if (parsed.date < today) {
     throw new UserError(`${label} ${formatDate(parsed.date)} 已经过去（今天是 ${formatDate(today)}），请填写今天或以后的日期。`);
   }
-  if (parsed.notes.some((n) => n.includes('尚未收录'))) {
-    ctx.warn(`holiday calendar has no data for ${parsed.date.slice(0, 4)}: working days fall back to Mon–Fri; update chinese-days`, { deadline: parsed.date });
-  }
   return { date: parsed.date, notes: parsed.notes.filter((n) => !n.startsWith('该日期早于今天')) };
 }
 
-/** `注意：…` lines for the date notes (non-working day, calendar without that year's data). */
+/** `注意：…` lines for the date notes (e.g. a non-working day). */
 export function noteLines(notes: readonly string[]): string[] {
-  return notes.map((n) => (n.includes('尚未收录') ? `⚠ 注意：${n}，请以国务院公布的安排为准。` : `注意：${n}。`));
+  return notes.map((n) => `注意：${n}。`);
+}
+
+/**
+ * The ⚠ note for deadlines in years whose 调休 days are unknown, told to the sender once per year, then no more
+ * (a once-only mark `calendar-note:<year>:<openId>` kept with the command's writes).
+ */
+export async function calendarNoteOnce(ctx: CommandContext, deadlines: readonly LocalDate[]): Promise<string | undefined> {
+  const years = [...new Set(deadlines.map((d) => parts(d).year))].filter((y) => !ctx.calendar.hasCalendarData(y)).sort();
+  const untold: number[] = [];
+  for (const y of years) if (await ctx.store.markSent(`calendar-note:${y}:${ctx.sender.id}`, 'calendar-note', ctx.now.toISOString())) untold.push(y);
+  return calendarGapNote(untold);
 }
 
 /** One person named in a field: an @-mention (known to the bot or not), or the name of exactly one known person. */

@@ -1,5 +1,5 @@
 import type { HistoryAction, HistoryEntry, Measure, Problem, Task } from '../../storage/ledger.js';
-import { diffDays, formatDate, hasCalendarData, parts, toLocalDate, type LocalDate } from '../shared/calendar.js';
+import { diffDays, formatDate, toLocalDate, type LocalDate } from '../shared/calendar.js';
 import type { Calendar } from '../shared/working-calendar.js';
 
 /** Past its deadline and not finished; 逾期 is always derived from today, never stored. */
@@ -46,9 +46,8 @@ export function deadlineLine(deadline: LocalDate, today: LocalDate, cal: Pick<Ca
   return `时限：${formatDate(deadline)}${finished ? '' : `，${describeDue(deadline, today, cal)}`}`;
 }
 
-/** The loud note for deadlines in years whose holiday arrangement the calendar lacks (counts fall back to Mon–Fri). */
-export function calendarGapNote(deadlines: readonly LocalDate[]): string | undefined {
-  const years = [...new Set(deadlines.map((d) => parts(d).year))].filter((y) => !hasCalendarData(y)).sort();
+/** The loud note for years whose 调休 arrangement the calendar lacks (see calendarNoteOnce: each person hears it once a year). */
+export function calendarGapNote(years: readonly number[]): string | undefined {
   if (years.length === 0) return undefined;
   return `⚠ ${years.join('、')}年的调休安排尚未录入：法定假日已按放假计算，调休上班日未知，请以国务院公布的安排为准（管理员可用 /假期 录入）。`;
 }

@@ -5,6 +5,7 @@ import { formatDate, type LocalDate } from '../shared/calendar.js';
 import { fieldsText, missingFieldsError, splitFields, type MissingField } from '../shared/fields.js';
 import {
   branchName,
+  calendarNoteOnce,
   DEADLINE_KEYS,
   field,
   findProblem,
@@ -19,7 +20,7 @@ import {
   todayOf,
   tellPerson,
 } from './ledger-common.js';
-import { calendarGapNote, clip, deadlineLine, formatInstant, isOpenProblem, isOverdue, measureStatusLabel, problemStatusLabel, renderHistory } from './ledger-status.js';
+import { clip, deadlineLine, formatInstant, isOpenProblem, isOverdue, measureStatusLabel, problemStatusLabel, renderHistory } from './ledger-status.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 import { findBranch } from '../figures/find-branch.js';
 import { lookup } from '../shared/lookup.js';
@@ -184,7 +185,7 @@ async function show(ctx: CommandContext, p: Problem): Promise<void> {
     '记录：',
     ...history.map(({ e, label }) => `　${renderHistory(e, nameOf, label)}`),
   ];
-  const gap = calendarGapNote(finished ? [] : [p.deadline, ...measures.filter((m) => m.status !== '已完成').map((m) => m.deadline)]);
+  const gap = await calendarNoteOnce(ctx, finished ? [] : [p.deadline, ...measures.filter((m) => m.status !== '已完成').map((m) => m.deadline)]);
   if (gap) lines.push(gap);
   ctx.reply(textMessage(lines.join('\n')));
 }
