@@ -129,7 +129,7 @@ describe('disk full (ENOSPC) on a small tmpfs', () => {
     fillLeaving(join(data, 'filler'), 6);
     const events: { tag: string; e: PushedEvent }[] = Array.from({ length: 40 }, (_, i) => {
       const tag = `磁盘满第${i}条${'学'.repeat(60)}`;
-      return { tag, e: bot.event(zhang, 'oc_sandbox_branch_1', `/学习 1小时 自学 ${tag}`) };
+      return { tag, e: bot.event(zhang, 'oc_sandbox_branch_1', `/学习 10分钟 自学 ${tag}`) };
     });
     const acked = new Set<string>();
     const statuses = new Map<number, number>();

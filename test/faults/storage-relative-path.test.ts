@@ -46,7 +46,7 @@ async function enterOnPage(bot: Bot, tag: string): Promise<string[]> {
   const problem = `${tag}问题台账数据不全`;
   const study = `${tag}学习党章`;
   expect((await typeOnPage(bot, '张三', `/问题 ${problem} 责任单位:第一支部 时限:下月底 负责人:@张三`)).status).toBe(200);
-  expect((await typeOnPage(bot, '张三', `/学习 1小时 自学 ${study}`)).status).toBe(200);
+  expect((await typeOnPage(bot, '张三', `/学习 10分钟 自学 ${study}`)).status).toBe(200);
   return [problem, study];
 }
 

@@ -13,7 +13,7 @@ beforeAll(async () => {
   const bot = await Bot.start(createRunDir());
   await bot.waitHealthy();
   const zhang = SANDBOX_PEOPLE.find((p) => p.name === '张三')!.openId;
-  for (const tag of ['快照甲', '快照乙']) expect(await bot.send(bot.event(zhang, 'oc_sandbox_branch_1', `/学习 1小时 自学 ${tag}`))).toBe(200);
+  for (const tag of ['快照甲', '快照乙']) expect(await bot.send(bot.event(zhang, 'oc_sandbox_branch_1', `/学习 10分钟 自学 ${tag}`))).toBe(200);
   await bot.settle();
   await bot.sigterm();
   snapshot = readFileSync(bot.dataFile);

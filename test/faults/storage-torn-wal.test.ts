@@ -110,7 +110,7 @@ describe('a torn log tail, end to end with npm start', () => {
   it('keeps the commands acknowledged before and after the torn write', async () => {
     const dir = createRunDir();
     const zhang = SANDBOX_PEOPLE.find((p) => p.name === '张三')!.openId;
-    const study = (bot: Bot, tag: string) => bot.event(zhang, 'oc_sandbox_branch_1', `/学习 1小时 自学 ${tag}`);
+    const study = (bot: Bot, tag: string) => bot.event(zhang, 'oc_sandbox_branch_1', `/学习 10分钟 自学 ${tag}`);
     const acked: string[] = [];
     const push = async (bot: Bot, tags: string[]) => {
       for (const tag of tags) {

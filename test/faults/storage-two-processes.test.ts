@@ -12,7 +12,7 @@ describe('two processes on one data file', () => {
     await first.waitHealthy();
     const acked: string[] = [];
     const push = async (tags: string[]) => {
-      const results = await Promise.all(tags.map((tag) => first.send(first.event(ZHANG, 'oc_sandbox_branch_1', `/学习 1小时 自学 ${tag}`))));
+      const results = await Promise.all(tags.map((tag) => first.send(first.event(ZHANG, 'oc_sandbox_branch_1', `/学习 10分钟 自学 ${tag}`))));
       tags.forEach((tag, i) => {
         expect(results[i], `${tag} while a second process started`).toBe(200);
         acked.push(tag);
