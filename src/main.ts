@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { openLowdbStore } from '../storage/lowdb/open.js';
+import type { RunningApp } from './app.js';
 import { ConfigError, readConfig, secretsOf, type Config } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -34,13 +35,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel, undefined, secretsOf(config));
-  // The data file loads while the rest of the program (the SDK is large) is still being imported.
-  const [store, { startApp }] = await Promise.all([openLowdbStore(config.dataFile, { mode: config.mode }), import('./app.js')]);
-  const app = await startApp({ config, logger, store });
-  logger.info({ url: app.url, mode: app.mode, dataFile: config.dataFile }, 'duban started');
-  if (app.mode === 'local') process.stdout.write(localBanner(app.port));
-
   let stopping = false;
+  let running: Promise<RunningApp> | undefined;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting now; every acknowledged event is in the write-ahead log');
@@ -52,8 +48,9 @@ async function main(): Promise<void> {
     setTimeout(() => {
       logger.error({ signal, afterMs: STOP_DEADLINE_MS }, 'shutdown took too long: exiting without the final snapshot; the write-ahead log has every acknowledged event');
       process.exit(1);
-    }, STOP_DEADLINE_MS);
-    app.close().then(
+    }, STOP_DEADLINE_MS).unref();
+    // A signal during start-up (recovery can take a while) waits for the start to finish, then closes cleanly.
+    running!.then((app) => app.close()).then(
       () => {
         logger.info('stopped');
         process.exit(0);
@@ -64,8 +61,18 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Installed before anything is opened: a signal that came before them would kill the process without a snapshot.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  running = (async () => {
+    // The data file loads while the rest of the program (the SDK is large) is still being imported.
+    const [store, { startApp }] = await Promise.all([openLowdbStore(config.dataFile, { mode: config.mode }), import('./app.js')]);
+    return startApp({ config, logger, store });
+  })();
+  const app = await running;
+  if (stopping) return;
+  logger.info({ url: app.url, mode: app.mode, dataFile: config.dataFile }, 'duban started');
+  if (app.mode === 'local') process.stdout.write(localBanner(app.port));
 }
 
 main().catch((err) => {
