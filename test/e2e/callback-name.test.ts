@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { buttons } from '../support/card-buttons.js';
 import { Harness } from '../support/harness.js';
 
 let h: Harness;
@@ -8,20 +9,6 @@ afterEach(async () => {
   await h?.close();
 });
 
-/** Every callback button in a card, depth first. */
-function buttons(card: unknown): { text: string; value: Record<string, unknown> }[] {
-  const out: { text: string; value: Record<string, unknown> }[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as { tag?: string; text?: { content?: string }; behaviors?: { value: Record<string, unknown> }[] };
-      if (o.tag === 'button' && o.behaviors?.[0]) out.push({ text: o.text?.content ?? '', value: o.behaviors[0].value });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
 
 describe('card callbacks and the contact API', () => {
   it('a press by someone new answers well within Feishu’s 3 s while the contact API takes 6 s; the name is filled in later', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SentMessage } from '../../src/sandbox/open-platform.js';
+import { buttons } from '../support/card-buttons.js';
 import { Harness, textOf } from '../support/harness.js';
 
 let h: Harness;
@@ -15,20 +16,6 @@ interface CardJson {
   body?: { elements?: unknown[] };
 }
 
-/** Every callback button in a card, depth first. */
-function buttons(card: unknown): { text: string; value: Record<string, unknown> }[] {
-  const out: { text: string; value: Record<string, unknown> }[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as { tag?: string; text?: { content?: string }; behaviors?: { value: Record<string, unknown> }[] };
-      if (o.tag === 'button' && o.behaviors?.[0]) out.push({ text: o.text?.content ?? '', value: o.behaviors[0].value });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
 
 async function setup() {
   h = await Harness.start({ clock, adminToken: 'tok' });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SentMessage } from '../../src/sandbox/open-platform.js';
+import { buttons } from '../support/card-buttons.js';
 import { Harness, textOf } from '../support/harness.js';
 
 // Cards offer only actions that exist: /延期 takes a problem (its lead person asks), so a measure's line has no 申请延期.
@@ -10,24 +11,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-interface Button {
-  text: string;
-  value: Record<string, unknown>;
-}
 
-function buttons(card: unknown): Button[] {
-  const out: Button[] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') {
-      const o = v as { tag?: string; text?: { content?: string }; behaviors?: { value: Record<string, unknown> }[] };
-      if (o.tag === 'button' && o.behaviors?.[0]) out.push({ text: o.text?.content ?? '', value: o.behaviors[0].value });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
 
 describe('申请延期 on reminder cards', () => {
   it('is offered on an overdue problem (and works), not on its overdue measure, whose line names the problem and its lead', async () => {
