@@ -16,13 +16,18 @@ export const ROLE_NAMES: Record<Role, string> = {
 export const Stamp = z.object({ by: z.string(), at: z.string() });
 export type Stamp = z.infer<typeof Stamp>;
 
-/** A person known to the bot; `branchId` is set once they belong to a branch. */
+/**
+ * A person known to the bot; `branchId` is set once they belong to a branch. For a leader it is the home branch of
+ * their dual organisational life (双重组织生活), set only by /任命: there they are on the roster like any member.
+ */
 export const Person = z.object({
   id: z.string(), // Feishu open_id
   name: z.string(),
   nameSource: z.enum(['contact', 'mention', 'fallback']),
   role: z.enum(ROLES),
   branchId: z.string().optional(),
+  /** The branches a leader is responsible for (联系支部), set by /联系; their escalations @-mention the leader. */
+  linkedBranchIds: z.array(z.string()).optional(),
   created: Stamp,
 });
 export type Person = z.infer<typeof Person>;

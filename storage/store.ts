@@ -1,6 +1,7 @@
 import type { LedgerVerbs } from './ledger.js';
 import type { AuditEntry, Branch, ChatBinding, HolidayEntry, InboundEvent, Outbound, OutboundContent, Person, Role, Stamp } from './records.js';
 import type { JobVerbs } from './jobs.js';
+import type { LeaveVerbs } from './leave.js';
 import type { StudyVerbs } from './study.js';
 
 /** People, branches and chat bindings. */
@@ -58,7 +59,7 @@ export interface HolidayVerbs {
 }
 
 /** Everything a transaction may read and write. */
-export type Tx = OrgVerbs & InboxVerbs & OutboxVerbs & CounterVerbs & StudyVerbs & JobVerbs & LedgerVerbs & HolidayVerbs;
+export type Tx = OrgVerbs & InboxVerbs & OutboxVerbs & CounterVerbs & StudyVerbs & JobVerbs & LedgerVerbs & HolidayVerbs & LeaveVerbs;
 
 /** What a store reports about itself for /healthz. */
 export interface StoreHealth {

@@ -2,6 +2,7 @@ import type { IndexFn, Migration } from './engine.js';
 import { HOLIDAY_COLLECTIONS } from './holidays.js';
 import { LEDGER_COLLECTIONS } from './ledger.js';
 import { JOB_COLLECTIONS } from './jobs.js';
+import { LEAVE_COLLECTIONS } from './leave.js';
 import { STUDY_COLLECTIONS } from './study.js';
 
 /** Collections of the data file and the secondary indexes each keeps in memory. */
@@ -16,6 +17,7 @@ export const COLLECTIONS: Record<string, Record<string, IndexFn>> = {
   ...JOB_COLLECTIONS,
   ...STUDY_COLLECTIONS,
   ...HOLIDAY_COLLECTIONS,
+  ...LEAVE_COLLECTIONS,
 };
 
 /** Schema migrations: entry i upgrades a data file from version i to i+1; append, never edit. */
@@ -23,5 +25,9 @@ export const MIGRATIONS: readonly Migration[] = [
   // 0 → 1: the first layout; an empty or new file gets every collection.
   (s) => {
     for (const name of Object.keys(COLLECTIONS)) s.collections[name] ??= [];
+  },
+  // 1 → 2: the leave register (请假).
+  (s) => {
+    s.collections.leaves ??= [];
   },
 ];

@@ -6,6 +6,7 @@ import { holidayVerbs } from './holidays.js';
 import { inboxVerbs } from './inbox.js';
 import { ledgerVerbs } from './ledger.js';
 import { jobVerbs } from './jobs.js';
+import { leaveVerbs } from './leave.js';
 import { orgVerbs } from './org.js';
 import { outboxVerbs } from './outbox.js';
 import { RETIREMENT } from './retention.js';
@@ -20,6 +21,7 @@ function verbs(t: Tables): Tx {
     ...jobVerbs(t),
     ...studyVerbs(t),
     ...holidayVerbs(t),
+    ...leaveVerbs(t),
     async nextNumber(series) {
       return t.next(series);
     },

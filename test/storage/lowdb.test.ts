@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, appendFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../storage/lowdb/collections.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -48,7 +49,7 @@ describe('lowdb store on disk', () => {
     await s.transact((tx) => tx.createBranch('第一支部', stamp));
     await s.close();
     const snap = JSON.parse(readFileSync(file, 'utf8'));
-    expect(snap.schemaVersion).toBe(1);
+    expect(snap.schemaVersion).toBe(MIGRATIONS.length);
     expect(snap.collections.branches[0].name).toBe('第一支部');
     const dir = readdirSync(join(file, '..'));
     expect(dir.filter((n) => n.includes('.wal.'))).toEqual([]);
