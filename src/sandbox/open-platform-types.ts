@@ -1,4 +1,5 @@
 import type Koa from 'koa';
+import type { WsGateway, WsGatewayOptions } from './open-platform-ws-types.js';
 
 /** Settings for the fake Open Platform; `appId` must look like `cli_` + 16 hex or the SDK's WSClient refuses it. */
 export interface PlatformOptions {
@@ -10,6 +11,8 @@ export interface PlatformOptions {
   botOpenId?: string;
   /** Clock in epoch ms, so token expiry and the one-hour uuid window can be tested. */
   now?: () => number;
+  /** The long-connection gateway's timings (Feishu's by default). */
+  ws?: WsGatewayOptions;
 }
 
 /** One message the fake accepted, with `content` already JSON-parsed. */
@@ -101,6 +104,8 @@ export interface OpenPlatform {
   readonly requests: RecordedRequest[];
   readonly files: StoredFile[];
   readonly faults: Faults;
+  /** The long connection: `POST /callback/ws/endpoint`, then the SDK's frames over a WebSocket. */
+  readonly ws: WsGateway;
   on(event: 'message', fn: (m: SentMessage) => void): () => void;
   /** Resolves with the first already-sent or future message matching `pred` (filter on `seq` to skip old ones). */
   waitFor(pred: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;

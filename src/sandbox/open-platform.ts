@@ -10,6 +10,7 @@ import { MULTIPART_LIMIT, uploadFile } from './open-platform-files.js';
 import { ApiError, faultReply, parseJson, readBody, sleep, type Reply } from './open-platform-http.js';
 import { botOpenIdOf, hex, tenantKeyOf } from './open-platform-ids.js';
 import { createMessages } from './open-platform-messages.js';
+import { createWsGateway } from './open-platform-ws.js';
 import type { OpenPlatform, PlatformOptions, RecordedRequest, SentMessage, StoredFile } from './open-platform-types.js';
 
 export type * from './open-platform-types.js';
@@ -46,6 +47,8 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
   const directory = createDirectory({ tenantKey, users, chats, contactScope: opts.contactScope ?? true });
   const messages = createMessages({ appId: opts.appId, tenantKey, now, record, files, chats });
   const ephemeral = createEphemerals({ now, record, checkChat: messages.checkChat, isP2p: messages.isP2p });
+  const ws = createWsGateway(opts, opts.ws);
+  const wsEndpoint = ws.middleware();
 
   async function route(ctx: Koa.Context): Promise<Reply> {
     const { method, path } = ctx;
@@ -142,7 +145,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
   }
 
   const middleware = (): Koa.Middleware => async (ctx, next) => {
-    if (ctx.path !== '/open-apis' && !ctx.path.startsWith('/open-apis/')) return next();
+    if (ctx.path !== '/open-apis' && !ctx.path.startsWith('/open-apis/')) return wsEndpoint(ctx, next);
     await serve(ctx);
   };
 
@@ -152,6 +155,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
       const app = new Koa();
       app.use(middleware());
       const server = createServer(app.callback());
+      server.on('upgrade', ws.upgrade);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -165,6 +169,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
         url: `http://${shownHost}:${addr.port}`,
         close: () =>
           new Promise<void>((resolve, reject) => {
+            ws.close();
             server.close((err) => (err ? reject(err) : resolve()));
             server.closeAllConnections();
           }),
@@ -174,6 +179,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
     requests,
     files,
     faults,
+    ws,
     on(event, fn) {
       emitter.on(event, fn);
       return () => emitter.off(event, fn);
