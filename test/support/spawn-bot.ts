@@ -8,8 +8,8 @@ import { messageEvent, newEventId, newMessageId, toRequest, type WireKeys } from
 
 const REPO = resolve(import.meta.dirname, '../..');
 
-/** What `npm start` needs from the repository; a compiled build would add its output folder here. */
-const RUN_FILES = ['src', 'commands', 'storage', 'node_modules', 'package.json', 'tsconfig.json'];
+/** What `npm start` needs from the repository: the compiled output, and what its staleness check (prestart) reads. */
+const RUN_FILES = ['dist', 'scripts', 'src', 'commands', 'storage', 'node_modules', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** Settings that would change what `npm start` does, removed so every bot runs on the defaults. */
 const SETTINGS = /^(FEISHU_|DUBAN_|PORT$|HOST$|LOG_LEVEL$)/;
@@ -174,8 +174,8 @@ export class Bot {
     }
   }
 
-  /** The node process serving HTTP: the deepest `node` below `npm start`. */
-  serverPid(): number {
+  /** Every process below `npm start` now (the server, and a build while prestart runs), parents first. */
+  descendants(): { pid: number; comm: string }[] {
     const kids = new Map<number, number[]>();
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
@@ -194,16 +194,31 @@ export class Bot {
         return '';
       }
     };
-    let server: number | undefined;
+    const found: { pid: number; comm: string }[] = [];
     const walk = (pid: number) => {
       for (const k of kids.get(pid) ?? []) {
-        if (comm(k) === 'node') server = k;
+        found.push({ pid: k, comm: comm(k) });
         walk(k);
       }
     };
     walk(this.child.pid!);
+    return found;
+  }
+
+  /** The node process serving HTTP: the deepest `node` below `npm start`. */
+  serverPid(): number {
+    const server = this.descendants().filter((p) => p.comm === 'node').at(-1);
     if (server === undefined) throw new Error('no node process below npm start');
-    return server;
+    return server.pid;
+  }
+
+  /** SIGTERM to `npm start` itself, as a process manager that started it sends; resolves with its exit. */
+  async sigtermTop(ms = 30_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.running) process.kill(this.child.pid!, 'SIGTERM');
+    const timer = setTimeout(() => this.signalGroup('SIGKILL'), ms);
+    const result = await this.exited;
+    clearTimeout(timer);
+    return result;
   }
 
   /** SIGKILL to every process of the bot at once, the server included, as a power cut would; resolves when all are gone. */
