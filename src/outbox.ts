@@ -1,3 +1,4 @@
+import { yieldIfBusy } from '../storage/event-loop.js';
 import type { Outbound } from '../storage/records.js';
 import type { Store } from '../storage/store.js';
 import type { Messenger } from './feishu/messenger.js';
@@ -89,6 +90,8 @@ export function createOutboxSender(deps: OutboxDeps) {
       if (stopping.signal.aborted) return;
       throw err;
     }
+    // Fifty lanes freed by one tick of the rate limiter would otherwise open fifty requests in one block.
+    await yieldIfBusy();
     let result = await deps.messenger.deliver(o);
     if (!result.ok && result.kind === 'token' && !abandoned) {
       deps.messenger.resetToken();

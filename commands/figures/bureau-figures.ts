@@ -10,6 +10,7 @@ import { groupOf, type FigureScope } from './scope.js';
 import { spanUpTo, studyFigures, type StudyFigures } from './study-figures.js';
 import { shortBranchName } from './branch-names.js';
 import { loadCalendar } from '../shared/load-calendar.js';
+import { yieldIfBusy } from '../shared/event-loop.js';
 import type { Calendar } from '../shared/working-calendar.js';
 
 export type { StudyFigures } from './study-figures.js';
@@ -96,14 +97,17 @@ export async function readLedgerData(tx: Tx, scope: FigureScope): Promise<Pick<F
  * digest): `computeFigures(slice, { branchId })` gives the same figures as on the whole. A record goes to its own
  * branch and to the branch of each participant; a task to its branch and to each assignee's.
  */
-export function sliceByBranch(data: FigureData): Map<string, FigureData> {
+export async function sliceByBranch(data: FigureData): Promise<Map<string, FigureData>> {
   const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
   const slices = new Map(data.branches.map((b) => [b.id, { problems: [] as Problem[], measures: [] as Measure[], tasks: [] as Task[], records: [] as StudyRecord[] }]));
   const problemBranch = new Map(data.problems.map((p) => [p.id, p.branchId]));
   for (const p of data.problems) slices.get(p.branchId)?.problems.push(p);
   for (const m of data.measures) slices.get(problemBranch.get(m.problemId) ?? '')?.measures.push(m);
   for (const t of data.tasks) for (const b of new Set([t.branchId, ...t.assignees.map((a) => branchOf.get(a.openId))])) if (b !== undefined) slices.get(b)?.tasks.push(t);
+  let n = 0;
   for (const r of data.records) {
+    // A year of a bureau's records with their attendees is a few hundred thousand lookups: acks go first.
+    if (++n % 1024 === 0) await yieldIfBusy();
     const bs = new Set<string | undefined>([r.branchId, branchOf.get(r.personId), ...r.attendees.map((id) => branchOf.get(id))]);
     for (const b of bs) if (b !== undefined) slices.get(b)?.records.push(r);
   }

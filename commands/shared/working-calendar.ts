@@ -84,10 +84,17 @@ export function createCalendar(entered: readonly EnteredHoliday[] = []): Calenda
     const core = coreDays(year).get(d);
     return core === undefined ? undefined : { off: true, name: core };
   };
+  // A report asks about the same few hundred days for every open item: each day's answer is worked out once.
+  const working = new Map<LocalDate, boolean>();
   const isWorkingDay = (d: LocalDate) => {
-    const i = info(d);
-    return i ? !i.off : weekday(d) <= 5;
+    let w = working.get(d);
+    if (w === undefined) {
+      const i = info(d);
+      working.set(d, (w = i ? !i.off : weekday(d) <= 5));
+    }
+    return w;
   };
+  const until = new Map<string, number>();
   const missingHolidays = (year: number) =>
     packageYears.has(year) ? [] : HOLIDAY_NAMES.filter((n) => !enteredNames.get(year)?.has(n));
   const nextWorkingDay = (d: LocalDate) => {
@@ -132,10 +139,17 @@ export function createCalendar(entered: readonly EnteredHoliday[] = []): Calenda
       return day;
     },
     workingDaysUntil(from, to) {
+      const key = `${from}|${to}`;
+      const known = until.get(key);
+      if (known !== undefined) return known;
       const [a, b] = from <= to ? [from, to] : [to, from];
       let count = 0;
       for (let day = addDays(a, 1); day <= b; day = addDays(day, 1)) if (isWorkingDay(day)) count++;
-      return count === 0 || to > from ? count : -count;
+      const n = count === 0 || to > from ? count : -count;
+      // The package calendar lives as long as the process; its memo must not grow with every day it runs.
+      if (until.size > 50_000) until.clear();
+      until.set(key, n);
+      return n;
     },
     firstWorkingDayOfPeriod(d, p) {
       const { start, end } = periodRange(d, p);

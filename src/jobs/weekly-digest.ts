@@ -43,7 +43,7 @@ export const weeklyDigest: Job = {
       const [problems, measures, tasks, people, branches, quotas] = await Promise.all([tx.listProblems(), tx.listMeasures(), tx.listTasks(), tx.listPeople(), tx.listBranches(), tx.listQuotas()]);
       const records = await tx.listStudyRecords({ from: periodRange(today, 'year').start < lastWeek.start ? periodRange(today, 'year').start : lastWeek.start, to: today });
       const names = new Map(people.map((p) => [p.id, p.name]));
-      const slices = sliceByBranch({ problems, measures, tasks, records, people, branches, quotas });
+      const slices = await sliceByBranch({ problems, measures, tasks, records, people, branches, quotas });
       for (const branch of branches) {
         const chatId = await branchChat(tx, branch.id);
         if (!chatId) continue;

@@ -1,4 +1,5 @@
 import { participantsOf, effectiveQuotas, sameQuotaKey, type Quota, type QuotaChange, type StudyRecord, type StudyVerbs } from '../study.js';
+import { filterSortInSlices } from '../event-loop.js';
 import type { IndexFn, Tables } from './engine.js';
 
 /** The study log's collections and their indexes, for COLLECTIONS. */
@@ -28,18 +29,19 @@ export function studyVerbs(t: Tables): StudyVerbs {
           : f.branchId !== undefined
             ? t.by<StudyRecord>('studyRecords', 'branch', f.branchId)
             : [...t.all<StudyRecord>('studyRecords')];
-      // Each id's number is read once, not in every comparison: this list can be the whole year.
-      return base
-        .filter(
-          (r) =>
-            (f.branchId === undefined || r.branchId === f.branchId) &&
-            (f.from === undefined || r.date >= f.from) &&
-            (f.to === undefined || r.date <= f.to) &&
-            (f.includeVoided || !r.voided),
-        )
-        .map((r) => ({ r, n: number(r.id) }))
-        .sort((a, b) => (a.r.date < b.r.date ? -1 : a.r.date > b.r.date ? 1 : a.n - b.n))
-        .map((x) => x.r);
+      // Each id's number is read once, not in every comparison: this list can be the whole year, so it is filtered
+      // and sorted in slices that let acknowledgements through.
+      const sorted = await filterSortInSlices(
+        base,
+        (r) =>
+          (f.branchId === undefined || r.branchId === f.branchId) &&
+          (f.from === undefined || r.date >= f.from) &&
+          (f.to === undefined || r.date <= f.to) &&
+          (f.includeVoided || !r.voided),
+        (r) => ({ r, n: number(r.id) }),
+        (a, b) => (a.r.date < b.r.date ? -1 : a.r.date > b.r.date ? 1 : a.n - b.n),
+      );
+      return sorted.map((x) => x.r);
     },
     async listQuotas() {
       return effectiveQuotas(stored());

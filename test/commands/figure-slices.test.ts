@@ -46,9 +46,9 @@ describe('figures from a slice equal figures from the whole', () => {
     }
   });
 
-  it('the weekly digest’s per-branch slices give each branch the same figures and gap list', () => {
+  it('the weekly digest’s per-branch slices give each branch the same figures and gap list', async () => {
     const lastWeek = periodRange(addDays(periodRange(today, 'week').start, -1), 'week');
-    const slices = sliceByBranch(data);
+    const slices = await sliceByBranch(data);
     let gapsSeen = 0;
     let overdueSeen = 0;
     let sessionsSeen = 0;
