@@ -7,6 +7,8 @@ import { extend } from './ledger/extend.js';
 import { help } from './org/help.js';
 import { holiday } from './org/holiday.js';
 import { lecture } from './study/lecture.js';
+import { leave } from './org/leave.js';
+import { link } from './org/link.js';
 import { me } from './study/me.js';
 import { measure } from './ledger/measure.js';
 import { members } from './org/members.js';
@@ -27,7 +29,7 @@ import { voidRecord } from './study/void.js';
 import { volunteer } from './study/volunteer.js';
 
 /** Every chat command, in the order /帮助 lists them; none reads a message longer than `LIMITS.message`. */
-export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, holiday, bind, role, members].map(
+export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, holiday, bind, role, members, link, leave].map(
   withMessageLimit,
 );
 

@@ -2,10 +2,11 @@ import { textMessage } from '../shared/text.js';
 import { ROLE_NAMES, type Person, type Role } from '../../storage/records.js';
 import { UserError, type Command } from '../types.js';
 import { findBranch } from '../figures/find-branch.js';
+import { leadersLinkedTo } from './link-leaders.js';
 
 const ORDER: Role[] = ['secretary', 'leader', 'admin', 'member'];
 
-/** `/成员 [支部名]`: a branch's roster by role. */
+/** `/成员 [支部名]`: a branch's roster by role (leaders whose home branch it is included) and its linked leaders. */
 export const members: Command = {
   name: '成员',
   aliases: ['members'],
@@ -39,8 +40,10 @@ export const members: Command = {
       return;
     }
     const people = await ctx.store.listPeople({ branchId: branch.id });
+    const linked = leadersLinkedTo(await ctx.store.listPeople({ role: 'leader' }), branch.id).map((p) => p.name);
+    const linkLine = `联系领导：${linked.length ? linked.join('、') : '未设定（管理员用 /联系 @领导 支部名 设定）'}`;
     if (people.length === 0) {
-      ctx.reply(textMessage(`「${branch.name}」还没有登记成员：成员在支部群里发一次言（或被 /任命）即自动登记。`));
+      ctx.reply(textMessage([`「${branch.name}」还没有登记成员：成员在支部群里发一次言（或被 /任命）即自动登记。`, linkLine]));
       return;
     }
     const byRole = new Map<Role, Person[]>();
@@ -50,6 +53,7 @@ export const members: Command = {
       const list = byRole.get(r);
       if (list?.length) lines.push(`${ROLE_NAMES[r]}（${list.length}）：${list.map((p) => p.name).join('、')}`);
     }
+    lines.push(linkLine);
     ctx.reply(textMessage(lines.join('\n')));
   },
 };

@@ -5,14 +5,14 @@ import { parseRole } from './roles.js';
 import { UserError, type Command } from '../types.js';
 import { findBranch } from '../figures/find-branch.js';
 
-/** `/任命 @某人 书记|领导|管理员|党员 [支部名]`: sets a role, and the branch where one is implied. */
+/** `/任命 @某人 书记|领导|管理员|党员 [支部名]`: sets a role, and the branch where one is implied (a leader's home branch). */
 export const role: Command = {
   name: '任命',
   aliases: ['role'],
   roles: [],
   summary: '设置某人的角色（书记、领导、管理员、党员）',
   usage: '/任命 @某人 书记|领导|管理员|党员 [支部名]',
-  examples: ['/任命 @张三 书记', '/任命 @李四 党员 第二支部'],
+  examples: ['/任命 @张三 书记', '/任命 @李四 党员 第二支部', '/任命 @王局长 领导 第一支部'],
   async run(ctx) {
     const target = oneMention(ctx.args, ctx.mentions, '被任命人');
     const words = withoutMentions(ctx.args, ctx.mentions).split(' ').filter(Boolean);
@@ -46,6 +46,8 @@ export const role: Command = {
     await ctx.store.audit({ at: stamp.at, by: stamp.by, action: 'role', subject: `person:${target.openId}`, from: before?.role, to: newRole });
     const where = branchId ? `「${branchLabel}」` : saved.branchId ? `「${(await ctx.store.getBranch(saved.branchId))?.name ?? ''}」` : '';
     const was = before ? `（原：${ROLE_NAMES[before.role]}）` : '';
-    ctx.reply(textMessage(`已任命 ${saved.name} 为${where}${ROLE_NAMES[newRole]}${was}。`));
+    // A leader's branch is where they take part as a member (双重组织生活): say so, as it puts them on its roster.
+    const home = newRole === 'leader' && where ? `，在${where}过双重组织生活（计入该支部应到和参与率）` : '';
+    ctx.reply(textMessage(newRole === 'leader' ? `已任命 ${saved.name} 为领导${was}${home}。` : `已任命 ${saved.name} 为${where}${ROLE_NAMES[newRole]}${was}。`));
   },
 };

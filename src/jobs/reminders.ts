@@ -2,7 +2,9 @@ import { formatDate, toLocalDate, type LocalDate } from '../../commands/shared/c
 import { itemButtons, type ItemKind } from '../../commands/shared/card-actions.js';
 import { md } from '../../commands/shared/card.js';
 import { fitCards, type Block } from '../../commands/shared/card-fit.js';
-import { markdown, mention, type Markdown } from '../../commands/shared/markdown.js';
+import { joinMarkdown, markdown, mention, type Markdown } from '../../commands/shared/markdown.js';
+import { leadersLinkedTo } from '../../commands/org/link-leaders.js';
+import { awayOn } from '../../storage/leave.js';
 import { openItems as openItemsOf, overdueWorkingDays, type OpenItem } from '../../commands/figures/open-items.js';
 import type { Tx } from '../../storage/store.js';
 import { loadCalendar } from '../../commands/shared/load-calendar.js';
@@ -61,7 +63,8 @@ function extensionHint(d: Due): string {
 /**
  * The escalation ladder, once per item and rung: the owner is @-mentioned in the branch chat (or the task's chat,
  * or privately when there is none); the branch secretary is named from the 3rd overdue working day; the leadership
- * chat hears about items 10 working days overdue. Nobody but owners is @-mentioned.
+ * chat hears about items 10 working days overdue, @-mentioning the leaders linked to the item's branch (联系支部).
+ * Nobody else is @-mentioned, and an owner on leave (请假) hears nothing that day.
  */
 export const reminders: Job = {
   name: 'reminders',
@@ -80,6 +83,7 @@ export const reminders: Job = {
     return transactOnView(store, report, async (tx) => {
       let already = 0;
       const people = new Map((await tx.listPeople()).map((p) => [p.id, p]));
+      const away = awayOn(await tx.listLeaves({ from: today, to: today }), today);
       const secretaries = (branchId?: string) =>
         [...people.values()].filter((p) => p.role === 'secretary' && p.branchId === branchId).map((p) => p.name).join('、');
       const groups = new Map<string, { to: { chatId: string } | { openId: string }; lines: Markdown[]; keys: string[]; items: Due[]; overdue: boolean }>();
@@ -90,6 +94,10 @@ export const reminders: Job = {
         if (!r) continue;
         if (d.branchId && !(await tx.isEnabled(d.branchId, 'reminders'))) {
           report.skipped.push({ reason: '支部已关闭截止提醒', detail: d.ref });
+          continue;
+        }
+        if (away.has(d.owner)) {
+          report.skipped.push({ reason: '负责人请假中', detail: d.ref });
           continue;
         }
         const key = `rem:${d.key}:${r.stage}`;
@@ -107,7 +115,9 @@ export const reminders: Job = {
         groups.set(dest, g);
         if (r.copyLeader && (await tx.markSent(`lead:${key}`, 'reminders', now.toISOString()))) {
           const branch = d.branchId ? (await tx.getBranch(d.branchId))?.name : undefined;
-          escalations.push(markdown`**${d.ref}** ${branch ?? ''} ${d.kind}：${clipTitle(d.title)}，负责人 ${people.get(d.owner)?.name ?? d.owner}，时限 ${formatDate(d.deadline)}，已逾期 ${overdueWorkingDays(d.deadline, today, cal)} 个工作日`);
+          const linked = leadersLinkedTo(people.values(), d.branchId).map((l) => mention(l.id));
+          const to = linked.length ? markdown`，联系领导 ${joinMarkdown(linked, ' ')}` : markdown``;
+          escalations.push(markdown`**${d.ref}** ${branch ?? ''} ${d.kind}：${clipTitle(d.title)}，负责人 ${people.get(d.owner)?.name ?? d.owner}，时限 ${formatDate(d.deadline)}，已逾期 ${overdueWorkingDays(d.deadline, today, cal)} 个工作日${to}`);
           escalationKeys.push(key);
         }
       }

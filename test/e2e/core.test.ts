@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../storage/lowdb/collections.js';
 import { challenge, newEventId, post, toRequest } from '../support/feishu-wire.js';
 import { Harness } from '../support/harness.js';
 
@@ -164,7 +165,7 @@ describe('core: events in, replies out', () => {
     h = await Harness.start({ adminToken: 'admintoken' });
     const health = await fetch(h.app.url + '/healthz');
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ ok: true, mode: 'feishu', store: { kind: 'lowdb', schemaVersion: 1 } });
+    expect(await health.json()).toMatchObject({ ok: true, mode: 'feishu', store: { kind: 'lowdb', schemaVersion: MIGRATIONS.length } });
     const noAuth = await fetch(h.app.url + '/admin/jobs/weekly-digest/run', { method: 'POST' });
     expect(noAuth.status).toBe(401);
     const unknown = await fetch(h.app.url + '/admin/jobs/no-such-job/run', { method: 'POST', headers: { authorization: 'Bearer admintoken' } });

@@ -90,7 +90,7 @@ describe('permissions', () => {
         refusals++;
       }
     }
-    expect(refusals).toBe(13);
+    expect(refusals).toBe(16);
   }, 120_000);
 
   it('what a role may start but not do to someone else’s item is refused with who may, and changes nothing', async () => {
