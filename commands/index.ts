@@ -10,8 +10,11 @@ import { lecture } from './study/lecture.js';
 import { leave } from './org/leave.js';
 import { link } from './org/link.js';
 import { me } from './study/me.js';
+import { makeup } from './org/meetings/makeup.js';
 import { measure } from './ledger/measure.js';
+import { meeting } from './org/meetings/meeting.js';
 import { members } from './org/members.js';
+import { orgLife } from './org/meetings/org-life.js';
 import { problem } from './ledger/problem.js';
 import { progress } from './ledger/progress.js';
 import { quota } from './study/quota.js';
@@ -29,7 +32,7 @@ import { voidRecord } from './study/void.js';
 import { volunteer } from './study/volunteer.js';
 
 /** Every chat command, in the order /帮助 lists them; none reads a message longer than `LIMITS.message`. */
-export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, holiday, bind, role, members, link, leave].map(
+export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, meeting, makeup, orgLife, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, holiday, bind, role, members, link, leave].map(
   withMessageLimit,
 );
 

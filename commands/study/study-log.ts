@@ -125,7 +125,8 @@ export function describeRecord(r: Pick<StudyRecord, 'date' | 'form' | 'minutes' 
   return `${head}${sep}${r.content}${r.place ? `（地点：${r.place}）` : ''}`;
 }
 
-function resolveDate(ctx: CommandContext, text: string | undefined): { date: string; notes: string[] } {
+/** A typed activity date: today when absent, never in the future, and only as far back as the sender's role may go. */
+export function resolveDate(ctx: CommandContext, text: string | undefined): { date: string; notes: string[] } {
   const today = toLocalDate(ctx.now);
   if (text === undefined) return { date: today, notes: [] };
   const parsed = parseDate(text, ctx.now, { allowPast: true });

@@ -1,4 +1,4 @@
-import { participantsOf, effectiveQuotas, sameQuotaKey, type Quota, type QuotaChange, type StudyRecord, type StudyVerbs } from '../study.js';
+import { participantsOf, effectiveQuotas, sameQuotaKey, type MeetingRule, type Quota, type QuotaChange, type StudyRecord, type StudyVerbs } from '../study.js';
 import { filterSortInSlices } from '../event-loop.js';
 import type { IndexFn, Tables } from './engine.js';
 
@@ -7,6 +7,8 @@ export const STUDY_COLLECTIONS: Record<string, Record<string, IndexFn>> = {
   studyRecords: { participant: (r: StudyRecord) => participantsOf(r), branch: (r: StudyRecord) => r.branchId },
   quotas: {},
   quotaChanges: {},
+  // New in issue 14: a data file without it opens with it empty (the engine loads every listed collection).
+  meetingRules: {},
 };
 
 /** The study and activity log over the engine's tables. */
@@ -67,6 +69,20 @@ export function studyVerbs(t: Tables): StudyVerbs {
     },
     async listQuotaChanges() {
       return [...t.all<QuotaChange>('quotaChanges')].sort((a, b) => number(a.id) - number(b.id));
+    },
+    async addMakeup(recordId, m) {
+      const r = t.get<StudyRecord>('studyRecords', recordId);
+      if (!r?.meeting) throw new Error(`${recordId} is not a meeting record`);
+      return t.patch<StudyRecord>('studyRecords', recordId, { meeting: { ...r.meeting, makeups: [...(r.meeting.makeups ?? []), m] } });
+    },
+    async listMeetingRules() {
+      return [...t.all<MeetingRule>('meetingRules')].sort((a, b) => number(a.id) - number(b.id));
+    },
+    async setMeetingRule(r, stamp) {
+      const live = [...t.all<MeetingRule>('meetingRules')].find((x) => x.scope === r.scope && x.kind === r.kind);
+      if (!live) return t.insert<MeetingRule>('meetingRules', { id: `MR${t.next('MR')}`, ...r, set: stamp, history: [] });
+      const before = live.set ? [{ ...live.set, period: live.period, min: live.min }] : [];
+      return t.patch<MeetingRule>('meetingRules', live.id, { period: r.period, min: r.min, set: stamp, history: [...(live.history ?? []), ...before] });
     },
   };
 }
