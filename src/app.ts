@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
-import * as lark from '@larksuiteoapi/node-sdk';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { checkCommands, COMMANDS } from '../commands/index.js';
@@ -14,8 +13,8 @@ import { createClient } from './feishu/client.js';
 import { createDirectory } from './feishu/directory.js';
 import { createDispatcher } from './feishu/dispatcher.js';
 import { createMessenger } from './feishu/messenger.js';
-import { sdkLogger } from './feishu/sdk-logger.js';
 import { createWebhook } from './feishu/webhook.js';
+import { startLongConnection, type LongConnection, type WsOptions } from './feishu/ws.js';
 import { createIntake } from './intake.js';
 import { announceHolidayGaps } from './jobs/holiday-notice.js';
 import { JOBS } from './jobs/index.js';
@@ -49,6 +48,8 @@ export interface AppOptions {
   jobs?: readonly Job[];
   /** The outbound rate limiter; the default keeps under Feishu's per-chat and per-app limits. */
   throttle?: Throttle;
+  /** Long-connection timings (FEISHU_MODE=ws); tests shorten them. */
+  ws?: WsOptions;
 }
 
 /** A running bot: the HTTP server, the store and the workers. */
@@ -75,7 +76,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   checkCommands(commands);
   const jobs = opts.jobs ?? JOBS;
   const store = opts.store ?? (await openLowdbStore(config.dataFile, { mode: local ? 'local' : 'feishu' }));
-  const keys = config.feishu ?? { ...LOCAL_APP, domain: 'local', mode: 'webhook' as const };
+  const keys = config.feishu ?? { ...LOCAL_APP, domain: 'local', mode: config.sandboxFeishuMode };
 
   const app = new Koa();
   const routes = new Router();
@@ -99,6 +100,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     res.end();
   };
   const server: Server = createServer(SERVER_TIMEOUTS, (req, res) => handler(req, res));
+  // The sandbox's stand-in platform takes the long connection's WebSocket on the bot's own port.
+  if (platform) server.on('upgrade', platform.ws.upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -119,10 +122,11 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   routes.get('/healthz', async (ctx) => {
     const [inbox, outboxPending] = await store.read(async (tx) => [await tx.countInbound(), (await tx.listOutbound({ status: 'pending' })).length] as const);
     const health = store.health();
-    ctx.status = health.ok && intake.accepting ? 200 : 503;
+    const wsHealth = ws?.health();
+    ctx.status = health.ok && intake.accepting && (wsHealth?.healthy ?? true) ? 200 : 503;
     // The store's detail names files; /healthz answers anyone, so it shows only the summary.
     const summary = { ok: health.ok, kind: health.kind, schemaVersion: health.schemaVersion, lastTx: health.lastTx };
-    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: summary, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ws: wsState() } };
+    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: summary, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ...(wsHealth ? { ws: wsHealth } : {}) } };
   });
   const admin = createAdminRoutes({ token: config.adminToken, jobs, jobDeps: { store, logger }, clock, onRan: () => outbox.kick() });
   app.use(routes.routes()).use(routes.allowedMethods());
@@ -133,6 +137,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       keys: LOCAL_APP,
       botOpenId: LOCAL_APP.botOpenId,
       webhookUrl: () => `${base}/webhook/event`,
+      push: keys.mode === 'ws' ? platform.ws.push : undefined,
       store,
       clock: sandboxClock!,
       jobs,
@@ -147,11 +152,10 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   }
   handler = app.callback();
 
-  let ws: lark.WSClient | undefined;
-  const wsState = () => (ws ? ws.getConnectionStatus().state : undefined);
-  if (!local && keys.mode === 'ws') {
-    ws = new lark.WSClient({ appId: keys.appId, appSecret: keys.appSecret, domain: client.sdk.domain, logger: sdkLogger(logger), wsConfig: { pingTimeout: 30 } });
-    await ws.start({ eventDispatcher: createDispatcher({ accept: intake.accept, clock, logger }) });
+  let ws: LongConnection | undefined;
+  if (keys.mode === 'ws') {
+    const dispatcher = createDispatcher({ accept: intake.accept, clock, logger });
+    ws = await startLongConnection({ appId: keys.appId, appSecret: keys.appSecret, domain: client.sdk.domain, dispatcher, logger, options: opts.ws });
   }
 
   // Running in a year without a holiday schedule is the office's to fix: admins hear it privately, once, in Chinese.
@@ -189,7 +193,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       // Refuse new events first (503: Feishu pushes them again), then let running commands and jobs finish. Unsent
       // messages and journalled events not yet processed stay in the store for the next start.
       intake.pause();
-      ws?.close({ force: true });
+      ws?.close();
+      platform?.ws.close();
       const serverClosed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await Promise.all([intake.stop(), scheduler.stop()]);

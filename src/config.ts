@@ -37,6 +37,7 @@ const Schema = z.object({
     LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     DUBAN_MODE: z.preprocess(blankToUndefined, z.enum(['feishu', 'local']).optional()),
     DUBAN_SANDBOX_ALLOW_REMOTE: z.preprocess(blankToUndefined, z.enum(['0', '1']).default('0')),
+    DUBAN_SANDBOX_FEISHU_MODE: z.preprocess(blankToUndefined, z.enum(['webhook', 'ws']).default('webhook')),
 });
 
 const REQUIRED_FEISHU = ['FEISHU_APP_ID', 'FEISHU_APP_SECRET', 'FEISHU_VERIFICATION_TOKEN', 'FEISHU_ENCRYPT_KEY'] as const;
@@ -58,6 +59,8 @@ export interface Config {
   host: string;
   /** Local mode on a non-loopback host, allowed only by DUBAN_SANDBOX_ALLOW_REMOTE=1. */
   sandboxAllowRemote: boolean;
+  /** How the sandbox's stand-in platform delivers events: to the webhook, or over a long connection as FEISHU_MODE=ws does. */
+  sandboxFeishuMode: 'webhook' | 'ws';
   dataFile: string;
   timezone: 'Asia/Shanghai';
   admins: string[];
@@ -110,6 +113,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     // Local mode serves the sandbox, which must not be reachable from the network by default.
     host,
     sandboxAllowRemote: c.DUBAN_SANDBOX_ALLOW_REMOTE === '1',
+    sandboxFeishuMode: c.DUBAN_SANDBOX_FEISHU_MODE,
     // Sandbox data never mixes with a real bureau's ledgers.
     dataFile: c.DUBAN_DATA_FILE ?? (mode === 'feishu' ? './data/duban.json' : './data/sandbox.json'),
     timezone: c.DUBAN_TIMEZONE,

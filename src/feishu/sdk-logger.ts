@@ -26,8 +26,11 @@ function withoutStack(d: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
+// The long connection's URL carries a one-time ticket and an access key, and the WSClient logs it.
+const URL_SECRETS = /\b(ticket|access_key)=[^&\s"']+/g;
+
 // The SDK's LoggerProxy hands each call's arguments over as one array.
-const format = (args: unknown[]) => args.flat().map(formatSdkArgument).join(' ');
+const format = (args: unknown[]) => args.flat().map(formatSdkArgument).join(' ').replace(URL_SECRETS, '$1=[omitted]');
 
 /** Routes the SDK's own logging into ours (the SDK ignores LoggerLevel.fatal, so silence needs a logger). */
 export function sdkLogger(log: Logger) {

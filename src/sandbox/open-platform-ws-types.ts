@@ -39,6 +39,8 @@ export interface WsDelivery {
   eventId: string;
   attempt: number;
   connection: number;
+  /** Frames the event went out in (more than one when it was split). */
+  frames: number;
   outcome: 'pending' | 'acked' | 'failed' | 'timeout' | 'lost' | 'late';
   code?: number;
   ms?: number;

@@ -151,6 +151,7 @@ export function createWsGateway(app: { appId: string; appSecret: string }, opts:
       retryTimers.delete(timer);
       deliver(p);
     }, retryMs);
+    timer.unref();
     retryTimers.add(timer);
   }
 
@@ -165,11 +166,12 @@ export function createWsGateway(app: { appId: string; appSecret: string }, opts:
     }
     p.attempt++;
     const messageId = hex(16);
-    const delivery: WsDelivery = { eventId: p.eventId, attempt: p.attempt, connection: c.id, outcome: 'pending' };
+    const sum = Math.max(1, Math.ceil(p.payload.length / fragmentBytes));
+    const delivery: WsDelivery = { eventId: p.eventId, attempt: p.attempt, connection: c.id, frames: sum, outcome: 'pending' };
     deliveries.push(delivery);
     const timer = setTimeout(() => settle(messageId, 'timeout'), ackTimeoutMs);
+    timer.unref();
     inflight.set(messageId, { push: p, connection: c, delivery, started: Date.now(), timer });
-    const sum = Math.max(1, Math.ceil(p.payload.length / fragmentBytes));
     const traceId = hex(8);
     for (let seq = 0; seq < sum; seq++) {
       send(c, {

@@ -23,6 +23,8 @@ export function createSandboxRoutes(deps: {
   keys: WireKeys;
   botOpenId: string;
   webhookUrl: () => string;
+  /** In long-connection mode the stand-in platform pushes events over the WebSocket instead, and the ACK carries the answer. */
+  push?: (event: object) => Promise<{ answer?: unknown }>;
   store: Store;
   clock: SandboxClock;
   jobs: readonly Job[];
@@ -46,6 +48,10 @@ export function createSandboxRoutes(deps: {
     return b;
   };
   const timestamp = () => Math.floor(deps.clock.now().getTime() / 1000);
+  const deliver = async (event: object, url: string): Promise<{ status: number; json?: unknown }> => {
+    if (!deps.push) return post(url, toRequest(deps.keys, event, { timestamp: timestamp() }));
+    return deps.push(event).then((ack) => ({ status: 200, json: ack.answer ?? {} }), () => ({ status: 502 }));
+  };
 
   servePageFiles(router);
 
@@ -114,7 +120,7 @@ export function createSandboxRoutes(deps: {
     const now = deps.clock.now();
     talk.addUser({ chatId: chat.id, at: now.toISOString(), personId: person.id, name: person.name, messageId, msgType: 'text', content: { text } });
     const event = messageEvent(deps.keys, { text: wire, senderOpenId: person.id, chatId: chat.id, chatType: p2p ? 'p2p' : 'group', messageId, eventId: newEventId(), mentions, createTime: now });
-    const res = await post(deps.webhookUrl(), toRequest(deps.keys, event, { timestamp: timestamp() }));
+    const res = await deliver(event, deps.webhookUrl());
     ctx.status = res.status === 200 ? 200 : 502;
     ctx.body = { messageId, webhook: res.status };
   });
@@ -138,7 +144,7 @@ export function createSandboxRoutes(deps: {
       messageId: line.messageId,
       eventId: newEventId(),
     });
-    const res = await post(deps.webhookUrl().replace(/event$/, 'card'), toRequest(deps.keys, event, { timestamp: timestamp() }));
+    const res = await deliver(event, deps.webhookUrl().replace(/event$/, 'card'));
     const answer = (res.json ?? {}) as { card?: { type?: string; data?: unknown } };
     // Feishu replaces the card with the one in the answer; the page's record of it follows, so a reload shows it too.
     if (answer.card?.type === 'raw' && answer.card.data) talk.replaceCard(line.messageId, answer.card.data, deps.clock.now());

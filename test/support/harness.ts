@@ -7,6 +7,8 @@ import type { Store } from '../../storage/store.js';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { Throttle } from '../../src/throttle.js';
+import type { WsOptions } from '../../src/feishu/ws.js';
+import type { WsGatewayOptions } from '../../src/sandbox/open-platform-ws.js';
 import { createOpenPlatform, type ListeningPlatform, type OpenPlatform, type SentMessage } from '../../src/sandbox/open-platform.js';
 import { cardActionEvent, messageEvent, newAppId, newChatId, newEventId, newMessageId, newOpenId, post, toRequest, type WireKeys } from './feishu-wire.js';
 
@@ -25,6 +27,8 @@ export interface HarnessOptions {
   wrapStore?: (store: Store) => Store;
   /** Lift Feishu's send limits, for tests about volume rather than pacing. */
   unthrottled?: boolean;
+  /** Long-connection mode (FEISHU_MODE=ws) with the bot's and the fake platform's timings; events go through `platform.ws.push`. */
+  ws?: { bot?: WsOptions; platform?: WsGatewayOptions };
 }
 
 /** Someone in the test conversation. */
@@ -49,7 +53,7 @@ export class Harness {
 
   static async start(opts: HarnessOptions = {}): Promise<Harness> {
     const keys = { appId: newAppId(), appSecret: 'secret-' + newEventId(), encryptKey: 'enc-' + newEventId(), verificationToken: 'vt-' + newEventId() };
-    const platform = createOpenPlatform({ appId: keys.appId, appSecret: keys.appSecret, botOpenId: BOT_ID, contactScope: opts.contactScope ?? true });
+    const platform = createOpenPlatform({ appId: keys.appId, appSecret: keys.appSecret, botOpenId: BOT_ID, contactScope: opts.contactScope ?? true, ws: opts.ws?.platform });
     const fake = await platform.listen();
     const full = { ...opts, dataFile: opts.dataFile ?? join(mkdtempSync(join(tmpdir(), 'duban-e2e-')), 'duban.json') };
     const app = await Harness.boot(keys, fake.url, full);
@@ -63,6 +67,7 @@ export class Harness {
       FEISHU_ENCRYPT_KEY: keys.encryptKey,
       FEISHU_VERIFICATION_TOKEN: keys.verificationToken,
       FEISHU_DOMAIN: domain,
+      FEISHU_MODE: opts.ws ? 'ws' : undefined,
       HOST: '127.0.0.1',
       PORT: '0',
       DUBAN_DATA_FILE: opts.dataFile,
@@ -73,7 +78,7 @@ export class Harness {
     });
     const throttle = opts.unthrottled ? new Throttle({ perKey: { max: 10_000, windowMs: 1000 }, global: [{ max: 100_000, windowMs: 1000 }] }) : undefined;
     const store = opts.wrapStore ? opts.wrapStore(await openLowdbStore(opts.dataFile, { mode: 'feishu' })) : undefined;
-    return startApp({ config, logger: createLogger('silent'), clock: opts.clock, throttle, store });
+    return startApp({ config, logger: createLogger('silent'), clock: opts.clock, throttle, store, ws: opts.ws?.bot });
   }
 
   /** Stops the bot and starts it again on the same data file. */
