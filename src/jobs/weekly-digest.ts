@@ -1,4 +1,4 @@
-import { computeFigures, quotaGaps, sliceByBranch } from '../../commands/figures/bureau-figures.js';
+import { computeFigures, quotaGaps, sliceByBranch, type QuotaGap } from '../../commands/figures/bureau-figures.js';
 import { addDays, formatDate, periodRange, toLocalDate } from '../../commands/shared/calendar.js';
 import { md, type CardElement } from '../../commands/shared/card.js';
 import { fitCards } from '../../commands/shared/card-fit.js';
@@ -21,7 +21,7 @@ function capped(items: readonly Markdown[], sep: '\n' | '、', where: string): M
 
 /**
  * 周报: on the first working day of a week, one card per bound branch chat with last week's study, problems opened
- * and closed, what is overdue, what falls due this week, and quota gaps whose period ends within two weeks.
+ * and closed, what is overdue, what falls due this week, and how many quota gaps (never whose) end within two weeks.
  */
 export const weeklyDigest: Job = {
   name: 'weekly-digest',
@@ -43,6 +43,7 @@ export const weeklyDigest: Job = {
       const [problems, measures, tasks, people, branches, quotas] = await Promise.all([tx.listProblems(), tx.listMeasures(), tx.listTasks(), tx.listPeople(), tx.listBranches(), tx.listQuotas()]);
       const records = await tx.listStudyRecords({ from: periodRange(today, 'year').start < lastWeek.start ? periodRange(today, 'year').start : lastWeek.start, to: today });
       const names = new Map(people.map((p) => [p.id, p.name]));
+      const roles = new Map(people.map((p) => [p.id, p.role]));
       const slices = await sliceByBranch({ problems, measures, tasks, records, people, branches, quotas });
       for (const branch of branches) {
         const chatId = await branchChat(tx, branch.id);
@@ -64,7 +65,8 @@ export const weeklyDigest: Job = {
           .filter((i) => i.deadline >= today && i.deadline <= thisWeek.end)
           .map((i) => ({ ref: i.id, title: i.title, owner: i.owners.join(','), deadline: i.deadline }))
           .sort((a, b) => a.deadline.localeCompare(b.deadline));
-        const gaps = quotaGaps(slice, { asOf: today, until: addDays(today, 14), branchId: branch.id });
+        // Leaders' own quotas are reminded to them alone, not counted in a branch's digest.
+        const gaps = quotaGaps(slice, { asOf: today, until: addDays(today, 14), branchId: branch.id }).filter((g) => roles.get(g.personId) !== 'leader');
         const quiet = s.sessions === 0 && (t.period?.found ?? 0) === 0 && (t.period?.rectified ?? 0) === 0 && dueThisWeek.length === 0 && f.overdue.length === 0 && gaps.length === 0;
 
         const els: CardElement[] = [];
@@ -76,8 +78,8 @@ export const weeklyDigest: Job = {
           if (f.overdue.length > 0) els.push(md(markdown`**逾期事项 ${uniqueById(f.overdue).length} 项**：\n${capped(uniqueById(f.overdue).map((o) => markdown`${o.id} ${clipTitle(o.title)}（${o.owners.map((id) => names.get(id) ?? id).join('、')}，逾期 ${o.days} 个工作日）`), '\n', '/截止 本支部 逾期 查看')}`));
           const due = dueThisWeek.map((d) => markdown`${d.ref} ${clipTitle(d.title)}，${formatDate(d.deadline)}，${d.owner.split(',').map((o) => names.get(o) ?? o).join('、')}`);
           els.push(md(dueThisWeek.length ? markdown`**本周到期**：\n${capped(due, '\n', '/截止 本支部 查看')}` : markdown`**本周到期**：无`));
-          const gapLines = gaps.map((g) => markdown`${names.get(g.personId) ?? g.personId}：${g.quota}，已完成 ${g.progress}（${formatDate(g.periodEnd)} 截止）`);
-          if (gaps.length > 0) els.push(md(markdown`**两周内到期的指标缺口**：\n${capped(gapLines, '\n', '/进度 查看')}`));
+          // Counts only: who is behind hears it privately, and the secretary sees the names with /学习 统计 (issue 14).
+          if (gaps.length > 0) els.push(md(markdown`**两周内到期的指标缺口**：${new Set(gaps.map((g) => g.personId)).size} 人 ${gaps.length} 项尚未完成${gapsByQuota(gaps)}。本人会在期末前收到私信提醒；书记可发 /学习 统计 私下查看名单`));
         }
         els.push(md(markdown`查看自己的截止事项：发送 /截止`));
         await queueNotices(tx, report, {
@@ -92,6 +94,13 @@ export const weeklyDigest: Job = {
     });
   },
 };
+
+/** `（志愿服务 每月至少1次 2 人；…）`: how many are behind on each quota, never who. */
+function gapsByQuota(gaps: readonly QuotaGap[]): string {
+  const n = new Map<string, number>();
+  for (const g of gaps) n.set(g.quota, (n.get(g.quota) ?? 0) + 1);
+  return `（${[...n].map(([q, k]) => `${q} ${k} 人`).join('；')}）`;
+}
 
 /** One line per item: a task with two assignees is one item. */
 function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {

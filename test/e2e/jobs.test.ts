@@ -173,19 +173,18 @@ describe('scheduled jobs through the admin endpoint', () => {
     expect(await h.app.store.read((tx) => tx.listJobRuns())).toEqual([]);
   });
 
-  it('reminds only members behind on a quota, near the period end, once', async () => {
+  it('reminds only members behind on a quota, privately, near the period end, once', async () => {
     const { chat, zhang, li } = await bureau();
     at('2026-11-20T10:00:00+08:00');
     await h.say(zhang, chat, '/志愿 文明交通劝导 3小时');
     at('2026-11-24T09:00:00+08:00'); // last 5 working days of November begin
     const before = lastSeq();
     await run('quota-reminders');
-    const msgs = posted(chat, before);
-    expect(msgs).toHaveLength(1);
-    const body = JSON.stringify(msgs[0]!.content);
-    expect(body).toContain(`<at id=${li.openId}>`);
-    expect(body).not.toContain(`<at id=${zhang.openId}>`);
-    expect(body).not.toContain(h.person('赵局长').openId);
+    expect(posted(chat, before)).toHaveLength(0);
+    const to = (p: { openId: string }) => h.platform.sent.filter((m) => m.seq > before && m.receiveId === p.openId);
+    expect(to(li)).toHaveLength(1);
+    expect(to(zhang)).toHaveLength(0);
+    expect(to(h.person('赵局长'))).toHaveLength(0);
     at('2026-11-25T09:00:00+08:00');
     expect((await run('quota-reminders')).sent).toHaveLength(0);
   });
