@@ -18,6 +18,8 @@ interface Connection {
   id: number;
   socket: WebSocket;
   silent: boolean;
+  /** Set by the client's first ping: the SDK drops frames that arrive before it has attached its handler, right after open. */
+  ready: boolean;
 }
 
 interface Push {
@@ -74,7 +76,7 @@ export function createWsGateway(app: { appId: string; appSecret: string }, opts:
   }
 
   function accept(socket: WebSocket): void {
-    const c: Connection = { id: ++connectionIds, socket, silent: false };
+    const c: Connection = { id: ++connectionIds, socket, silent: false, ready: false };
     open.set(c.id, c);
     stats.connects++;
     socket.on('message', (data: Buffer) => {
@@ -93,7 +95,6 @@ export function createWsGateway(app: { appId: string; appSecret: string }, opts:
       open.delete(c.id);
       for (const [id, f] of inflight) if (f.connection === c) settle(id, 'lost');
     });
-    flushWaiting();
   }
 
   function onControl(c: Connection, frame: Frame): void {
@@ -101,6 +102,10 @@ export function createWsGateway(app: { appId: string; appSecret: string }, opts:
     stats.pings++;
     const payload = Buffer.from(JSON.stringify(config));
     send(c, { ...frame, headers: [{ key: 'type', value: 'pong' }], payload });
+    if (!c.ready) {
+      c.ready = true;
+      flushWaiting();
+    }
   }
 
   function onAck(c: Connection, frame: Frame): void {
@@ -157,7 +162,7 @@ export function createWsGateway(app: { appId: string; appSecret: string }, opts:
 
   function deliver(p: Push): void {
     if (closed) return;
-    const live = [...open.values()];
+    const live = [...open.values()].filter((x) => x.ready);
     // Cluster mode: each push goes to one connected client, chosen at random.
     const c = live[Math.floor(Math.random() * live.length)];
     if (!c) {
