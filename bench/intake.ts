@@ -1,22 +1,32 @@
 import { createOpenPlatform } from '../src/sandbox/open-platform.js';
 import { serverEnv } from './env.js';
-import { closedLoop, openLoop, percentiles, type LoadResult } from './load.js';
+import { closedLoop, median, openLoop, percentiles, type LoadResult } from './load.js';
 import { BENCH_BOT, BENCH_KEYS, buildEvents } from './payloads.js';
 import type { ScaleManifest } from './scale-store.js';
-import { startServer } from './server-process.js';
+import { startServer, type Runtime, type ServerProcess } from './server-process.js';
 
-/** Intake figures for the bot and the bare SDK baseline, measured side by side in one run. */
-export interface IntakeResult {
-  baseline: LoadResult;
+/** One bot's intake figures against the baseline of the same run. */
+export interface BotIntake {
+  /** All its closed-loop rounds pooled. */
   duban: LoadResult;
+  /** The median of its per-round ratios, each round against the baseline round run just before or after it. */
   ratio: number;
-  at300: { duban: LoadResult; baseline: LoadResult };
+  /** Every round's ratio, to show the spread. */
+  roundRatios: number[];
   /** Memory of the bot's process once the runs were answered. */
   rssAfterMb: number;
 }
 
+/** Intake figures for the bot under each runtime and the bare SDK baseline, measured side by side in one run. */
+export interface IntakeResult {
+  baseline: LoadResult;
+  bots: Record<Runtime, BotIntake>;
+  /** A fixed 300 events/s: the baseline and the bot under the first runtime (the deployment). */
+  at300: { duban: LoadResult; baseline: LoadResult };
+}
+
 const WORKERS = 32;
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /** Waits until the bot has processed everything it acknowledged (its journal has nothing pending). */
 async function drained(url: string): Promise<void> {
@@ -37,43 +47,54 @@ function pooled(rounds: LoadResult[]): LoadResult {
 }
 
 /**
- * Signed, encrypted pushes with the command mix, posted to the bot (`src/main.ts` on the scale store, its replies
- * going to a fake platform) and to a bare Koa + SDK EventDispatcher server whose handler does nothing. Both get the
- * same bytes and a warm-up first. Then a fixed 300 events/s for 15 s each, and as fast as each answers with 32
- * connections in alternating rounds, the bot having processed its backlog before every round (so neither server's
- * round shares the machine with the other's leftovers).
+ * Signed, encrypted pushes with the command mix, posted to the bot (`src/main.ts` on the scale store under each
+ * runtime, its replies going to a fake platform) and to a bare Koa + SDK EventDispatcher server (compiled, run by
+ * plain node) whose handler does nothing. All get the same bytes and a warm-up first. Then a fixed 300 events/s
+ * for 15 s, and as fast as each answers with 32 connections in rounds that take turns (the order rotating), every
+ * bot having processed its backlog first. Each round's ratio is taken against the baseline round beside it and the
+ * median kept: a busy moment of the shared machine then spoils one round, not the figure.
  */
-export async function runIntake(m: ScaleManifest, dataFile: string, opts: { roundCount: number; rateSeconds: number }): Promise<IntakeResult> {
+export async function runIntake(m: ScaleManifest, dataFile: (runtime: Runtime) => string, runtimes: readonly Runtime[], opts: { roundCount: number; rateSeconds: number }): Promise<IntakeResult> {
   const platform = createOpenPlatform({ appId: BENCH_KEYS.appId, appSecret: BENCH_KEYS.appSecret, botOpenId: BENCH_BOT });
   const fake = await platform.listen();
-  const env = serverEnv({ platformUrl: fake.url, dataFile });
-  const bot = await startServer('src/main.ts', env);
-  const bare = await startServer('bench/baseline-server.ts', env);
+  const started: ServerProcess[] = [];
   try {
+    const bots = new Map<Runtime, ServerProcess>();
+    for (const runtime of runtimes) {
+      const bot = await startServer('src/main.ts', serverEnv({ platformUrl: fake.url, dataFile: dataFile(runtime) }), { runtime });
+      started.push(bot);
+      bots.set(runtime, bot);
+    }
+    const bare = await startServer('bench/baseline-server.ts', serverEnv({ platformUrl: fake.url, dataFile: dataFile(runtimes[0]!) }), { runtime: 'compiled' });
+    started.push(bare);
+    const allDrained = () => Promise.all([...bots.values()].map((b) => drained(b.url)));
     const warm = buildEvents(m, 1500, 'warm', 4).map((e) => e.shot);
     await openLoop(bare.url + '/webhook/event', warm, 300);
-    await openLoop(bot.url + '/webhook/event', warm, 300);
-    await drained(bot.url);
+    for (const bot of bots.values()) await openLoop(bot.url + '/webhook/event', warm, 300);
+    await allDrained();
     const rated = buildEvents(m, 300 * opts.rateSeconds, 'r300', 3).map((e) => e.shot);
-    const at300 = {
-      baseline: await openLoop(bare.url + '/webhook/event', rated, 300),
-      duban: await openLoop(bot.url + '/webhook/event', rated, 300),
-    };
+    const first = bots.get(runtimes[0]!)!;
+    const at300 = { baseline: await openLoop(bare.url + '/webhook/event', rated, 300), duban: await openLoop(first.url + '/webhook/event', rated, 300) };
     const base: LoadResult[] = [];
-    const ours: LoadResult[] = [];
+    const ours = new Map<Runtime, LoadResult[]>(runtimes.map((r) => [r, []]));
+    const servers: (Runtime | 'baseline')[] = ['baseline', ...runtimes];
     for (let round = 0; round < ROUNDS; round++) {
       const shots = buildEvents(m, opts.roundCount, `max${round}`, 5 + round).map((e) => e.shot);
-      await drained(bot.url);
-      base.push(await closedLoop(bare.url + '/webhook/event', shots, WORKERS));
-      await drained(bot.url);
-      ours.push(await closedLoop(bot.url + '/webhook/event', shots, WORKERS));
+      for (let k = 0; k < servers.length; k++) {
+        const who = servers[(round + k) % servers.length]!;
+        await allDrained();
+        const r = await closedLoop((who === 'baseline' ? bare : bots.get(who)!).url + '/webhook/event', shots, WORKERS);
+        (who === 'baseline' ? base : ours.get(who)!).push(r);
+      }
     }
-    const baseline = pooled(base);
-    const duban = pooled(ours);
-    return { baseline, duban, ratio: Math.round((duban.rps / baseline.rps) * 100) / 100, at300, rssAfterMb: bot.memory().rssMb };
+    const result = {} as Record<Runtime, BotIntake>;
+    for (const [runtime, rounds] of ours) {
+      const roundRatios = rounds.map((r, i) => Math.round((r.rps / base[i]!.rps) * 100) / 100);
+      result[runtime] = { duban: pooled(rounds), ratio: median(roundRatios), roundRatios, rssAfterMb: bots.get(runtime)!.memory().rssMb };
+    }
+    return { baseline: pooled(base), bots: result, at300 };
   } finally {
-    await bot.kill();
-    await bare.kill();
+    for (const s of started) await s.kill();
     await fake.close();
   }
 }

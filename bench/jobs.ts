@@ -8,6 +8,7 @@ import { monthlyBulletin } from '../src/jobs/monthly-bulletin.js';
 import { weeklyDigest } from '../src/jobs/weekly-digest.js';
 import { createLogger } from '../src/logger.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
+import { median } from './load.js';
 
 /** Milliseconds each job took on the scale store, and what it produced. */
 export interface JobCosts {
@@ -26,11 +27,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   const t0 = performance.now();
   const value = await fn();
   return { ms: Math.round(performance.now() - t0), value };
-}
-
-/** The middle value of three or more timings. */
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
 /**

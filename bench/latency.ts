@@ -3,7 +3,7 @@ import { serverEnv } from './env.js';
 import { openLoop, percentiles, type Latency } from './load.js';
 import { BENCH_BOT, BENCH_KEYS, buildEvents } from './payloads.js';
 import type { ScaleManifest } from './scale-store.js';
-import { startServer } from './server-process.js';
+import { startServer, type Runtime } from './server-process.js';
 
 /** End-to-end figures: event posted → reply recorded at the fake platform. */
 export interface LatencyResult {
@@ -24,11 +24,11 @@ export interface LatencyResult {
  * the fake platform. `appRate` raises the bot's app-wide send budget (Feishu allows 50 messages/s per app, so at
  * 200 events/s replies would otherwise queue behind the platform's limit rather than behind our pipeline).
  */
-export async function runLatency(m: ScaleManifest, dataFile: string, opts: { rate: number; seconds: number; appRate?: number; tag: string }): Promise<LatencyResult> {
+export async function runLatency(m: ScaleManifest, dataFile: string, opts: { rate: number; seconds: number; appRate?: number; tag: string; runtime: Runtime }): Promise<LatencyResult> {
   const platform = createOpenPlatform({ appId: BENCH_KEYS.appId, appSecret: BENCH_KEYS.appSecret, botOpenId: BENCH_BOT });
   const fake = await platform.listen();
   const extra: Record<string, string> = opts.appRate ? { BENCH_APP_RATE: String(opts.appRate) } : {};
-  const bot = await startServer('bench/app-server.ts', serverEnv({ platformUrl: fake.url, dataFile, extra }));
+  const bot = await startServer('bench/app-server.ts', serverEnv({ platformUrl: fake.url, dataFile, extra }), { runtime: opts.runtime });
   try {
     const events = buildEvents(m, opts.rate * opts.seconds, opts.tag, 7);
     const dueAt = new Map<string, { at: number; command: string }>();

@@ -33,6 +33,11 @@ export function percentiles(samples: number[]): Latency {
   return { count: s.length, p50: round(at(0.5)), p99: round(at(0.99)), max: round(s.at(-1) ?? NaN) };
 }
 
+/** The middle value (the upper middle of an even count). */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }

@@ -134,9 +134,12 @@ async function fill(store: Store, spec: ScaleSpec, now: Date): Promise<ScaleMani
     const branch = branches[i % branches.length]!;
     const lead = pick(branch.members);
     const deadline = addDays(today, Math.floor(rnd() * 210) - 90);
+    // Opened 60 days before its deadline, but never after today: journal rows dated in the future would make the
+    // store's retention (aged against the newest row) archive every reply the bench's own load produces at once.
+    const opened = addDays(deadline, -60) <= today ? addDays(deadline, -60) : addDays(today, -Math.floor(rnd() * 30));
     const p = await tx.openProblem(
       { branchId: branch.id, description: `检视问题 ${i}：服务群众“最后一公里”不畅`, responsibleUnit: `${branch.name}办公室`, leadPerson: lead, deadline, source: pick(PROBLEM_SOURCES), target: '群众满意度明显提升' },
-      { by: branch.secretary, at: `${addDays(deadline, -60)}T10:00:00.000Z` },
+      { by: branch.secretary, at: `${opened}T10:00:00.000Z` },
     );
     const r = rnd();
     const closed = r < 0.6;

@@ -1,10 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, where `src/main.ts` lives. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Where the bench's own server entries are compiled: inside node_modules, so their imports resolve as dist/'s do. */
+export const BENCH_OUT = join(ROOT, 'node_modules/.cache/duban-bench');
+
+/** How a server process runs: TypeScript through tsx (`npm run dev`), or tsc's output with plain node. */
+export type Runtime = 'tsx' | 'compiled';
+
+/** The flags of the README's systemd unit, which the compiled runs use: the deployment as documented. */
+export const NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=256'];
+
+/** The JavaScript `node` runs for `entry` (a .ts path from the repo root): npm start's dist/ for the product. */
+export function compiledPath(entry: string): string {
+  const js = entry.replace(/\.ts$/, '.js');
+  return entry.startsWith('bench/') ? join(BENCH_OUT, js) : join(ROOT, 'dist', js);
+}
 
 /** A server running in its own process, so its memory and CPU are its own. */
 export interface ServerProcess {
@@ -30,11 +46,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs `entry` (relative to the repo) with Node and tsx, like `npm start`, and waits until /healthz answers 200. */
-export async function startServer(entry: string, env: Record<string, string>, opts: { timeoutMs?: number; healthPath?: string } = {}): Promise<ServerProcess> {
+/** Runs `entry` (a .ts path from the repo root) under tsx or compiled (see Runtime), and waits until /healthz answers 200. */
+export async function startServer(entry: string, env: Record<string, string>, opts: { runtime: Runtime; timeoutMs?: number; healthPath?: string }): Promise<ServerProcess> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const args = opts.runtime === 'compiled' ? [...NODE_FLAGS, compiledPath(entry)] : ['--import', 'tsx', entry];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
