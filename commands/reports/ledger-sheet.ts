@@ -8,6 +8,8 @@ export interface LedgerColumn {
   header: string;
   width: number;
   style: StyleId;
+  /** Few distinct values down the sheet (支部, 形式, 日期), so the writer renders each once. */
+  repeats?: boolean;
 }
 
 /** Rows above the body: the title, the 填报单位/填报日期 line and the column header. */
@@ -60,7 +62,7 @@ export async function openLedgerSheet(
 ): Promise<SheetWriter> {
   const { columns } = opts;
   const n = columns.length;
-  const ws = book.sheet({ name: opts.name, widths: columns.map((c) => c.width), headerRow: HEADER_ROW, printTitleFrom: HEADER_ROW });
+  const ws = book.sheet({ name: opts.name, widths: columns.map((c) => c.width), headerRow: HEADER_ROW, printTitleFrom: HEADER_ROW, repeating: columns.map((c) => c.repeats === true) });
   const blank = (style: StyleId) => ({ value: null, style });
   await ws.row([{ value: opts.title, style: STYLE.title }, ...Array.from({ length: n - 1 }, () => blank(STYLE.title))], 40);
   ws.merge(1, 1, 1, n);

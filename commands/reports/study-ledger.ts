@@ -19,16 +19,16 @@ type Column = LedgerColumn & { cell: (r: StudyRecord, people: string[], names: N
 const hours = (r: StudyRecord) => (r.minutes === undefined ? null : Math.round((r.minutes / 60) * 10) / 10);
 const COLUMN = {
   seq: { header: '序号', width: 7, style: STYLE.centered, cell: () => null },
-  branch: { header: '支部', width: 14, style: STYLE.centered, cell: (r, _, n) => n.branch(r.branchId) },
-  date: { header: '日期', width: 11, style: STYLE.date, cell: (r) => ({ day: r.date }) },
-  form: { header: '形式', width: 14, style: STYLE.centered, cell: (r) => r.form },
+  branch: { header: '支部', width: 14, style: STYLE.centered, repeats: true, cell: (r, _, n) => n.branch(r.branchId) },
+  date: { header: '日期', width: 11, style: STYLE.date, repeats: true, cell: (r) => ({ day: r.date }) },
+  form: { header: '形式', width: 14, style: STYLE.centered, repeats: true, cell: (r) => r.form },
   content: { header: '主题/内容', width: 32, style: STYLE.text, cell: (r) => r.content },
   service: { header: '服务内容', width: 32, style: STYLE.text, cell: (r) => r.content },
-  leader: { header: '主讲人/主持人', width: 10, style: STYLE.centered, cell: (r, _, n) => (LEADER_OF[r.form] ? n.person(r.personId) : null) },
-  place: { header: '地点', width: 12, style: STYLE.text, cell: (r) => r.place ?? null },
+  leader: { header: '主讲人/主持人', width: 10, style: STYLE.centered, repeats: true, cell: (r, _, n) => (LEADER_OF[r.form] ? n.person(r.personId) : null) },
+  place: { header: '地点', width: 12, style: STYLE.text, repeats: true, cell: (r) => r.place ?? null },
   people: { header: '参加人员', width: 28, style: STYLE.text, cell: (_, people, n) => people.map((id) => n.person(id)).join('、') },
-  count: { header: '参加人数', width: 9, style: STYLE.centered, cell: (_, people) => people.length },
-  hours: { header: '时长（小时）', width: 9, style: STYLE.hours, cell: hours },
+  count: { header: '参加人数', width: 9, style: STYLE.centered, repeats: true, cell: (_, people) => people.length },
+  hours: { header: '时长（小时）', width: 9, style: STYLE.hours, repeats: true, cell: hours },
   reflection: { header: '心得体会', width: 26, style: STYLE.text, cell: (r) => r.reflection ?? null },
 } satisfies Record<string, Column>;
 
@@ -57,10 +57,15 @@ export async function studyLedgerWorkbook(input: { records: readonly StudyRecord
     const title = `${whose}${volunteer ? '志愿服务台账' : '学习台账'}（${input.periodLabel}）`;
     const ws = await openLedgerSheet(book, { name: volunteer ? STUDY_SHEETS.volunteer : STUDY_SHEETS.study, title, unit, date: input.today, columns });
     let seq = 0;
+    // One array refilled per row: row() reads it before returning, and 100,000 rows of fresh cells kept the GC busy.
+    const cells: Cell[] = columns.map((c) => ({ value: null, style: c.style }));
     for (const r of records) {
       if ((r.form === VOLUNTEER) !== volunteer) continue;
       const people = participantsOf(r);
-      const cells = columns.map((c) => ({ value: c === COLUMN.seq ? ++seq : c.cell(r, people, input.names), style: c.style }));
+      for (let i = 0; i < columns.length; i++) {
+        const c = columns[i]!;
+        cells[i]!.value = c === COLUMN.seq ? ++seq : c.cell(r, people, input.names);
+      }
       await ws.row(cells, rowHeight(cells, columns));
     }
     await ws.close();

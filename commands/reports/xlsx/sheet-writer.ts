@@ -1,6 +1,7 @@
 import { escapeCell } from '../../shared/escape.js';
 import { yieldIfBusy } from '../../shared/event-loop.js';
 import type { StyleId } from './styles.js';
+import { Utf8Chunks } from './utf8-chunks.js';
 import { columnLetter, excelDay, xmlText } from './xml.js';
 import type { ZipEntryWriter } from './zip-writer.js';
 
@@ -23,6 +24,8 @@ export interface SheetLayout {
   headerRow: number;
   /** The first header row repeated on printed pages (rows above it, the title, print on page one only). */
   printTitleFrom: number;
+  /** Columns whose values repeat down the sheet (支部, 形式, 日期): their cells are rendered once per distinct value. */
+  repeating?: readonly boolean[];
 }
 
 const MAIN_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
@@ -31,24 +34,27 @@ const FLUSH_AT = 64 * 1024;
 /** One worksheet streamed row by row into its zip entry; only the merge list is kept until the end. */
 export class SheetWriter {
   private rowNumber = 0;
-  private pending = '';
+  private readonly pending = new Utf8Chunks();
   private readonly merges: string[] = [];
   private readonly letters: string[];
+  private readonly memos: (ColumnMemo | undefined)[];
 
   constructor(
     private readonly entry: ZipEntryWriter,
     readonly layout: SheetLayout,
   ) {
     this.letters = layout.widths.map((_, i) => columnLetter(i + 1));
+    this.memos = layout.widths.map((_, i) => (layout.repeating?.[i] ? new ColumnMemo() : undefined));
     const split = layout.headerRow;
-    this.pending =
+    this.pending.put(
       `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet ${MAIN_NS}>` +
-      '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' +
-      `<sheetViews><sheetView workbookViewId="0"><pane ySplit="${split}" topLeftCell="A${split + 1}" activePane="bottomLeft" state="frozen"/>` +
-      '<selection pane="bottomLeft"/></sheetView></sheetViews>' +
-      '<sheetFormatPr defaultRowHeight="15"/>' +
-      `<cols>${layout.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>` +
-      '<sheetData>';
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' +
+        `<sheetViews><sheetView workbookViewId="0"><pane ySplit="${split}" topLeftCell="A${split + 1}" activePane="bottomLeft" state="frozen"/>` +
+        '<selection pane="bottomLeft"/></sheetView></sheetViews>' +
+        '<sheetFormatPr defaultRowHeight="15"/>' +
+        `<cols>${layout.widths.map((w, i) => `<col min="${i + 1}" max="${i + 1}" width="${w}" customWidth="1"/>`).join('')}</cols>` +
+        '<sheetData>',
+    );
   }
 
   /** Rows written so far. */
@@ -56,7 +62,10 @@ export class SheetWriter {
     return this.rowNumber;
   }
 
-  /** Appends a row (cells from column A) at the given height in points; every text cell goes through escapeCell. */
+  /**
+   * Appends a row (cells from column A) at the given height in points; every text cell goes through escapeCell.
+   * The cells are read before this returns, so a caller may refill the same array for its next row.
+   */
   async row(cells: readonly Cell[], heightPt?: number): Promise<number> {
     const r = ++this.rowNumber;
     let xml = heightPt === undefined ? `<row r="${r}">` : `<row r="${r}" ht="${heightPt}" customHeight="1">`;
@@ -70,11 +79,12 @@ export class SheetWriter {
         addressed = false;
         continue;
       }
-      xml += cellXml(addressed ? '' : ` r="${this.letters[i]}${r}"`, cell);
+      const memo = this.memos[i];
+      xml += addressed && memo ? memo.xml(cell) : cellXml(addressed ? '' : ` r="${this.letters[i]}${r}"`, cell);
       addressed = true;
     }
-    this.pending += xml + '</row>';
-    if (this.pending.length >= FLUSH_AT) await this.flush();
+    this.pending.put(xml + '</row>');
+    if (this.pending.size >= FLUSH_AT) await this.flush();
     return r;
   }
 
@@ -86,26 +96,27 @@ export class SheetWriter {
 
   /** Ends the sheet with its merges and the print setup: A4 landscape, one page wide, centred, numbered pages. */
   async close(): Promise<void> {
-    this.pending +=
+    this.pending.put(
       '</sheetData>' +
-      (this.merges.length ? `<mergeCells count="${this.merges.length}">${this.merges.join('')}</mergeCells>` : '') +
-      '<printOptions horizontalCentered="1"/>' +
-      '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>' +
-      '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>' +
-      '<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>' +
-      '</worksheet>';
+        (this.merges.length ? `<mergeCells count="${this.merges.length}">${this.merges.join('')}</mergeCells>` : '') +
+        '<printOptions horizontalCentered="1"/>' +
+        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>' +
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>' +
+        '<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>' +
+        '</worksheet>',
+    );
     await this.flush();
     await this.entry.close();
   }
 
   private async flush(): Promise<void> {
-    const text = this.pending;
-    this.pending = '';
-    await this.entry.write(text);
+    for (const bytes of this.pending.take()) await this.entry.write(bytes);
     await yieldIfBusy();
   }
 }
 
+// Anything escapeCell, the xml:space rule or xmlText would act on; most text has none of it and is written as is.
+const NEEDS_WORK = /^[=+\-@\t\r]|^\s|\s$|[&<>"\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const EDGE_SPACE = /^\s|\s$/;
 
 function cellXml(ref: string, cell: Cell): string {
@@ -113,6 +124,29 @@ function cellXml(ref: string, cell: Cell): string {
   if (value === null || value === undefined || value === '') return `<c${ref} s="${style}"/>`;
   if (typeof value === 'number') return `<c${ref} s="${style}"><v>${value}</v></c>`;
   if (typeof value === 'object') return `<c${ref} s="${style}"><v>${excelDay(value.day)}</v></c>`;
+  if (!NEEDS_WORK.test(value)) return `<c${ref} s="${style}" t="inlineStr"><is><t>${value}</t></is></c>`;
   const text = escapeCell(value);
   return `<c${ref} s="${style}" t="inlineStr"><is><t${EDGE_SPACE.test(text) ? ' xml:space="preserve"' : ''}>${xmlText(text)}</t></is></c>`;
+}
+
+// A column marked repeating but holding many values (地点 in a large bureau) stops memoising past this many.
+const MEMO_CAP = 4096;
+
+/** One column's rendered cells without an address, by style and value (calendar days apart from text). */
+class ColumnMemo {
+  private readonly maps: Map<string | number, string>[] = [];
+
+  xml(cell: Cell): string {
+    const { value, style } = cell;
+    if (value === null || value === undefined) return cellXml('', cell);
+    const day = typeof value === 'object';
+    const map = (this.maps[style * 2 + (day ? 1 : 0)] ??= new Map());
+    const key = day ? value.day : value;
+    let xml = map.get(key);
+    if (xml === undefined) {
+      xml = cellXml('', cell);
+      if (map.size < MEMO_CAP) map.set(key, xml);
+    }
+    return xml;
+  }
 }
