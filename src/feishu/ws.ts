@@ -60,6 +60,8 @@ export async function startLongConnection(opts: {
     appSecret: opts.appSecret,
     domain: opts.domain,
     logger: sdkLogger(logger),
+    // Everything reaches our logger, whose LOG_LEVEL decides (the SDK's own filter would hide the reconnect story).
+    loggerLevel: lark.LoggerLevel.trace,
     wsConfig: { pingTimeout: opts.options?.pingTimeoutSec ?? 30 },
     onReady: up,
     onReconnected: up,

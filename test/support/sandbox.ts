@@ -33,14 +33,14 @@ export function tickingFrom(iso: string): () => Date {
  * The bot in local (sandbox) mode exactly as `npm start` runs it without credentials, on a fresh data file; with
  * `demo`, the demo bureau is built into that file first, as `npm run demo` does.
  */
-export async function startSandbox(opts: { clock?: () => Date; demo?: boolean } = {}) {
+export async function startSandbox(opts: { clock?: () => Date; demo?: boolean; env?: Record<string, string> } = {}) {
   const dataFile = join(mkdtempSync(join(tmpdir(), 'duban-sandbox-')), opts.demo ? 'demo.json' : 'sandbox.json');
   if (opts.demo) {
     const store = await openLowdbStore(dataFile);
     await buildDemo(store, (opts.clock ?? (() => new Date()))());
     await store.close();
   }
-  const config = readConfig({ PORT: '0', DUBAN_DATA_FILE: dataFile, LOG_LEVEL: 'silent', DUBAN_SCHEDULER: 'off' });
+  const config = readConfig({ PORT: '0', DUBAN_DATA_FILE: dataFile, LOG_LEVEL: 'silent', DUBAN_SCHEDULER: 'off', ...opts.env });
   const app: RunningApp = await startApp({ config, logger: createLogger('silent'), clock: opts.clock });
   const api = async (path: string, body?: unknown): Promise<{ status: number; json: any }> => {
     const res = await fetch(`${app.url}/sandbox/api/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
