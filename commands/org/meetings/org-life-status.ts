@@ -46,3 +46,8 @@ export function turnoutText(r: StudyRecord): string {
   const made = r.meeting.makeups?.length ?? 0;
   return `实到 ${people.filter((id) => expected.has(id)).length}/${expected.size}${made ? `，补学 ${made}` : ''}`;
 }
+
+/** `支委会（2026年11月）`. */
+export function slotName(s: Pick<MeetingSlot, 'kind' | 'period'>): string {
+  return `${s.kind}（${s.period.label}）`;
+}

@@ -1,13 +1,13 @@
 import type { Branch } from '../../../storage/records.js';
-import { kindOfForm, rulesFor, type StudyRecord } from '../../../storage/study.js';
-import type { Tx } from '../../../storage/store.js';
+import { kindOfForm, type StudyRecord } from '../../../storage/study.js';
 import { findBranch } from '../../figures/find-branch.js';
-import { formatDate, toLocalDate, type LocalDate } from '../../shared/calendar.js';
-import { PERIOD_EXAMPLES, parsePeriodWord, type NamedPeriod } from '../../shared/periods.js';
+import { formatDate, toLocalDate } from '../../shared/calendar.js';
+import { PERIOD_EXAMPLES, parsePeriodWord } from '../../shared/periods.js';
 import { textMessage } from '../../shared/text.js';
 import { UserError, type Command, type CommandContext } from '../../types.js';
 import { describeFrequency, isLeadershipKind } from './kinds.js';
-import { orgLifeSlots, turnoutText, type MeetingSlot } from './org-life-status.js';
+import { slotName, turnoutText } from './org-life-status.js';
+import { orgLifeByScope, type ScopeSlots } from './org-life-gaps.js';
 import { setRule, showRules } from './org-life-rules.js';
 
 const USAGE = '/组织生活 [支部名|全局|领导班子] [本月|本季度|本年|11月]';
@@ -39,30 +39,22 @@ export const orgLife: Command = {
     }
     if (period.start > today) throw new UserError(`${period.label} 还没有开始。`, { showUsage: false });
     const scope = await scopeOf(ctx, scopeWord);
-    // Whole years: a yearly rule's slot reaches past a month or quarter on both sides.
-    const records = await ctx.store.listStudyRecords({ from: `${period.start.slice(0, 4)}-01-01`, to: `${period.end.slice(0, 4)}-12-31` });
-    const stored = await ctx.store.listMeetingRules();
-    const names = new Map((await ctx.store.listPeople()).map((p) => [p.id, p.name]));
+    const all = await orgLifeByScope(ctx.store, period, today);
     const asOf = period.end < today ? period.end : today;
     const head = `组织生活 · ${scope === 'bureau' ? '全局' : scope === 'leadership' ? '领导班子' : scope.name} · ${period.label}（截至 ${formatDate(asOf)}）`;
-    const ctxOf = { records, stored, period, today, nameOf: (id: string) => names.get(id) ?? id };
-    const lines = scope === 'bureau' ? await bureauLines(ctx.store, ctxOf) : scopeLines(scope === 'leadership' ? 'leadership' : scope.id, ctxOf);
-    ctx.reply(textMessage([head, ...lines]));
+    if (scope === 'bureau') return ctx.reply(textMessage([head, ...all.map(bureauLine)]));
+    const id = scope === 'leadership' ? 'leadership' : scope.id;
+    const others = (await ctx.store.listStudyRecords({ ...(id === 'leadership' ? {} : { branchId: id }), from: period.start, to: period.end })).filter((r) => {
+      const kind = kindOfForm(r.form);
+      return kind !== undefined && isLeadershipKind(kind) === (id === 'leadership');
+    });
+    ctx.reply(textMessage([head, ...scopeLines(all.find((s) => s.scope === id)!, others)]));
   },
 };
 
-interface ViewData {
-  records: readonly StudyRecord[];
-  stored: Parameters<typeof rulesFor>[0];
-  period: NamedPeriod;
-  today: LocalDate;
-  nameOf: (id: string) => string;
-}
-
-/** One scope in detail: each rule's periods with the meetings held, then other meetings, then what is missing. */
-function scopeLines(scope: string, v: ViewData): string[] {
-  const rules = rulesFor(v.stored, scope).filter((r) => isLeadershipKind(r.kind) === (scope === 'leadership'));
-  const slots = orgLifeSlots({ rules, records: v.records, scope, span: v.period, today: v.today });
+/** One scope in detail: each rule's periods with the meetings held, then meetings no rule asks for, then what is missing. */
+function scopeLines({ slots }: ScopeSlots, meetings: readonly StudyRecord[]): string[] {
+  const rules = [...new Set(slots.map((s) => s.rule))];
   const lines: string[] = [];
   for (const rule of rules) {
     lines.push(`${rule.kind}（${describeFrequency(rule)}）`);
@@ -73,35 +65,20 @@ function scopeLines(scope: string, v: ViewData): string[] {
     }
   }
   const ruled = new Set(rules.map((r) => r.kind));
-  const others = v.records.filter((r) => {
-    const kind = kindOfForm(r.form);
-    return kind !== undefined && !ruled.has(kind) && !r.voided && r.date >= v.period.start && r.date <= v.period.end && (scope === 'leadership' ? isLeadershipKind(kind) : r.branchId === scope && !isLeadershipKind(kind));
-  });
+  const others = meetings.filter((r) => !ruled.has(kindOfForm(r.form)!));
   if (others.length) lines.push('其他会议：', ...others.map((r) => `· ${formatDate(r.date)}${kindOfForm(r.form)} ${r.content} ${turnoutText(r)}（${r.id}）`));
   const missing = slots.filter((s) => s.state === 'missing');
   lines.push(missing.length ? `缺开 ${missing.length} 项：${missing.map(slotName).join('、')}` : rules.length ? '没有缺开的会议。' : '没有设置会议要求（/组织生活 规则）。');
   return lines;
 }
 
-/** The bureau: per branch, how many required meetings were held and which are missing or still to come; then the leadership. */
-async function bureauLines(tx: Pick<Tx, 'listBranches'>, v: ViewData): Promise<string[]> {
-  const lines: string[] = [];
-  const scopes: [string, string][] = [...(await tx.listBranches()).map((b): [string, string] => [b.id, b.name]), ['leadership', '领导班子']];
-  for (const [id, name] of scopes) {
-    const rules = rulesFor(v.stored, id).filter((r) => isLeadershipKind(r.kind) === (id === 'leadership'));
-    const slots = orgLifeSlots({ rules, records: v.records, scope: id, span: v.period, today: v.today });
-    const held = slots.reduce((n, s) => n + s.held.length, 0);
-    const missing = slots.filter((s) => s.state === 'missing');
-    const open = slots.filter((s) => s.state === 'open');
-    const parts = [`已开 ${held} 次`, ...(missing.length ? [`缺 ${missing.map(slotName).join('、')}`] : []), ...(open.length ? [`待开 ${open.map(slotName).join('、')}`] : [])];
-    lines.push(`${name}：${parts.join('；')}`);
-  }
-  return lines;
-}
-
-/** `支委会（2026年11月）`. */
-export function slotName(s: Pick<MeetingSlot, 'kind' | 'period'>): string {
-  return `${s.kind}（${s.period.label}）`;
+/** A branch (or the leadership) in the bureau view: how many required meetings were held, which are missing or still to come. */
+function bureauLine({ name, slots }: ScopeSlots): string {
+  const held = slots.reduce((n, s) => n + s.held.length, 0);
+  const missing = slots.filter((s) => s.state === 'missing');
+  const open = slots.filter((s) => s.state === 'open');
+  const parts = [`已开 ${held} 次`, ...(missing.length ? [`缺 ${missing.map(slotName).join('、')}`] : []), ...(open.length ? [`待开 ${open.map(slotName).join('、')}`] : [])];
+  return `${name}：${parts.join('；')}`;
 }
 
 async function scopeOf(ctx: CommandContext, word: string | undefined): Promise<Branch | 'bureau' | 'leadership'> {
