@@ -40,7 +40,7 @@ describe('npm start runs the compiled server and stops with its supervisor', () 
     expect(argv).toContain('dist/src/main.js');
     expect(argv.join(' ')).not.toMatch(/tsx/);
     // npm's sh execs the server, so nothing stands between npm and the server that would swallow the signal.
-    expect(below.map((p) => p.comm)).toEqual(['node']);
+    expect(below.map((p) => p.exe)).toEqual(['node']);
 
     const exit = await bot.sigtermTop();
     expect(exit).toEqual({ code: 0, signal: null });

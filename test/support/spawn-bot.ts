@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { LOCAL_APP } from '../../src/app.js';
 import { messageEvent, newEventId, newMessageId, toRequest, type WireKeys } from '../../src/sandbox/wire.js';
 
@@ -175,7 +175,7 @@ export class Bot {
   }
 
   /** Every process below `npm start` now (the server, and a build while prestart runs), parents first. */
-  descendants(): { pid: number; comm: string }[] {
+  descendants(): { pid: number; exe: string }[] {
     const kids = new Map<number, number[]>();
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
@@ -187,17 +187,18 @@ export class Bot {
         // Gone between listing and reading.
       }
     }
-    const comm = (pid: number) => {
+    // The program's file name, not /proc/<pid>/comm: Node 24 renames its main thread, and so comm, "MainThread".
+    const exe = (pid: number) => {
       try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+        return basename(readlinkSync(`/proc/${pid}/exe`));
       } catch {
         return '';
       }
     };
-    const found: { pid: number; comm: string }[] = [];
+    const found: { pid: number; exe: string }[] = [];
     const walk = (pid: number) => {
       for (const k of kids.get(pid) ?? []) {
-        found.push({ pid: k, comm: comm(k) });
+        found.push({ pid: k, exe: exe(k) });
         walk(k);
       }
     };
@@ -207,7 +208,7 @@ export class Bot {
 
   /** The node process serving HTTP: the deepest `node` below `npm start`. */
   serverPid(): number {
-    const server = this.descendants().filter((p) => p.comm === 'node').at(-1);
+    const server = this.descendants().filter((p) => p.exe === 'node').at(-1);
     if (server === undefined) throw new Error('no node process below npm start');
     return server.pid;
   }
