@@ -4,7 +4,10 @@ import { sdkLogger } from './sdk-logger.js';
 
 /** Long-connection timings; the defaults suit production, tests shorten them. */
 export interface WsOptions {
-  /** Seconds without any frame after a ping before the socket is presumed dead (the SDK's default, 0, never notices a half-open socket). */
+  /**
+   * Seconds without any frame after a ping before the socket is presumed dead (the SDK's default, 0, never notices a
+   * half-open socket). Must be shorter than the ping interval Feishu sets (120 s): the SDK re-arms it on every ping.
+   */
   pingTimeoutSec?: number;
   /** How long the connection may stay down before /healthz answers 503: longer than one of Feishu's reconnect rounds (120 s plus up to 30 s). */
   unhealthyAfterMs?: number;

@@ -20,7 +20,7 @@ describe('long connection (FEISHU_MODE=ws): messages and card callbacks', () => 
     expect(ack).toMatchObject({ code: 200, attempt: 1 });
     expect(ack.ms).toBeLessThan(3000);
     expect(reply).toContain('/学习');
-    // The client pings (every second, as the fake's ClientConfig told it) and the same connection stays up.
+    // The client pings (at once, then as often as the fake's ClientConfig tells it) and the same connection stays up.
     await waitUntil('a ping from the client', () => h!.platform.ws.stats.pings > 0);
     expect(h.platform.ws.stats.connects).toBe(1);
   });

@@ -3,13 +3,14 @@ import { cardActionEvent, newEventId } from '../support/feishu-wire.js';
 import { Harness, textOf, type HarnessOptions, type Person } from '../support/harness.js';
 
 /**
- * Timings for tests: the fake tells the client to ping every second and reconnect at once (Feishu says 120 s), the
- * bot declares a socket dead 1 s after an unanswered ping and itself unhealthy after 1.5 s down. The ACK deadline
- * stays Feishu's 3 s; the fake pushes a failed event again after 200 ms instead of 15 s.
+ * Timings for tests: the fake tells the client to ping every 3 s and to reconnect at once (Feishu says 120 s); the
+ * bot gives a socket up 2 s after an unanswered ping (the SDK re-arms its watchdog on every ping, so the timeout must
+ * be shorter than the ping interval to fire at all) and calls itself unhealthy after 1.5 s down. The ACK deadline
+ * stays Feishu's 3 s; the fake pushes a failed event again after 200 ms, not 15 s.
  */
 export const FAST_WS = {
-  bot: { pingTimeoutSec: 1, unhealthyAfterMs: 1500, restartMs: 300 },
-  platform: { clientConfig: { PingInterval: 1, ReconnectInterval: 0.2, ReconnectNonce: 0 }, retryMs: 200, fragmentBytes: 512 },
+  bot: { pingTimeoutSec: 2, unhealthyAfterMs: 1500, restartMs: 300 },
+  platform: { clientConfig: { PingInterval: 3, ReconnectInterval: 0.2, ReconnectNonce: 0 }, retryMs: 200, fragmentBytes: 512 },
 };
 
 /** The bot in long-connection mode against the fake, connected. */
