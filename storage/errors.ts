@@ -18,3 +18,9 @@ export class StoreOpenError extends Error {
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
 }
+
+/** An error's code and message for a log line or a refusal (`ENOSPC: no space left on device, write`). */
+export function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ? `${e.code}: ${e.message}` : String(err);
+}

@@ -1,29 +1,28 @@
-import { mkdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Low } from 'lowdb';
-import { StoreOpenError, StoreUnavailableError } from '../errors.js';
+import type { Low } from 'lowdb';
+import { errorText, StoreUnavailableError } from '../errors.js';
 import { lockDataFile, type FileLock } from './lock-file.js';
-import { encodeEntry, readLogFile } from './log-entry.js';
+import { encodeEntry } from './log-entry.js';
+import { readState } from './load-state.js';
+import { engineTables } from './engine-tables.js';
+import { CowCollections } from './cow-collections.js';
 import { createReadView } from './read-view.js';
 import { SnapshotFile } from './snapshot-file.js';
 import type { EngineOptions, Op, Rec, Snapshot, Tables } from './engine-types.js';
 import { Indexes } from './indexes.js';
-import { logFiles, replay, type Positions } from './log-files.js';
-import { settledRecords } from './retire.js';
+import { removeRotatedLogs } from './log-files.js';
+import { archiveRecords, settledRecords } from './retire.js';
 import { GroupCommitLog } from './wal.js';
 
 export type { EngineOptions, IndexFn, Migration, Op, Rec, Retirement, Snapshot, Tables } from './engine-types.js';
-
-class ReadOnlyError extends Error {
-  override name = 'ReadOnlyError';
-}
 
 /**
  * In-memory collections with a write-ahead log: a transaction's writes are appended to the log as one
  * line (group-committed with fsync) and a lowdb snapshot of the whole data is written every so often.
  */
 export class Engine {
-  private readonly colls = new Map<string, Map<string, Rec>>();
+  private readonly colls = new CowCollections();
   private readonly indexes: Indexes;
   private counters: Record<string, number> = {};
   private tail: Promise<unknown> = Promise.resolve();
@@ -38,8 +37,6 @@ export class Engine {
   private pending: { tx: number; undo: (() => void)[]; durable: boolean }[] = [];
   private recovering: Promise<void> | undefined;
   private mode: string | undefined;
-  /** How many open read views hold each collection map; a held map is copied before it is written. */
-  private readonly viewHolds = new Map<Map<string, Rec>, number>();
   /** The running transaction's writes and their undo steps; transactions run one at a time under the lock. */
   private ctx: { ops: Op[]; undo: (() => void)[] } = { ops: [], undo: [] };
   /** One view per mode, made once: building the tables (and the verbs over them) per transaction is measurable. */
@@ -76,59 +73,14 @@ export class Engine {
   }
 
   private static async openLocked(opts: EngineOptions, lock: FileLock | undefined): Promise<Engine> {
-    const file = new SnapshotFile(opts.file);
-    const db = new Low<Snapshot>(file, {
-      schemaVersion: 0,
-      lastTx: 0,
-      counters: {},
-      collections: {},
-    });
-    await db.read();
-    const snap = db.data;
-    const snapshotTx = snap.lastTx;
-    const positions: Positions = new Map();
-    let replayed = 0;
-    const live = `${opts.file}.wal`;
-    let liveGoodBytes: number | undefined;
-    for (const log of await logFiles(opts.file)) {
-      const { entries, goodBytes, tornBytes } = await readLogFile<Op>(log);
-      if (log === live && tornBytes > 0) liveGoodBytes = goodBytes;
-      for (const entry of entries) {
-        if (entry.tx <= snap.lastTx) continue;
-        if (entry.tx !== snap.lastTx + 1) {
-          throw new StoreOpenError(
-            `data log ${log} continues at transaction ${entry.tx} but the data before it ends at ${snap.lastTx}: ` +
-              `transactions are missing (a log file or the snapshot ${opts.file} was lost or replaced). ` +
-              `Duban will not start on a partial ledger; restore the data directory from a backup.`,
-          );
-        }
-        replay(snap, entry.ops, positions);
-        snap.lastTx = entry.tx;
-        replayed++;
-      }
-    }
-    if (opts.mode && snap.mode && snap.mode !== opts.mode) {
-      throw new StoreOpenError(
-        `data file ${opts.file} belongs to a ${snap.mode === 'feishu' ? 'Feishu' : 'local sandbox'} process and this one runs in ` +
-          `${opts.mode === 'feishu' ? 'Feishu' : 'local sandbox'} mode: the sandbox never opens a real bureau's data, nor the other way round. ` +
-          `Set DUBAN_DATA_FILE to another file, or check the FEISHU_* settings.`,
-      );
-    }
-    const from = snap.schemaVersion;
-    for (let v = from; v < opts.migrations.length; v++) {
-      opts.migrations[v]!(snap);
-      snap.schemaVersion = v + 1;
-    }
-    if (snap.schemaVersion > opts.migrations.length) {
-      throw new StoreOpenError(`data file ${opts.file} has schema version ${snap.schemaVersion}, newer than this program (${opts.migrations.length}): run the newer Duban, or restore a backup`);
-    }
+    const { db, file, snap, snapshotTx, replayed, liveGoodBytes, schemaFrom } = await readState(opts);
     // A torn tail is cut before anything is appended, or the next transaction would be glued onto it.
-    const log = opts.readOnly ? undefined : await GroupCommitLog.open(live, { truncateTo: liveGoodBytes });
+    const log = opts.readOnly ? undefined : await GroupCommitLog.open(`${opts.file}.wal`, { truncateTo: liveGoodBytes });
     const engine = new Engine(opts, db, file, log, lock);
     engine.load(snap);
     engine.mode = snap.mode ?? opts.mode;
     // A migrated or newly marked state is not what the file holds even at the same transaction.
-    const changed = snap.schemaVersion !== from || engine.mode !== snap.mode;
+    const changed = snap.schemaVersion !== schemaFrom || engine.mode !== snap.mode;
     engine.snapshotTx = changed ? -1 : snapshotTx;
     db.data = { schemaVersion: 0, lastTx: 0, counters: {}, collections: {} };
     // A clean shutdown left nothing to fold in: the snapshot on disk is already this state.
@@ -142,7 +94,7 @@ export class Engine {
     this.counters = { ...snap.counters };
     for (const name of Object.keys(this.opts.collections)) {
       const map = new Map<string, Rec>();
-      this.colls.set(name, map);
+      this.colls.maps.set(name, map);
       for (const r of snap.collections[name] ?? []) {
         map.set(r.id, r);
         this.indexes.update(name, undefined, r);
@@ -159,7 +111,7 @@ export class Engine {
     if (this.closed) throw new Error('store is closed');
     if (mode === 'write' && !this.log) throw new Error('store is open read-only');
     if (mode === 'write' && this.failure !== undefined) {
-      throw new StoreUnavailableError(`data log ${this.opts.file}.wal could not be repaired after a failed write (${describe(this.failure)}): restart Duban`);
+      throw new StoreUnavailableError(`data log ${this.opts.file}.wal could not be repaired after a failed write (${errorText(this.failure)}): restart Duban`);
     }
     const release = await this.lock();
     const ops: Op[] = [];
@@ -183,7 +135,7 @@ export class Engine {
           await durable;
         } catch (err) {
           await this.recover();
-          throw new StoreUnavailableError(`could not write ${this.opts.file}.wal (${describe(err)}); the transaction was undone`, { cause: err });
+          throw new StoreUnavailableError(`could not write ${this.opts.file}.wal (${errorText(err)}); the transaction was undone`, { cause: err });
         }
         while (this.pending[0]?.durable) this.pending.shift();
         if (this.dueForCheckpoint()) void this.checkpoint().catch(() => undefined);
@@ -230,21 +182,6 @@ export class Engine {
     return prev.then(() => release);
   }
 
-  private coll(c: string): Map<string, Rec> {
-    const m = this.colls.get(c);
-    if (!m) throw new Error(`unknown collection ${c}`);
-    return m;
-  }
-
-  /** The collection's map, copied first if an open read view holds it (copy-on-write). */
-  private writable(c: string): Map<string, Rec> {
-    const m = this.coll(c);
-    if (!this.viewHolds.has(m)) return m;
-    const copy = new Map(m);
-    this.colls.set(c, copy);
-    return copy;
-  }
-
   /**
    * Runs fn against the data as of the last transaction, without holding the writer lock while it runs: for reports
    * and exports, so that acknowledging events never waits behind them. Only taking the view waits for the lock.
@@ -252,73 +189,26 @@ export class Engine {
   async view<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
     const release = await this.lock();
-    const frozen = new Map(this.colls);
-    for (const m of frozen.values()) this.viewHolds.set(m, (this.viewHolds.get(m) ?? 0) + 1);
+    const { frozen, release: unhold } = this.colls.freeze();
     release();
     try {
       return await fn(createReadView(frozen, this.opts.collections));
     } finally {
-      for (const m of frozen.values()) {
-        const n = this.viewHolds.get(m)! - 1;
-        if (n === 0) this.viewHolds.delete(m);
-        else this.viewHolds.set(m, n);
-      }
+      unhold();
     }
   }
 
   private tables(mode: 'read' | 'write'): Tables {
-    const guard = () => {
-      if (mode === 'read') throw new ReadOnlyError('write inside a read-only transaction');
-    };
-    return {
-      get: <R extends Rec>(c: string, id: string) => this.coll(c).get(id) as R | undefined,
-      all: <R extends Rec>(c: string) => this.coll(c).values() as Iterable<R>,
-      count: (c) => this.coll(c).size,
-      by: <R extends Rec>(c: string, index: string, key: string) => {
-        const ids = this.indexes.ids(c, index, key);
-        const m = this.coll(c);
-        return ids ? [...ids].map((id) => m.get(id) as R) : [];
+    return engineTables(mode, {
+      coll: (c) => this.colls.get(c),
+      writable: (c) => this.colls.writable(c),
+      indexes: () => this.indexes,
+      counters: () => this.counters,
+      record: (op, undo) => {
+        this.ctx.ops.push(op);
+        this.ctx.undo.push(undo);
       },
-      insert: <R extends Rec>(c: string, r: R) => {
-        guard();
-        const m = this.writable(c);
-        if (m.has(r.id)) throw new Error(`duplicate id ${c}/${r.id}`);
-        m.set(r.id, r);
-        this.indexes.update(c, undefined, r);
-        this.ctx.ops.push({ t: 'ins', c, v: r });
-        // Looked up again when undone: a read view may have been taken since, and its copy must stay as it is.
-        this.ctx.undo.push(() => {
-          this.writable(c).delete(r.id);
-          this.indexes.update(c, r, undefined);
-        });
-        return r;
-      },
-      patch: <R extends Rec>(c: string, id: string, set: Partial<R>) => {
-        guard();
-        const m = this.writable(c);
-        const old = m.get(id);
-        if (!old) throw new Error(`no record ${c}/${id}`);
-        const next = { ...old, ...set, id } as R;
-        m.set(id, next);
-        this.indexes.update(c, old, next);
-        this.ctx.ops.push({ t: 'set', c, id, v: set as Record<string, unknown> });
-        this.ctx.undo.push(() => {
-          this.writable(c).set(id, old);
-          this.indexes.update(c, next, old);
-        });
-        return next;
-      },
-      next: (k) => {
-        guard();
-        const prev = this.counters[k] ?? 0;
-        this.counters[k] = prev + 1;
-        this.ctx.ops.push({ t: 'ctr', k, v: prev + 1 });
-        this.ctx.undo.push(() => {
-          this.counters[k] = prev;
-        });
-        return prev + 1;
-      },
-    };
+    });
   }
 
   private dueForCheckpoint(): boolean {
@@ -342,7 +232,7 @@ export class Engine {
     if (this.lastTx === this.snapshotTx && this.log!.size() === 0 && this.retirees().length === 0) return;
     // Archived first, so a crash between here and the snapshot at worst archives them twice (readers keep the last).
     const retiring = this.retirees();
-    if (retiring.length > 0) await this.archive(retiring);
+    if (retiring.length > 0) await archiveRecords(`${this.opts.file}.archive.jsonl`, retiring);
     const release = await this.lock();
     let data: Snapshot;
     try {
@@ -350,14 +240,14 @@ export class Engine {
       // A failed write is being undone: this state holds transactions that are not on disk.
       if (this.log!.broken || this.failure !== undefined) throw new Error('checkpoint skipped: a log write failed');
       for (const { c, v } of retiring) {
-        const map = this.writable(c);
+        const map = this.colls.writable(c);
         // Changed since it was archived: it stays (settled records are not expected to change, but never lose one).
         if (map.get(v.id) !== v) continue;
         map.delete(v.id);
         this.indexes.update(c, v, undefined);
       }
       const collections: Record<string, Rec[]> = {};
-      for (const [name, map] of this.colls) collections[name] = [...map.values()];
+      for (const [name, map] of this.colls.maps) collections[name] = [...map.values()];
       data = { schemaVersion: this.schemaVersion, lastTx: this.lastTx, mode: this.mode, counters: { ...this.counters }, collections };
       if (this.log!.size() > 0) {
         await this.log!.close();
@@ -375,25 +265,12 @@ export class Engine {
     } finally {
       this.db.data = { schemaVersion: 0, lastTx: 0, counters: {}, collections: {} };
     }
-    // Only rotated logs are removed, and no other checkpoint can have rotated one since ours started.
-    for (const f of await logFiles(this.opts.file)) {
-      if (f !== `${this.opts.file}.wal`) await unlink(f).catch(() => undefined);
-    }
+    await removeRotatedLogs(this.opts.file);
   }
 
   /** Settled records older than their collection's keep time. */
   private retirees(): { c: string; v: Rec }[] {
-    return settledRecords(this.colls, this.opts.retire ?? {});
-  }
-
-  /** Appends records to the archive file and waits until they are on disk. */
-  private async archive(rows: { c: string; v: Rec }[]): Promise<void> {
-    const log = await GroupCommitLog.open(`${this.opts.file}.archive.jsonl`);
-    try {
-      await Promise.all(rows.map((r) => log.append(JSON.stringify(r))));
-    } finally {
-      await log.close();
-    }
+    return settledRecords(this.colls.maps, this.opts.retire ?? {});
   }
 
   /**
@@ -412,9 +289,4 @@ export class Engine {
     await this.lockHeld?.release();
     if (error) throw error;
   }
-}
-
-function describe(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  return e?.code ? `${e.code}: ${e.message}` : String(err);
 }

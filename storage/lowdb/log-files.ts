@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Op, Snapshot } from './engine-types.js';
 
@@ -34,4 +34,12 @@ export async function logFiles(file: string): Promise<string[]> {
     .filter((n) => n.startsWith(base + '.'))
     .sort((a, b) => Number(a.slice(base.length + 1)) - Number(b.slice(base.length + 1)));
   return [...rotated, ...(names.includes(base) ? [base] : [])].map((n) => join(dir, n));
+}
+
+/** Removes the rotated logs beside `file` (a checkpoint's snapshot covers them); the live `.wal` stays. */
+export async function removeRotatedLogs(file: string): Promise<void> {
+  // No other checkpoint can have rotated one since the caller's started.
+  for (const f of await logFiles(file)) {
+    if (f !== `${file}.wal`) await unlink(f).catch(() => undefined);
+  }
 }

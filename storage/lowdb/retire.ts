@@ -1,3 +1,4 @@
+import { GroupCommitLog } from './wal.js';
 import type { Rec, Retirement } from './engine-types.js';
 
 /**
@@ -22,4 +23,14 @@ export function settledRecords(colls: ReadonlyMap<string, ReadonlyMap<string, Re
     }
   }
   return out;
+}
+
+/** Appends records to the archive file (`{c, v}` a line) and waits until they are on disk. */
+export async function archiveRecords(archive: string, rows: { c: string; v: Rec }[]): Promise<void> {
+  const log = await GroupCommitLog.open(archive);
+  try {
+    await Promise.all(rows.map((r) => log.append(JSON.stringify(r))));
+  } finally {
+    await log.close();
+  }
 }
