@@ -90,6 +90,10 @@ export function readConfig(env: Record<string, string | undefined>): Config {
       if (!env[key]?.trim()) lines.push(`  ${key}: required because ${why}; for the local sandbox remove every FEISHU_* setting or set DUBAN_MODE=local`);
     }
   }
+  const appId = r.success ? r.data.FEISHU_APP_ID : undefined;
+  if (mode === 'feishu' && r.success && r.data.FEISHU_MODE === 'ws' && appId && !/^cli_[0-9a-fA-F]{16}$/.test(appId)) {
+    lines.push('  FEISHU_APP_ID: FEISHU_MODE=ws needs the app id exactly as the console shows it, cli_ and 16 hex digits (the SDK\'s long-connection client silently refuses any other)');
+  }
   const host = env.HOST?.trim() || (mode === 'feishu' ? '0.0.0.0' : '127.0.0.1');
   if (mode === 'local' && !isLoopback(host) && env.DUBAN_SANDBOX_ALLOW_REMOTE?.trim() !== '1') {
     lines.push('  HOST: local (sandbox) mode lets anyone act as anyone, so it binds only to loopback (127.0.0.1, ::1, localhost); set DUBAN_SANDBOX_ALLOW_REMOTE=1 to override');
