@@ -88,6 +88,8 @@ describe('no secret reaches a log line, whatever the Open Platform does', () => 
     // A short client timeout, so a hung platform produces a timeout error within the test.
     lark.defaultHttpInstance.defaults.timeout = 800;
     platform = createOpenPlatform({ appId: keys.appId, appSecret: keys.appSecret, botOpenId: BOT });
+    // The fake serves the long connection; down, its endpoint discovery fails (503) and the SDK logs that.
+    platform.ws.setDown(true);
     fake = await platform.listen();
     const config = readConfig({
       FEISHU_APP_ID: keys.appId,
