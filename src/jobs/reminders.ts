@@ -11,6 +11,7 @@ import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import type { Calendar } from '../../commands/shared/working-calendar.js';
 import { whyNotNow } from './gate.js';
 import { rungFor, type Rung } from './ladder.js';
+import { remindersInChat } from './chat-rhythm.js';
 import { branchChat, explainSilence, leadershipChats, newReport, queueNotices } from './notice.js';
 import { transactOnView } from './on-view.js';
 import type { Job } from './types.js';
@@ -84,8 +85,9 @@ export const reminders: Job = {
       let already = 0;
       const people = new Map((await tx.listPeople()).map((p) => [p.id, p]));
       const away = awayOn(await tx.listLeaves({ from: today, to: today }), today);
-      const secretaries = (branchId?: string) =>
-        [...people.values()].filter((p) => p.role === 'secretary' && p.branchId === branchId).map((p) => p.name).join('、');
+      const secretariesOf = (branchId?: string) => [...people.values()].filter((p) => p.role === 'secretary' && p.branchId === branchId);
+      const secretaries = (branchId?: string) => secretariesOf(branchId).map((p) => p.name).join('、');
+      const inChat = new Map<string, boolean>();
       const groups = new Map<string, { to: { chatId: string } | { openId: string }; lines: Markdown[]; keys: string[]; items: Due[]; overdue: boolean }>();
       const escalations: Markdown[] = [];
       const escalationKeys: string[] = [];
@@ -105,14 +107,26 @@ export const reminders: Job = {
           already += 1;
           continue;
         }
-        const chatId = d.chatId ?? (await branchChat(tx, d.branchId));
-        const dest = chatId ? `c:${chatId}` : `u:${d.owner}`;
-        const g = groups.get(dest) ?? { to: chatId ? { chatId } : { openId: d.owner }, lines: [], keys: [], items: [], overdue: false };
-        g.overdue ||= r.days < 0;
-        g.lines.push(line(d, r, today, cal, r.copySecretary ? secretaries(d.branchId) || undefined : undefined));
-        g.keys.push(key);
-        g.items.push(d);
-        groups.set(dest, g);
+        let chatId = d.chatId ?? (await branchChat(tx, d.branchId));
+        if (chatId && !inChat.has(chatId)) {
+          const rhythm = await remindersInChat(tx, chatId, today, cal);
+          inChat.set(chatId, rhythm.inChat);
+          if (!rhythm.inChat) report.skipped.push({ reason: rhythm.reason, detail: chatId });
+        }
+        if (chatId && !inChat.get(chatId)) chatId = undefined;
+        const copy = r.copySecretary ? secretaries(d.branchId) || undefined : undefined;
+        const add = (to: { chatId: string } | { openId: string }) => {
+          const dest = 'chatId' in to ? `c:${to.chatId}` : `u:${to.openId}`;
+          const g = groups.get(dest) ?? { to, lines: [], keys: [], items: [], overdue: false };
+          g.overdue ||= r.days < 0;
+          g.lines.push(line(d, r, today, cal, copy));
+          g.keys.push(key);
+          g.items.push(d);
+          groups.set(dest, g);
+        };
+        add(chatId ? { chatId } : { openId: d.owner });
+        // Told privately instead of in the group, the secretary's copy goes to them privately too.
+        if (!chatId && copy) for (const s of secretariesOf(d.branchId)) if (s.id !== d.owner) add({ openId: s.id });
         if (r.copyLeader && (await tx.markSent(`lead:${key}`, 'reminders', now.toISOString()))) {
           const branch = d.branchId ? (await tx.getBranch(d.branchId))?.name : undefined;
           const linked = leadersLinkedTo(people.values(), d.branchId).map((l) => mention(l.id));
@@ -121,11 +135,11 @@ export const reminders: Job = {
           escalationKeys.push(key);
         }
       }
-      for (const g of groups.values()) {
+      for (const [dest, g] of groups) {
         // Each item keeps its buttons beside it; fitCards starts a new card before Feishu's size or element limit.
         const blocks: Block[] = g.lines.map((l, j) => [md(l), itemButtons(KIND[g.items[j]!.kind], g.items[j]!.ref)]);
         const cards = fitCards(`督办提醒 · ${formatDate(today)}`, blocks, { template: g.overdue ? 'red' : 'orange', summary: `${g.lines.length} 项事项临近或超过时限` });
-        await queueNotices(tx, report, { key: g.keys.join('|'), to: g.to, cards, summary: `${g.lines.length} 项`, now });
+        await queueNotices(tx, report, { key: `${dest}|${g.keys.join('|')}`, to: g.to, cards, summary: `${g.lines.length} 项`, now });
       }
       if (escalations.length > 0) {
         const cards = fitCards(`逾期升级 · ${formatDate(today)}`, [md(markdown`以下事项已逾期 10 个工作日以上，请分管领导关注：`), ...escalations.map((e) => md(e))], { template: 'red' });

@@ -64,14 +64,16 @@ describe('scheduled jobs through the admin endpoint', () => {
       await run('reminders');
       if (day === '2026-12-03') await h.restart();
       await run('reminders');
-      for (const m of [...posted(chat, before), ...posted(leaders, before)]) seen.push([day, `${m.chatId === leaders ? 'leaders' : 'branch'}: ${textOf(m)}`]);
+      const privately = h.platform.sent.filter((m) => m.seq > before && m.kind === 'create' && m.receiveId === zhang.openId);
+      for (const m of [...posted(chat, before), ...posted(leaders, before), ...privately]) seen.push([day, `${m.chatId === leaders ? 'leaders' : m.chatId === chat ? 'branch' : 'private'}: ${textOf(m)}`]);
     }
-    const summary = seen.map(([d, t]) => `${d} ${t.split('\n').find((l) => /工作日|到期/.test(l))?.trim()} ${t.includes('抄送支部书记') ? '[抄送书记]' : ''}${t.startsWith('leaders') ? '[领导班子群]' : ''}`);
+    const summary = seen.map(([d, t]) => `${d} ${t.split('\n').find((l) => /工作日|到期/.test(l))?.trim()} ${t.includes('抄送支部书记') ? '[抄送书记]' : ''}${t.startsWith('leaders') ? '[领导班子群]' : ''}${t.startsWith('private') ? '[私信]' : ''}`);
     expect(summary).toEqual([
       '2026-11-27 时限 2026-12-04（周五），还有 5 个工作日 ',
       '2026-12-03 时限 2026-12-04（周五），还有 1 个工作日 ',
       '2026-12-04 时限 2026-12-04（周五），今天到期 ',
-      '2026-12-07 时限 2026-12-04（周五），已逾期 1 个工作日。如需延期请用 /延期 说明理由 ',
+      // A Monday: the branch chat hears the weekly digest only, so the owner is told privately.
+      '2026-12-07 时限 2026-12-04（周五），已逾期 1 个工作日。如需延期请用 /延期 说明理由 [私信]',
       '2026-12-10 时限 2026-12-04（周五），已逾期 4 个工作日（抄送支部书记 王书记）。如需延期请用 /延期 说明理由 [抄送书记]',
       '2026-12-15 时限 2026-12-04（周五），已逾期 7 个工作日（抄送支部书记 王书记）。如需延期请用 /延期 说明理由 [抄送书记]',
       '2026-12-18 时限 2026-12-04（周五），已逾期 10 个工作日（抄送支部书记 王书记）。如需延期请用 /延期 说明理由 [抄送书记]',

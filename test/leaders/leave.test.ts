@@ -41,7 +41,7 @@ describe('/请假: leave pauses reminders for the person on leave', () => {
       const before = b.lastSeq();
       const report = await b.run('reminders');
       if (day !== '2026-12-07') expect(report.skipped).toContainEqual({ reason: '负责人请假中', detail: 'P1' });
-      for (const m of b.posted({ chatId: chat }, before)) heard.push(`${day} ${textOf(m).split('\n').find((l) => l.includes('时限'))}`);
+      for (const m of [...b.posted({ chatId: chat }, before), ...b.posted({ openId: zhang.openId }, before)]) heard.push(`${day} ${textOf(m).split('\n').find((l) => l.includes('时限'))}`);
     }
     expect(heard).toEqual(['2026-12-07 时限 2026-12-04（周五），已逾期 1 个工作日。如需延期请用 /延期 说明理由']);
   });
