@@ -184,6 +184,7 @@ export function createWsGateway(app: { appId: string; appSecret: string }, opts:
         logId: seqIds,
         service: SERVICE_ID,
         method: FrameMethod.data,
+        // Card callbacks go as type `event` too: the SDK's WSClient drops every other type.
         headers: [
           { key: 'type', value: 'event' },
           { key: 'message_id', value: messageId },

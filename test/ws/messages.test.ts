@@ -48,6 +48,18 @@ describe('long connection (FEISHU_MODE=ws): messages and card callbacks', () => 
     expect(records).toHaveLength(1);
   });
 
+  it('processes once a message Feishu delivers again under a new event id (same message_id)', async () => {
+    h = await startWs();
+    const zhang = h.person('张三');
+    const chat = h.newChat();
+    const { messageId } = await sayWs(h, zhang, chat, '/学习 2小时 集中学习 党章第二章');
+    const again = h.event(zhang, chat, '/学习 2小时 集中学习 党章第二章', { messageId });
+    expect((await h.platform.ws.push(again.body)).code).toBe(200);
+    await h.app.settle();
+    expect(h.platform.sent.filter((m) => m.replyTo === messageId)).toHaveLength(1);
+    expect(await h.app.store.read((tx) => tx.listStudyRecords())).toHaveLength(1);
+  });
+
   it('answers a button press in the ACK frame within 3 s: the toast, and the updated card', async () => {
     h = await startWs({ adminToken: 'tok' });
     const admin = await h.makeAdmin('王主任');
