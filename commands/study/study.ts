@@ -39,6 +39,9 @@ export const study: Command = {
         throw new UserError(`形式：不认识「${words[0]}」。可选：${formList()}。`);
       }
     }
+    if (form === '民主生活会' && !leadership && ctx.role !== 'admin') {
+      throw new UserError('民主生活会是党组（领导班子）的会议；支部召开的是组织生活会，如 /会议 组织生活会 主题:… 实到:全体。', { showUsage: false });
+    }
     const draft = { form, minutes, content: words.join(' '), what: '学习内容（材料或书名）', fields };
     refuseIncomplete('/学习', draft, [...LOG_FIELDS, '形式']);
     await logActivity(ctx, draft);

@@ -6,7 +6,7 @@ import { joinMarkdown, markdown, type Markdown } from '../../commands/shared/mar
 import { formatRate } from '../../commands/figures/ledger-figures.js';
 import { headline, studyLine } from '../../commands/reports/summary-card.js';
 import { missingMeetings } from '../../commands/org/meetings/org-life-gaps.js';
-import { slotName } from '../../commands/org/meetings/org-life-status.js';
+import { slotList } from '../../commands/org/meetings/org-life-status.js';
 import type { Tx } from '../../storage/store.js';
 import { loadCalendar } from '../../commands/shared/load-calendar.js';
 import { whyNotNow } from './gate.js';
@@ -125,7 +125,7 @@ export const monthlyBulletin: Job = {
       const gapLines = [...gapsByBranch].map(([b, list]) => markdown`${b}：${capped(list, GAPS_PER_BRANCH, '；')}`);
       els.push(md(gapsByBranch.size ? markdown`**缺口清单**（完整名单：/进度 支部名，或 /导出 学习台账）\n${joinMarkdown(gapLines, '\n')}` : markdown`**缺口清单**：本月到期的指标均已完成。`));
       // Meetings whose period ended this month without one: named by branch, never ranked.
-      const meetings = (await missingMeetings(tx, month, today)).map((m) => markdown`${m.name}：${m.slots.map(slotName).join('、')}`);
+      const meetings = (await missingMeetings(tx, month, today)).map((m) => markdown`${m.name}：${slotList(m.slots)}`);
       els.push(md(meetings.length ? markdown`**组织生活缺口**（详情：/组织生活 全局 ${month.label.replace(/^\d+年/, '')}）\n${joinMarkdown(meetings, '\n')}` : markdown`**组织生活缺口**：${month.label}到期的会议均已召开。`));
       if (f.overdue.length > 0) els.push(md(markdown`**逾期事项**（全部：/截止 全部 逾期）：${capped(f.overdue.map((o) => markdown`${o.id}（${people.get(o.owner) ?? o.owner}，逾期 ${o.days} 个工作日）`), OVERDUE_SHOWN, '、')}`));
       if (fix) els.push(md(fix));

@@ -117,6 +117,6 @@ describe('a scripted quarter of organisational life for 第一支部', () => {
     const bureau = await say(admin, `oc_p2p_${admin.openId}`, '/orglife 全局 本季度', '2026-12-31T10:00:00');
     expect(bureau).toContain('第一支部：已开');
     expect(bureau).toContain('领导班子：已开 1 次');
-    expect(bureau).toContain('第二支部：已开 0 次；缺 支委会（2026年10月）');
+    expect(bureau).toContain('第二支部：已开 0 次；缺 支委会（2026年10月、2026年11月）、党小组会（2026年10月、2026年11月）、主题党日（2026年10月、2026年11月）；待开 ');
   }, 120_000);
 });

@@ -44,7 +44,10 @@ export const meeting: Command = {
     const { duration, rest: afterDuration } = extractDuration(words);
     if (duration && !duration.ok) throw new UserError(duration.error);
     let dateText = fields['日期'];
-    if (dateText === undefined && afterDuration[0] && LOOKS_LIKE_DATE.test(afterDuration[0]) && parseDate(afterDuration[0], ctx.now, { allowPast: true }).ok) dateText = afterDuration.shift();
+    // A date-like first word is the date when it parses, or when 主题: leaves it nothing else to be (its error then says why).
+    const first = afterDuration[0];
+    if (dateText === undefined && first && LOOKS_LIKE_DATE.test(first) && (fields['主题'] !== undefined || parseDate(first, ctx.now, { allowPast: true }).ok)) dateText = afterDuration.shift();
+    if (fields['主题'] !== undefined && afterDuration.length > 0) throw new UserError(`看不懂「${afterDuration.join(' ')}」：日期写在会议类型后面（如 12月3日），主题写在 主题: 后面。`);
     const topic = (fields['主题'] ?? afterDuration.join(' ')).trim();
     if (!topic) throw new UserError(`缺少主题。补全后重新发送：/会议 ${kind} ${dateText ?? ''} 主题:<会议主题> 实到:全体`.replace(/ +/g, ' '));
     bounded('主题', topic, LIMITS.学习内容);

@@ -47,7 +47,9 @@ export function turnoutText(r: StudyRecord): string {
   return `实到 ${people.filter((id) => expected.has(id)).length}/${expected.size}${made ? `，补学 ${made}` : ''}`;
 }
 
-/** `支委会（2026年11月）`. */
-export function slotName(s: Pick<MeetingSlot, 'kind' | 'period'>): string {
-  return `${s.kind}（${s.period.label}）`;
+/** Slots by kind: `支委会（2026年10月、2026年11月）、主题党日（2026年11月）`. */
+export function slotList(slots: readonly Pick<MeetingSlot, 'kind' | 'period'>[]): string {
+  const byKind = new Map<string, string[]>();
+  for (const s of slots) byKind.set(s.kind, [...(byKind.get(s.kind) ?? []), s.period.label]);
+  return [...byKind].map(([kind, labels]) => `${kind}（${labels.join('、')}）`).join('、');
 }

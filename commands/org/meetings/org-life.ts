@@ -6,7 +6,7 @@ import { PERIOD_EXAMPLES, parsePeriodWord } from '../../shared/periods.js';
 import { textMessage } from '../../shared/text.js';
 import { UserError, type Command, type CommandContext } from '../../types.js';
 import { describeFrequency, isLeadershipKind } from './kinds.js';
-import { slotName, turnoutText } from './org-life-status.js';
+import { slotList, turnoutText } from './org-life-status.js';
 import { orgLifeByScope, type ScopeSlots } from './org-life-gaps.js';
 import { setRule, showRules } from './org-life-rules.js';
 
@@ -68,7 +68,7 @@ function scopeLines({ slots }: ScopeSlots, meetings: readonly StudyRecord[]): st
   const others = meetings.filter((r) => !ruled.has(kindOfForm(r.form)!));
   if (others.length) lines.push('其他会议：', ...others.map((r) => `· ${formatDate(r.date)}${kindOfForm(r.form)} ${r.content} ${turnoutText(r)}（${r.id}）`));
   const missing = slots.filter((s) => s.state === 'missing');
-  lines.push(missing.length ? `缺开 ${missing.length} 项：${missing.map(slotName).join('、')}` : rules.length ? '没有缺开的会议。' : '没有设置会议要求（/组织生活 规则）。');
+  lines.push(missing.length ? `缺开 ${missing.length} 项：${slotList(missing)}` : rules.length ? '没有缺开的会议。' : '没有设置会议要求（/组织生活 规则）。');
   return lines;
 }
 
@@ -77,7 +77,7 @@ function bureauLine({ name, slots }: ScopeSlots): string {
   const held = slots.reduce((n, s) => n + s.held.length, 0);
   const missing = slots.filter((s) => s.state === 'missing');
   const open = slots.filter((s) => s.state === 'open');
-  const parts = [`已开 ${held} 次`, ...(missing.length ? [`缺 ${missing.map(slotName).join('、')}`] : []), ...(open.length ? [`待开 ${open.map(slotName).join('、')}`] : [])];
+  const parts = [`已开 ${held} 次`, ...(missing.length ? [`缺 ${slotList(missing)}`] : []), ...(open.length ? [`待开 ${slotList(open)}`] : [])];
   return `${name}：${parts.join('；')}`;
 }
 
