@@ -12,16 +12,16 @@ import { XlsxWriter } from './xlsx/workbook-writer.js';
 /** The official problem-ledger columns, in order. */
 export const PROBLEM_COLUMNS: readonly LedgerColumn[] = [
   { header: '序号', width: 5, style: STYLE.centered },
-  { header: '问题来源', width: 8, style: STYLE.centered },
+  { header: '问题来源', width: 8, style: STYLE.centered, repeats: true },
   { header: '问题描述', width: 26, style: STYLE.text },
   { header: '整改措施', width: 30, style: STYLE.text },
   { header: '整改目标', width: 16, style: STYLE.text },
-  { header: '整改时限', width: 11, style: STYLE.date },
-  { header: '牵头负责人', width: 10, style: STYLE.centered },
-  { header: '责任单位', width: 11, style: STYLE.centered },
+  { header: '整改时限', width: 11, style: STYLE.date, repeats: true },
+  { header: '牵头负责人', width: 10, style: STYLE.centered, repeats: true },
+  { header: '责任单位', width: 11, style: STYLE.centered, repeats: true },
   { header: '整改进展', width: 28, style: STYLE.text },
-  { header: '是否完成', width: 10, style: STYLE.centered },
-  { header: '销号时间', width: 11, style: STYLE.date },
+  { header: '是否完成', width: 10, style: STYLE.centered, repeats: true },
+  { header: '销号时间', width: 11, style: STYLE.date, repeats: true },
   { header: '佐证材料', width: 18, style: STYLE.text },
 ];
 

@@ -115,16 +115,24 @@ export class SheetWriter {
   }
 }
 
-// Anything escapeCell, the xml:space rule or xmlText would act on; most text has none of it and is written as is.
-const NEEDS_WORK = /^[=+\-@\t\r]|^\s|\s$|[&<>"\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+// Anything escapeCell or xmlText would act on, or a leading space; most text has none and is written as it is.
+const NEEDS_WORK = /^[=+\-@\s]|[&<>"\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+// Sticky, tried at the last character only: `\s$` unanchored would be tried at every position of the text.
+const TRAILING_SPACE = /\s/y;
 const EDGE_SPACE = /^\s|\s$/;
+// The opening of an unaddressed text cell per style, built once rather than per cell.
+const TEXT_OPEN: string[] = [];
 
 function cellXml(ref: string, cell: Cell): string {
   const { value, style } = cell;
   if (value === null || value === undefined || value === '') return `<c${ref} s="${style}"/>`;
   if (typeof value === 'number') return `<c${ref} s="${style}"><v>${value}</v></c>`;
   if (typeof value === 'object') return `<c${ref} s="${style}"><v>${excelDay(value.day)}</v></c>`;
-  if (!NEEDS_WORK.test(value)) return `<c${ref} s="${style}" t="inlineStr"><is><t>${value}</t></is></c>`;
+  TRAILING_SPACE.lastIndex = value.length - 1;
+  if (!NEEDS_WORK.test(value) && !TRAILING_SPACE.test(value)) {
+    if (ref === '') return (TEXT_OPEN[style] ??= `<c s="${style}" t="inlineStr"><is><t>`) + value + '</t></is></c>';
+    return `<c${ref} s="${style}" t="inlineStr"><is><t>${value}</t></is></c>`;
+  }
   const text = escapeCell(value);
   return `<c${ref} s="${style}" t="inlineStr"><is><t${EDGE_SPACE.test(text) ? ' xml:space="preserve"' : ''}>${xmlText(text)}</t></is></c>`;
 }
