@@ -8,6 +8,7 @@ import type { Person } from '../../storage/records.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 
 const UNDO = ['取消', '销假', 'cancel'];
+const BRANCH = ['本支部', 'branch'];
 const DATE = String.raw`(\d{4}-\d{1,2}-\d{1,2}|[^\s\-至到~～—–]+)`;
 const RANGE = new RegExp(String.raw`^${DATE}(?:\s*(?:至|到|~|～|—|–|-)\s*${DATE})?(?:\s+([\s\S]*))?$`);
 const MAX_DAYS = 366;
@@ -23,12 +24,13 @@ export const leave: Command = {
   aliases: ['leave'],
   roles: ['member', 'secretary', 'leader'],
   summary: '登记请假（期间暂停提醒和指标催办，会议自动记为请假）',
-  usage: '/请假 <开始>-<结束> [原因]　或　/请假 @某人 <开始>-<结束> [原因]　或　/请假 取消 L编号',
-  examples: ['/请假 12月1日-12月5日 出差', '/请假 @张三 12月1日-12月5日 病假', '/请假 取消 L1', '/请假'],
+  usage: '/请假 <开始>-<结束> [原因]　或　/请假 @某人 <开始>-<结束> [原因]　或　/请假 取消 L编号　或　/请假 本支部',
+  examples: ['/请假 12月1日-12月5日 出差', '/请假 @张三 12月1日-12月5日 病假', '/请假 取消 L1', '/请假', '/请假 本支部'],
   async run(ctx) {
     const rest = withoutMentions(ctx.args, ctx.mentions);
     const first = rest.split(' ')[0] ?? '';
     if (UNDO.includes(first.toLowerCase())) return cancel(ctx, rest.slice(first.length).trim());
+    if (rest !== '' && BRANCH.includes(rest.toLowerCase())) return listBranch(ctx);
     const found = mentionsIn(ctx.args, ctx.mentions);
     if (found.length > 1) throw new UserError(`一次只能为一位同事请假，收到 ${found.length} 位。`);
     const who = found[0] ? await subject(ctx, found[0].openId, found[0].name) : ctx.sender;
@@ -92,4 +94,21 @@ async function list(ctx: CommandContext, who: Person): Promise<void> {
   }
   const lines = [`${who.name} 的请假：`, ...ahead.map((l) => `${l.id} ${formatDate(l.from)} 至 ${formatDate(l.to)}${covers(l, today) ? '（进行中）' : ''}${l.reason ? `，${l.reason}` : ''}`)];
   ctx.reply(textMessage(lines.join('\n')));
+}
+
+/** A secretary's (or admin's) view of the branch: who is on leave today and who will be. */
+async function listBranch(ctx: CommandContext): Promise<void> {
+  if (ctx.role !== 'secretary' && ctx.role !== 'admin') throw new UserError('本支部请假情况由支部书记或管理员查看；查看自己的请发 /请假。', { showUsage: false });
+  const branchId = ctx.role === 'secretary' ? ctx.sender.branchId : (ctx.chat.branch?.id ?? ctx.sender.branchId);
+  const branch = branchId ? await ctx.store.getBranch(branchId) : undefined;
+  if (!branch) throw new UserError('请在支部群里发送（或先归属支部）。', { showUsage: false });
+  const today = toLocalDate(ctx.now);
+  const people = new Map((await ctx.store.listPeople({ branchId: branch.id })).map((p) => [p.id, p.name]));
+  const leaves = (await ctx.store.listLeaves({ from: today })).filter((l) => people.has(l.personId));
+  if (leaves.length === 0) {
+    ctx.reply(textMessage(`「${branch.name}」今天及以后没有登记的请假。`));
+    return;
+  }
+  const line = (l: Leave) => `${l.id} ${people.get(l.personId)} ${formatDate(l.from)} 至 ${formatDate(l.to)}${covers(l, today) ? '（进行中）' : ''}${l.reason ? `，${l.reason}` : ''}`;
+  ctx.reply(textMessage([`「${branch.name}」的请假：`, ...leaves.map(line)]));
 }

@@ -3,6 +3,8 @@ import { ROLE_NAMES, type Person, type Role } from '../../storage/records.js';
 import { UserError, type Command } from '../types.js';
 import { findBranch } from '../figures/find-branch.js';
 import { leadersLinkedTo } from './link-leaders.js';
+import { awayOn } from '../../storage/leave.js';
+import { toLocalDate } from '../shared/calendar.js';
 
 const ORDER: Role[] = ['secretary', 'leader', 'admin', 'member'];
 
@@ -46,12 +48,13 @@ export const members: Command = {
       ctx.reply(textMessage([`「${branch.name}」还没有登记成员：成员在支部群里发一次言（或被 /任命）即自动登记。`, linkLine]));
       return;
     }
+    const away = awayOn(await ctx.store.listLeaves({ from: toLocalDate(ctx.now), to: toLocalDate(ctx.now) }), toLocalDate(ctx.now));
     const byRole = new Map<Role, Person[]>();
     for (const p of people) byRole.set(p.role, [...(byRole.get(p.role) ?? []), p]);
     const lines = [`「${branch.name}」成员 ${people.length} 人：`];
     for (const r of ORDER) {
       const list = byRole.get(r);
-      if (list?.length) lines.push(`${ROLE_NAMES[r]}（${list.length}）：${list.map((p) => p.name).join('、')}`);
+      if (list?.length) lines.push(`${ROLE_NAMES[r]}（${list.length}）：${list.map((p) => (away.has(p.id) ? `${p.name}（请假）` : p.name)).join('、')}`);
     }
     lines.push(linkLine);
     ctx.reply(textMessage(lines.join('\n')));

@@ -24,7 +24,11 @@ describe('/请假: leave pauses reminders for the person on leave', () => {
     expect(await h.say(zhang, chat, '/请假 某天')).toContain('正确格式：/请假 12月1日-12月5日');
     expect(await h.say(zhang, chat, '/leave')).toContain('L1 2026-12-01（周二） 至 2026-12-05（周六），出差');
     expect(await h.say(zhang, chat, '/请假 取消 L2')).toContain('只能为自己请假');
+    expect(await h.say(sec, chat, '/请假 本支部')).toContain('L2 李四 2026-12-02（周三） 至 2026-12-02（周三），病假');
+    expect(await h.say(zhang, chat, '/请假 本支部')).toContain('由支部书记或管理员查看');
     expect(await h.say(li, chat, '/请假 取消 L2')).toContain('已取消 李四 的请假 L2');
+    b.clock.now = at('2026-12-02T10:00:00');
+    expect(await h.say(sec, chat, '/成员')).toContain('张三（请假）');
     const branchId = (await h.app.store.read((tx) => tx.getPerson(zhang.openId)))!.branchId!;
     expect(await h.app.store.read((tx) => onLeave(tx, zhang.openId, '2026-12-03'))).toMatchObject({ id: 'L1', reason: '出差' });
     expect((await h.app.store.read((tx) => onLeaveInBranch(tx, branchId, '2026-12-02'))).map((l) => l.personId)).toEqual([zhang.openId]);
