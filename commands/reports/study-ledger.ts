@@ -66,7 +66,8 @@ export async function studyLedgerWorkbook(input: { records: readonly StudyRecord
         const c = columns[i]!;
         cells[i]!.value = c === COLUMN.seq ? ++seq : c.cell(r, people, input.names);
       }
-      await ws.row(cells, rowHeight(cells, columns));
+      ws.add(cells, rowHeight(cells, columns));
+      if (ws.due) await ws.flush();
     }
     await ws.close();
   }

@@ -62,11 +62,19 @@ export class SheetWriter {
     return this.rowNumber;
   }
 
-  /**
-   * Appends a row (cells from column A) at the given height in points; every text cell goes through escapeCell.
-   * The cells are read before this returns, so a caller may refill the same array for its next row.
-   */
+  /** Appends a row (cells from column A) at the given height in points and sends it on when enough rows are due. */
   async row(cells: readonly Cell[], heightPt?: number): Promise<number> {
+    const r = this.add(cells, heightPt);
+    if (this.due) await this.flush();
+    return r;
+  }
+
+  /**
+   * Appends a row like row() without sending anything on, for loops of many rows that await `flush()` only when
+   * `due` (an await per row cost more than the row). Every text cell goes through escapeCell. The cells are read
+   * before this returns, so a caller may refill the same array for its next row.
+   */
+  add(cells: readonly Cell[], heightPt?: number): number {
     const r = ++this.rowNumber;
     let xml = heightPt === undefined ? `<row r="${r}">` : `<row r="${r}" ht="${heightPt}" customHeight="1">`;
     // Only a row's first written cell carries its address (`r`, optional in the format): later cells follow on in
@@ -84,8 +92,12 @@ export class SheetWriter {
       addressed = true;
     }
     this.pending.put(xml + '</row>');
-    if (this.pending.size >= FLUSH_AT) await this.flush();
     return r;
+  }
+
+  /** Whether enough rows are buffered to be sent on. */
+  get due(): boolean {
+    return this.pending.size >= FLUSH_AT;
   }
 
   /** Merges a rectangle given by 1-based rows and columns; a one-cell rectangle is skipped. */
@@ -109,7 +121,8 @@ export class SheetWriter {
     await this.entry.close();
   }
 
-  private async flush(): Promise<void> {
+  /** Sends the buffered rows into the zip entry, then lets waiting I/O run if this export has held the thread. */
+  async flush(): Promise<void> {
     for (const bytes of this.pending.take()) await this.entry.write(bytes);
     await yieldIfBusy();
   }
