@@ -5,7 +5,7 @@ import { lookup } from '../shared/lookup.js';
 /** The per-branch switches: what a secretary may call each scheduled message, and its job name. */
 export const SWITCHES: readonly { words: readonly string[]; key: string; label: string }[] = [
   { words: ['截止提醒', '提醒', '截止'], key: 'reminders', label: '截止提醒（问题、措施、督办事项到期前后）' },
-  { words: ['指标提醒', '指标'], key: 'quota-reminders', label: '指标提醒（考核周期最后 5 个工作日）' },
+  { words: ['指标提醒', '指标'], key: 'quota-reminders', label: '指标提醒（考核周期最后 5 个工作日，私信落后的本人，名单私信书记）' },
   { words: ['周报', '周分析'], key: 'weekly-digest', label: '周报（每周第一个工作日）' },
 ];
 
@@ -31,7 +31,7 @@ export const reminderSettings: Command = {
       const lines = [`「${branch.name}」的定时消息：`];
       for (const s of SWITCHES) lines.push(`${(await ctx.store.isEnabled(branch.id, s.key)) ? '✅ 开启' : '⛔ 关闭'}　${s.label}`);
       lines.push(`频率：${rhythmLabel(await ctx.store.isEnabled(branch.id, DAILY_POSTS))}`);
-      lines.push('指标提醒只私信本人（名单私信书记），群里不点名。月度通报发往领导班子群，不按支部开关。修改：/提醒 关闭 周报 · /提醒 频率 每周');
+      lines.push('群里从不点名指标未完成的同志。月度通报发往领导班子群，不按支部开关。修改：/提醒 关闭 周报 · /提醒 频率 每周');
       ctx.reply(textMessage(lines.join('\n')));
       return;
     }
