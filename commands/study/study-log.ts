@@ -8,6 +8,7 @@ import { DURATION_EXAMPLES, extractDuration, formatDuration } from '../shared/du
 import { fieldsText, mentionsIn, missingFieldsError, oneMention, splitFields, withoutMentions, type MissingField } from '../shared/fields.js';
 import { UserError, type CommandContext } from '../types.js';
 import { findBranch } from '../figures/find-branch.js';
+import { notOnRoster } from '../org/meetings/roster.js';
 
 /** Named fields every logging command accepts (`形式:` only in /学习). */
 export const LOG_FIELDS = ['参加', '日期', '代录', '心得', '支部', '地点'] as const;
@@ -181,7 +182,7 @@ async function readAttendees(ctx: CommandContext, field: string | undefined, per
     const branch = branchId ? (await ctx.store.getBranch(branchId))?.name : undefined;
     const names = outside.map((p) => p.name).join('、');
     if (!branch) throw new UserError(`参加：${person.id === ctx.sender.id ? '你' : person.name}还没有归属支部，不能计入 ${names}；请先在支部群里发一次言，或请管理员 /任命 设置支部。`);
-    throw new UserError(`参加：${names} 不是「${branch}」的成员，不能计入本次活动；请核对，或请管理员用 /任命 设置其支部。`);
+    throw new UserError(`参加：${notOnRoster(outside, branch)}`);
   }
   return people;
 }

@@ -11,7 +11,7 @@ import { describeRecord, resolveDate } from '../../study/study-log.js';
 import { UserError, type CommandContext, type Command } from '../../types.js';
 import { readLeave, readMentions, resolveAttendance } from './attendance.js';
 import { isLeadershipKind, kindList, LISTED_ROSTER, parseKind } from './kinds.js';
-import { awayAmong, branchRoster, leadershipRoster } from './roster.js';
+import { awayAmong, branchRoster, leadershipRoster, notOnRoster } from './roster.js';
 
 const FIELDS = ['主题', '主持人', '主持', '记录人', '记录', '地点', '应到', '实到', '请假', '缺席', '日期', '支部'] as const;
 const FORM = '/会议 <会议> [日期] 主题:<主题> 主持:@某人 记录:@某人 地点:<地点> 实到:全体|@某人 … [请假:@某人(原因)] [缺席:@某人] [应到:@某人 …]';
@@ -79,7 +79,7 @@ export const meeting: Command = {
     if (outside.length > 0) {
       const names = [...new Set(outside.map((p) => p.name))].join('、');
       if (listed) throw new UserError(`${names} 不在 应到 名单中：请一并写进 应到:。`);
-      throw new UserError(branch ? `${names} 不是「${branch.name}」的成员，不能记入本次会议；局领导请先由管理员 /任命 设置所在支部。` : `${names} 不是局领导，不能记入${kind}。`);
+      throw new UserError(branch ? notOnRoster(outside, branch.name) : `${names} 不是局领导，不能记入${kind}。`);
     }
 
     const names = new Map([...roster, ...named, host, ...(recorder ? [recorder] : [])].map((p) => [p.id, p.name]));

@@ -21,3 +21,11 @@ export async function awayAmong(tx: Pick<Tx, 'listLeaves'>, ids: readonly string
   }
   return away;
 }
+
+/** Why people outside a branch cannot be recorded at its activity; a leader with no home branch is told how to get one (双重组织生活). */
+export function notOnRoster(outside: readonly Pick<Person, 'name' | 'role' | 'branchId'>[], branchName: string): string {
+  const names = [...new Set(outside.map((p) => p.name))].join('、');
+  const homeless = outside.find((p) => p.role === 'leader' && !p.branchId);
+  if (homeless) return `${names} 不是「${branchName}」的成员，不能计入本次活动；局领导以所在支部参加组织生活，请管理员先 /任命 @${homeless.name} 领导 ${branchName}。`;
+  return `${names} 不是「${branchName}」的成员，不能计入本次活动；请核对，或请管理员用 /任命 设置其支部。`;
+}
