@@ -75,7 +75,9 @@ export const quotaReminders: Job = {
         const mine = byPerson.get(p.id);
         if (!mine) continue;
         const lines = mine.map((s) => md(markdown`· ${shortfall(s)}`));
-        const how = p.role === 'leader' ? '完成后用 /党课 <题目> 支部:<支部> 或 /志愿 登记即可。' : '完成后用 /学习 或 /志愿 登记即可；外出可用 /请假 登记。';
+        // A leader's 专题党课 is given at a branch: name the ones they are linked to (联系支部), else their own.
+        const at = p.role === 'leader' ? (await Promise.all([...(p.linkedBranchIds ?? []), ...(p.branchId ? [p.branchId] : [])].map((id) => tx.getBranch(id)))).find((x) => x)?.name : undefined;
+        const how = p.role === 'leader' ? `完成后用 /党课 <题目> 支部:${at ?? '<支部>'} 或 /志愿 登记即可。` : '完成后用 /学习 或 /志愿 登记即可；外出可用 /请假 登记。';
         await queueNotices(tx, report, {
           key: `quota|u|${p.id}|${today}`,
           to: { openId: p.id },

@@ -41,13 +41,14 @@ describe('less noise: quota shortfalls are told privately, never named in a grou
     b = await bureau('2026-12-21T10:00:00');
     const { h, admin, chat, leader } = b;
     await h.say(admin, chat, '/任命 @赵局长 领导 第一支部');
+    await h.say(admin, chat, '/联系 @赵局长 第一支部');
     b.clock.now = at('2026-12-25T09:00:00');
     const before = b.lastSeq();
     await b.run('quota-reminders');
     const card = b.posted({ openId: leader.openId }, before).map(textOf).join('\n');
     expect(card).toContain('专题党课 每年至少1次：本年还差 1次');
     expect(card).toContain('志愿服务 每季度至少1次：本季度还差 1次');
-    expect(card).toContain('/党课');
+    expect(card).toContain('支部:第一支部 或 /志愿');
     for (const m of b.posted({ chatId: chat }, before)) expect(atIds(m)).not.toContain(leader.openId);
     // Nor does the secretary get the leader's name.
     expect(b.posted({ openId: b.sec.openId }, before).map(textOf).join()).not.toContain('赵局长');
