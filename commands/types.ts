@@ -4,7 +4,14 @@ import type { Calendar } from './shared/working-calendar.js';
 import { textMessage, type TextMessage } from './shared/text.js';
 
 /** What a command may send: a text message from `textMessage`, a card from `cardMessage`, or a file. */
-export type Reply = TextMessage | CardMessage | Extract<OutboundContent, { type: 'file' }>;
+export type Reply = TextMessage | CardMessage | FileMessage;
+
+/** A file to send; the router stores its bytes beside the data before the message is queued. */
+export interface FileMessage {
+  type: 'file';
+  fileName: string;
+  bytes: Uint8Array;
+}
 
 declare const CHECKED: unique symbol;
 /** A card checked against Feishu's schema and limits; made only by `cardMessage`. */

@@ -44,6 +44,8 @@ export async function dryRunJob(job: Job, at: Date, deps: JobDeps): Promise<{ re
     read: (fn) => real.read(fn),
     view: (fn) => real.view(fn),
     health: () => real.health(),
+    // A dry run writes nothing: a file a job would send is named, not stored.
+    files: { put: async () => 'dry-run', read: (key) => real.files.read(key), drop: async () => undefined },
     close: () => Promise.reject(new Error('a dry run does not close the store')),
   };
   const report = await job.run(at, { ...deps, store });

@@ -94,21 +94,30 @@ export function createOutboxSender(deps: OutboxDeps) {
       if (stopping.signal.aborted) return;
       throw err;
     }
+    const fileKey = o.content.type === 'file' ? o.content.fileKey : undefined;
+    const file = fileKey ? await deps.store.files.read(fileKey) : undefined;
+    if (fileKey && !file) {
+      log.error({ id: o.id, fileKey }, 'the file of a queued message is missing');
+      await deps.store.transact((tx) => tx.updateOutbound(o.id, { status: 'failed', attempts: o.attempts + 1, error: `file ${fileKey} missing` }));
+      return;
+    }
     await nextStart();
-    let result = await deps.messenger.deliver(o);
+    let result = await deps.messenger.deliver(o, file);
     if (!result.ok && result.kind === 'token' && !abandoned) {
       deps.messenger.resetToken();
-      result = await deps.messenger.deliver(o);
+      result = await deps.messenger.deliver(o, file);
     }
     // Whether or not Feishu took it, the next start sends it again under the same uuid, which Feishu posts once.
     if (abandoned) return;
     const attempts = o.attempts + 1;
     if (result.ok) {
       // A sent file's bytes live in Feishu now; keeping them would bloat the data file with every export.
-      const content = o.content.type === 'file' ? { content: { ...o.content, base64: '' } } : {};
+      const content = o.content.type === 'file' && o.content.base64 ? { content: { ...o.content, base64: '' } } : {};
       // An update or deletion names another message: indexing it under that id would hide the card it updates.
       const id = result.messageId ? { feishuMessageId: result.messageId } : {};
       await deps.store.transact((tx) => tx.updateOutbound(o.id, { status: 'sent', attempts, sentAt: deps.clock().toISOString(), ...id, error: undefined, ...content }));
+      // Only after the message is marked sent: a crash before leaves it pending, and its bytes still there.
+      if (fileKey) await deps.store.files.drop(fileKey);
       return;
     }
     const error = `${result.status ?? '-'} ${result.code ?? '-'} ${result.msg}`;

@@ -6,7 +6,7 @@ import { formRefusal } from '../commands/ledger/may-act.js';
 import { parseMessage } from '../commands/shared/parse-message.js';
 import { loadCalendar } from '../commands/shared/load-calendar.js';
 import { mayRun, whoMay } from '../commands/org/roles.js';
-import { UserError, type ChatInfo, type Command, type CommandContext, type Mention } from '../commands/types.js';
+import { UserError, type ChatInfo, type Command, type CommandContext, type FileMessage, type Mention } from '../commands/types.js';
 import { ROLE_NAMES, type OutboundContent, type Person, type Role } from '../storage/records.js';
 import { StoreUnavailableError } from '../storage/errors.js';
 import type { Store, Tx } from '../storage/store.js';
@@ -34,7 +34,7 @@ export interface RouterDeps {
 /** How long a chat message (already acknowledged) waits for the contact API before using the name the bot knows. */
 const NAME_WAIT_MS = 1000;
 
-type Outgoing = { to: { kind: 'reply'; messageId: string; chatId: string } | { kind: 'chat'; chatId: string } | { kind: 'user'; openId: string }; content: OutboundContent };
+type Outgoing = { to: { kind: 'reply'; messageId: string; chatId: string } | { kind: 'chat'; chatId: string } | { kind: 'user'; openId: string }; content: OutboundContent | FileMessage };
 
 /** Tx verbs that change a ledger item; the router notes which items a command changed, to update the cards about them. */
 const ITEM_WRITES = new Set(['updateProblem', 'updateMeasure', 'updateTask']);
@@ -92,6 +92,17 @@ export function createRouter(deps: RouterDeps) {
    * With `capture`, replies are returned instead of posted (a card callback answers with a toast) and `onSuccess`
    * joins the command's transaction.
    */
+  /** Messages with a file's bytes become messages naming the stored file; the bytes never enter the data log. */
+  async function storeFiles(out: readonly Outgoing[]): Promise<(Outgoing & { content: OutboundContent })[]> {
+    return Promise.all(
+      out.map(async (o) => {
+        const c = o.content;
+        if (!('bytes' in c)) return { ...o, content: c };
+        return { ...o, content: { type: 'file' as const, fileName: c.fileName, fileKey: await deps.store.files.put(c.bytes) } };
+      }),
+    );
+  }
+
   async function run(ev: Input, now: Date, opts: { capture?: boolean; onSuccess?: (tx: Tx) => Promise<void> } = {}): Promise<{ ok: boolean; replies: string[]; refreshed: Map<string, Card> }> {
     const known = await deps.store.read((tx) => tx.getPerson(ev.senderId));
     // Network lookups happen outside the transaction: the store lock is never held across I/O. A card callback
@@ -117,7 +128,7 @@ export function createRouter(deps: RouterDeps) {
     const base = async (tx: Tx, out: Outgoing[]) => identify(tx, await registerSender(tx), out);
 
     const commit = async (tx: Tx, out: Outgoing[]) => {
-      for (const [i, o] of out.entries()) {
+      for (const [i, o] of (await storeFiles(out)).entries()) {
         const about = o.content.type === 'card' ? refsOf(o.content.card) : [];
         await tx.enqueue({ id: `${ev.eventId}-${i}`, to: o.to, content: o.content, createdAt: now.toISOString(), source: ev.eventId, ...(about.length ? { about } : {}) });
       }
@@ -172,7 +183,9 @@ export function createRouter(deps: RouterDeps) {
           const cmd = allowedCommand(who.role);
           if (cmd) await runCommand(cmd, tx, who, out);
         });
-        await deps.store.transact((tx) => commit(tx, out));
+        // A file's bytes are written before the commit, not under the writer lock inside it.
+        const stored = await storeFiles(out);
+        await deps.store.transact((tx) => commit(tx, stored));
       } else {
         await deps.store.transact(async (tx) => {
           const out: Outgoing[] = [];
@@ -336,6 +349,6 @@ function noting(tx: Tx, touched: Set<string>): Tx {
   });
 }
 
-function toContent(c: string | OutboundContent): OutboundContent {
+function toContent(c: string | OutboundContent | FileMessage): OutboundContent | FileMessage {
   return typeof c === 'string' ? { type: 'text', text: c } : c;
 }

@@ -77,7 +77,9 @@ export type InboundEvent = z.infer<typeof InboundEvent>;
 export const OutboundContent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }),
   z.object({ type: z.literal('card'), card: z.record(z.string(), z.unknown()) }),
-  z.object({ type: z.literal('file'), fileName: z.string(), base64: z.string() }),
+  // The bytes live in the store's file area under `fileKey` (a big export inline would be one huge log line);
+  // `base64` is how files were kept before, and is emptied once sent.
+  z.object({ type: z.literal('file'), fileName: z.string(), fileKey: z.string().optional(), base64: z.string().optional() }),
 ]);
 export type OutboundContent = z.infer<typeof OutboundContent>;
 

@@ -82,6 +82,18 @@ export interface Store {
    */
   view<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   health(): StoreHealth;
+  /** Bytes of files to send, kept outside the records: a queued message names them by key. */
+  files: FileArea;
   /** Flushes everything and releases files; later calls fail. */
   close(): Promise<void>;
+}
+
+/** Where the bytes of files to send are kept until they are sent. */
+export interface FileArea {
+  /** Stores the bytes durably and returns their key. */
+  put(bytes: Uint8Array): Promise<string>;
+  /** The bytes under `key`, or undefined once dropped. */
+  read(key: string): Promise<Buffer | undefined>;
+  /** Forgets the bytes (after Feishu has them); a missing key is not an error. */
+  drop(key: string): Promise<void>;
 }

@@ -55,7 +55,7 @@ export const exportLedger: Command = {
     }
     const s = await scope(ctx, where);
     const file = kind === 'problems' ? await exportProblems(ctx.store, { branchId: s.branchId, scopeLabel: s.label, today }) : await exportStudy(ctx.store, { branchId: s.branchId, scopeLabel: s.label, period, today });
-    ctx.notify({ openId: ctx.sender.id }, { type: 'file', fileName: file.fileName, base64: file.bytes.toString('base64') });
+    ctx.notify({ openId: ctx.sender.id }, { type: 'file', fileName: file.fileName, bytes: file.bytes });
     ctx.reply(textMessage(`已生成《${file.fileName}》（${file.rows} 条记录），已私信发送给你。`));
   },
 };

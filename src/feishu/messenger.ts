@@ -7,18 +7,19 @@ export type Delivery = { ok: true; messageId: string } | FeishuFailure;
 
 /** Sends outbox items through the SDK (new messages, card updates, ephemeral cards and their deletion); never throws. */
 export interface Messenger {
-  deliver(o: Outbound): Promise<Delivery>;
+  /** `file` holds the bytes of a file message whose content names them by key. */
+  deliver(o: Outbound, file?: Uint8Array): Promise<Delivery>;
   /** Forgets the cached tenant token (after 99991663 and friends). */
   resetToken(): void;
 }
 
 /** A messenger over a real SDK client; `uuid` makes a retried send post at most once. */
 export function createMessenger({ sdk: client, forgetToken }: FeishuClient): Messenger {
-  async function body(o: Outbound): Promise<{ msg_type: string; content: string }> {
+  async function body(o: Outbound, file: Uint8Array | undefined): Promise<{ msg_type: string; content: string }> {
     const c = o.content;
     if (c.type === 'text') return { msg_type: 'text', content: JSON.stringify({ text: c.text }) };
     if (c.type === 'card') return { msg_type: 'interactive', content: JSON.stringify(c.card) };
-    const up = await client.im.v1.file.create({ data: { file_type: 'stream', file_name: c.fileName, file: Buffer.from(c.base64, 'base64') } });
+    const up = await client.im.v1.file.create({ data: { file_type: 'stream', file_name: c.fileName, file: file ? Buffer.from(file.buffer, file.byteOffset, file.byteLength) : Buffer.from(c.base64 ?? '', 'base64') } });
     // file.create resolves to null on a business error, losing the code (see feishu-notes §4).
     if (!up?.file_key) throw Object.assign(new Error('file upload failed'), { code: -1, msg: 'file upload failed' });
     return { msg_type: 'file', content: JSON.stringify({ file_key: up.file_key }) };
@@ -40,14 +41,14 @@ export function createMessenger({ sdk: client, forgetToken }: FeishuClient): Mes
   }
 
   return {
-    async deliver(o) {
+    async deliver(o, file) {
       try {
         if (o.to.kind === 'update' || o.to.kind === 'ephemeral' || o.to.kind === 'ephemeral-delete') {
           const res = await special(o);
           if (res.code !== 0) return classifyFailure(res);
           return { ok: true, messageId: o.to.kind === 'ephemeral' ? (res.data?.message_id ?? '') : '' };
         }
-        const data = { ...(await body(o)), uuid: o.id };
+        const data = { ...(await body(o, file)), uuid: o.id };
         const res =
           o.to.kind === 'reply'
             ? await client.im.v1.message.reply({ path: { message_id: o.to.messageId }, data })

@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import { yieldIfBusy } from '../event-loop.js';
 import type { Store, Tx } from '../store.js';
 import { COLLECTIONS, MIGRATIONS } from './collections.js';
 import { Engine, type Tables } from './engine.js';
+import { lowdbFileArea } from './file-area.js';
 import { holidayVerbs } from './holidays.js';
 import { inboxVerbs } from './inbox.js';
 import { ledgerVerbs } from './ledger.js';
@@ -66,6 +68,7 @@ export async function openLowdbStore(file: string, opts: LowdbOpenOptions = {}):
     read: (fn) => engine.run('read', (t) => fn(tx(t))),
     view: (fn) => engine.view((t) => fn(yielding(verbs(t)))),
     health: () => ({ ok: true, kind: 'lowdb', schemaVersion: engine.schemaVersion, lastTx: engine.lastTx, detail: { file } }),
+    files: lowdbFileArea(resolve(file), opts.readOnly ?? false),
     close: () => engine.close(),
   };
 }

@@ -72,9 +72,15 @@ describe('Excel ledgers and the /进度 card', () => {
     const summary = wb.getWorksheet(PROBLEM_SHEETS.summary)!;
     const total = summary.getRows(1, summary.rowCount)!.find((r) => r.getCell(1).value === '合计')!;
     expect((total.values as unknown[]).slice(1, 8)).toEqual(['合计', 2, 0, 2, 1, 1, 0]);
-    // The bytes were dropped from the outbox once sent.
+    // The bytes never entered the data log (the message names a stored file) and were dropped once sent.
     const out = await h.app.store.read((tx) => tx.listOutbound({ status: 'sent' }));
-    expect(out.filter((o) => o.content.type === 'file').every((o) => o.content.type === 'file' && o.content.base64 === '')).toBe(true);
+    const files = out.flatMap((o) => (o.content.type === 'file' ? [o.content] : []));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      expect(f.base64).toBeUndefined();
+      expect(f.fileKey).toMatch(/^[0-9a-f]{32}$/);
+      expect(await h.app.store.files.read(f.fileKey!)).toBeUndefined();
+    }
   });
 
   it('exports the study ledger and refuses members; secretaries get their branch', async () => {
