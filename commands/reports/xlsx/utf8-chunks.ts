@@ -1,4 +1,4 @@
-const SLAB = 1024 * 1024;
+const SLAB = 256 * 1024;
 
 /**
  * Text encoded to UTF-8 as it is produced, into large buffers handed out in slices. Encoding each row on its own
