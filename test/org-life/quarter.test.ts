@@ -59,7 +59,8 @@ describe('a scripted quarter of organisational life for 第一支部', () => {
     expect(await say(zhang, chat, '/会议 主题党日 10月28日 主题:走进红色教育基地 主持:@张三 实到:全体 缺席:@王五', '2026-10-28T16:00:00')).toContain('应到 6 人，实到 5 人');
 
     // November: 支委会, 党小组会 and a 党课 given by the secretary; no 主题党日.
-    await say(zhang, chat, '/会议 支委会 11月5日 主题:讨论年度民主评议安排 主持:@张三 实到:@张三 @李四 @孙七', '2026-11-05T16:00:00');
+    // The November 支委会's 应到 is the committee written in October.
+    expect(await say(zhang, chat, '/会议 支委会 11月5日 主题:讨论年度民主评议安排 主持:@张三 实到:全体', '2026-11-05T16:00:00')).toContain('应到 3 人，实到 3 人：张三、李四、孙七\n应到沿用上次支委会（S2）的名单');
     await say(li, chat, '/会议 党小组会 11月18日 主题:学习党章 主持:@李四 实到:@李四 @王五 请假:@孙七(病假)', '2026-11-18T16:00:00');
     // The 党课 is given by 陈局长, the leader linked to the branch (联系支部): present, not on the branch's 应到, and it counts toward his 专题党课.
     await say(admin, `oc_p2p_${admin.openId}`, '/联系 @陈局长 第一支部', '2026-11-26T09:00:00');
@@ -76,7 +77,7 @@ describe('a scripted quarter of organisational life for 第一支部', () => {
     expect(await say(chen, leaders, '/会议 中心组学习 11月20日 主题:学习《习近平著作选读》 实到:全体', '2026-11-20T16:00:00')).toContain('应到 2 人，实到 2 人');
     expect(await say(li, chat, '/会议 民主生活会 今天 主题:对照检查 实到:全体', '2026-11-27T17:00:00')).toContain('民主生活会是党组（领导班子）的会议');
     expect(await say(zhang, chat, '/会议 主题党日 11月27日 主题:志愿服务 实到:@张三 @陈局长', '2026-11-27T17:00:00')).toContain('陈局长 不是「第一支部」的成员，不能计入本次活动；局领导以所在支部参加组织生活，请管理员先 /任命 @陈局长 领导 第一支部。');
-    expect(await say(zhang, chat, '/会议 支委会 11月27日 主题:补开 实到:全体', '2026-11-27T17:00:00')).toContain('支委会的应到不是全支部');
+    expect(await say(zhang, chat, '/会议 党小组会 11月27日 主题:补开 实到:全体', '2026-11-27T17:00:00')).toContain('党小组会的应到不是全支部');
 
     // 1 December: the bulletin names the missing November meetings by branch.
     at('2026-12-01T09:30:00');

@@ -62,7 +62,10 @@ export const meeting: Command = {
     const host = await person(ctx, fields['主持'] ?? fields['主持人'], '主持') ?? ctx.sender;
     const recorder = await person(ctx, fields['记录'] ?? fields['记录人'], '记录');
 
-    const listed = fields['应到'] !== undefined ? await people(ctx, readMentions(fields['应到'], ctx.mentions, '应到')) : undefined;
+    const typed = fields['应到'] !== undefined ? await people(ctx, readMentions(fields['应到'], ctx.mentions, '应到')) : undefined;
+    // A 支委会's 应到 is the committee: unless written, the one recorded at the branch's last 支委会.
+    const previous = !typed && kind === '支委会' && branch ? await lastCommittee(ctx, branch.id, date) : undefined;
+    const listed = typed ?? previous?.people;
     const presentAll = fields['实到'].replace(/\s/g, '') === '全体' || fields['实到'].replace(/\s/g, '') === '全体人员';
     const present = presentAll ? 'all' : await people(ctx, readMentions(fields['实到'], ctx.mentions, '实到'));
     if (presentAll && !listed && LISTED_ROSTER.includes(kind)) {
@@ -78,7 +81,7 @@ export const meeting: Command = {
     const outside = named.filter((p) => !rosterIds.has(p.id) && !(LISTED_ROSTER.includes(kind) && !listed && (!branch || p.branchId === branch.id)));
     if (outside.length > 0) {
       const names = [...new Set(outside.map((p) => p.name))].join('、');
-      if (listed) throw new UserError(`${names} 不在 应到 名单中：请一并写进 应到:。`);
+      if (listed) throw new UserError(`${names} 不在${previous ? `上次支委会（${previous.id}）的` : ''} 应到 名单中：请一并写进 应到:。`);
       throw new UserError(branch ? notOnRoster(outside, branch.name) : `${names} 不是局领导，不能记入${kind}。`);
     }
 
@@ -112,7 +115,7 @@ export const meeting: Command = {
       entered: { by: ctx.sender.id, at: ctx.now.toISOString() },
       meeting: { kind, host: host.id, ...(recorder ? { recorder: recorder.id } : {}), expected: a.expected, leave: a.leave, absent: a.absent },
     });
-    ctx.reply(textMessage(meetingLines(rec, nameOf, branch?.name)));
+    ctx.reply(textMessage([...meetingLines(rec, nameOf, branch?.name), ...(previous ? [`应到沿用上次支委会（${previous.id}）的名单；支委有变动时请写 应到:@…`] : [])]));
   },
 };
 
@@ -160,6 +163,17 @@ async function people(ctx: CommandContext, mentions: readonly { openId: string; 
     out.push(p);
   }
   return out;
+}
+
+async function lastCommittee(ctx: CommandContext, branchId: string, before: string): Promise<{ id: string; people: Person[] } | undefined> {
+  const last = (await ctx.store.listStudyRecords({ branchId, to: before })).filter((r) => r.meeting?.kind === '支委会' && r.meeting.expected.length > 0).at(-1);
+  if (!last) return undefined;
+  const people: Person[] = [];
+  for (const id of last.meeting!.expected) {
+    const p = await ctx.store.getPerson(id);
+    if (p) people.push(p);
+  }
+  return { id: last.id, people };
 }
 
 async function refuseDuplicate(ctx: CommandContext, kind: MeetingKind, date: string, topic: string, branch: Branch | undefined): Promise<void> {
