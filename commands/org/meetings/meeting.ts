@@ -99,7 +99,7 @@ export const meeting: Command = {
       },
       nameOf,
     );
-    if (a.present.length === 0 && !a.expected.includes(host.id)) throw new UserError('实到：没有到会的同志；请核对 实到、请假、缺席。');
+    if (a.present.length === 0) throw new UserError('实到：应到的同志都不在场；请核对 实到、请假、缺席。');
     await refuseDuplicate(ctx, kind, date, topic, branch);
 
     const place = fields['地点'];
@@ -119,7 +119,7 @@ export const meeting: Command = {
   },
 };
 
-/** The minutes' attendance lines of a meeting record, as the reply and /组织生活 show them. */
+/** The reply to /会议: the record, 主持 and 记录, then 应到, 实到, 请假 and 缺席 with names. */
 export function meetingLines(r: StudyRecord, nameOf: (id: string) => string, branchName?: string): string[] {
   const m = r.meeting!;
   const present = [r.personId, ...r.attendees].filter((id, i, all) => all.indexOf(id) === i && m.expected.includes(id));
