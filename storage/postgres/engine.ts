@@ -1,0 +1,220 @@
+import type pg from 'pg';
+import { errorText, StoreOpenError, StoreUnavailableError } from '../errors.js';
+import type { IndexFn, Migration, Snapshot, Tables } from '../lowdb/engine-types.js';
+import { MemoryData } from './memory.js';
+import { WRITER_LOCK } from './schema.js';
+import { logRowsAfter, readDatabaseState, writeSnapshot } from './state.js';
+
+export interface PgEngineOptions {
+  collections: Record<string, Record<string, IndexFn>>;
+  migrations: readonly Migration[];
+  /** Write the snapshot row after this many transactions since the last one this replica knows of. */
+  snapshotEvery: number;
+  mode?: string;
+  /** Names the database in error messages (never its password). */
+  where: string;
+}
+
+/** A database call failed: nothing of the transaction was kept, and trying again later may succeed. */
+function unavailable(where: string, err: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(`PostgreSQL ${where} failed (${errorText(err)}); the transaction was undone`, { cause: err });
+}
+
+/**
+ * The embedded engine's in-memory data with PostgreSQL as its write-ahead log, shared by every replica: a writer
+ * takes one advisory lock, applies the log rows other replicas added, runs the verbs in memory and commits its own
+ * row with the next transaction number (the primary key, so no two writers ever commit the same one).
+ */
+export class PgEngine {
+  private readonly data: MemoryData;
+  private tail: Promise<unknown> = Promise.resolve();
+  private snapshotTx = 0;
+  private snapshotting: Promise<void> | undefined;
+  private closed = false;
+  lastTx = 0;
+  schemaVersion = 0;
+  private mode: string | undefined;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly opts: PgEngineOptions,
+  ) {
+    this.data = new MemoryData(opts.collections);
+  }
+
+  /** Loads the snapshot row and the log after it; the first replica of a new program version migrates the data. */
+  static async open(pool: pg.Pool, opts: PgEngineOptions): Promise<PgEngine> {
+    const engine = new PgEngine(pool, opts);
+    let snap = await readDatabaseState(pool);
+    const needsWrite = (s: Snapshot) => s.schemaVersion < opts.migrations.length || (opts.mode !== undefined && s.mode === undefined);
+    if (needsWrite(snap) && engine.refuse(snap) === undefined) {
+      await engine.locked(async (client) => {
+        snap = await readDatabaseState(client);
+        if (!needsWrite(snap) || engine.refuse(snap)) return;
+        for (let v = snap.schemaVersion; v < opts.migrations.length; v++) {
+          opts.migrations[v]!(snap);
+          snap.schemaVersion = v + 1;
+        }
+        snap.mode ??= opts.mode;
+        await writeSnapshot(client, snap);
+      });
+    }
+    const refusal = engine.refuse(snap);
+    if (refusal) throw new StoreOpenError(refusal);
+    engine.data.load(snap);
+    engine.lastTx = engine.snapshotTx = snap.lastTx;
+    engine.schemaVersion = snap.schemaVersion;
+    engine.mode = snap.mode;
+    return engine;
+  }
+
+  private refuse(snap: Snapshot): string | undefined {
+    if (snap.schemaVersion > this.opts.migrations.length) {
+      return `database ${this.opts.where} has data schema version ${snap.schemaVersion}, newer than this program (${this.opts.migrations.length}): run the newer Duban`;
+    }
+    if (this.opts.mode && snap.mode && snap.mode !== this.opts.mode) {
+      return `database ${this.opts.where} belongs to a ${snap.mode} process and this one runs in ${this.opts.mode} mode: the sandbox never opens a real bureau's data, nor the other way round`;
+    }
+    return undefined;
+  }
+
+  /** Runs fn in a database transaction holding the writer lock. */
+  private async locked<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITER_LOCK]);
+      const out = await fn(client);
+      await client.query('COMMIT');
+      return out;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      throw err;
+    } finally {
+      // A connection that failed mid-transaction is closed, not put back for the next one.
+      client.release(broken);
+    }
+  }
+
+  /** Applies the log rows other replicas committed since this one last looked. */
+  private async catchUp(q: pg.Pool | pg.PoolClient): Promise<void> {
+    for (const r of await logRowsAfter(q, this.lastTx)) {
+      const tx = Number(r.tx);
+      if (tx !== this.lastTx + 1) throw new Error(`duban_log continues at transaction ${tx} but this replica is at ${this.lastTx}`);
+      this.data.apply(r.ops);
+      this.lastTx = tx;
+    }
+  }
+
+  /**
+   * Runs fn with this replica's data brought up to date; a write runs under the database's writer lock and is
+   * committed as one log row before this resolves. On any failure the writes are undone in memory; a failed database
+   * call is a StoreUnavailableError (the caller answers 503 and the event is redelivered).
+   */
+  async run<T>(mode: 'read' | 'write', fn: (t: Tables) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('store is closed');
+    const release = await this.lock();
+    try {
+      if (mode === 'read') {
+        await this.catchUp(this.pool).catch((err) => {
+          throw unavailable(`read of ${this.opts.where}`, err);
+        });
+        return await fn(this.data.views.read);
+      }
+      return await this.write(fn);
+    } finally {
+      release();
+    }
+  }
+
+  private async write<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
+    let ctx: ReturnType<MemoryData['begin']> | undefined;
+    let own = false;
+    try {
+      const result = await this.locked(async (client) => {
+        await this.catchUp(client).catch((err) => {
+          throw unavailable(`catch-up from ${this.opts.where}`, err);
+        });
+        ctx = this.data.begin();
+        own = true;
+        const out = await fn(this.data.views.write);
+        own = false;
+        if (ctx.ops.length > 0) {
+          await client.query('INSERT INTO duban_log (tx, ops) VALUES ($1, $2)', [this.lastTx + 1, JSON.stringify(ctx.ops)]).catch((err) => {
+            throw unavailable(`write to ${this.opts.where}`, err);
+          });
+        }
+        return out;
+      });
+      if (ctx!.ops.length > 0) this.lastTx += 1;
+      if (this.lastTx - this.snapshotTx >= this.opts.snapshotEvery) void this.snapshot().catch(() => undefined);
+      return result;
+    } catch (err) {
+      // A commit that failed may still have reached the database: its row is then read back at the next catch-up.
+      if (ctx) for (let i = ctx.undo.length - 1; i >= 0; i--) ctx.undo[i]!();
+      if (own || err instanceof StoreUnavailableError) throw err;
+      throw unavailable(`commit to ${this.opts.where}`, err);
+    }
+  }
+
+  private lock(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const prev = this.tail;
+    this.tail = prev.then(() => held);
+    return prev.then(() => release);
+  }
+
+  /**
+   * Runs fn against the data as of now, brought up to date first, without holding this replica's lock while it runs:
+   * for reports and exports, so that acknowledging events never waits behind them.
+   */
+  async view<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('store is closed');
+    const release = await this.lock();
+    let frozen: ReturnType<MemoryData['freeze']>;
+    try {
+      await this.catchUp(this.pool).catch((err) => {
+        throw unavailable(`read of ${this.opts.where}`, err);
+      });
+      frozen = this.data.freeze();
+    } finally {
+      release();
+    }
+    try {
+      return await fn(frozen.tables);
+    } finally {
+      frozen.release();
+    }
+  }
+
+  /** Writes the snapshot row from this replica's data, so a starting replica replays only the log after it. */
+  snapshot(): Promise<void> {
+    this.snapshotting ??= (async () => {
+      const release = await this.lock();
+      let snap: Snapshot;
+      try {
+        snap = this.data.snapshot(this.lastTx, this.schemaVersion, this.mode);
+      } finally {
+        release();
+      }
+      if (snap.lastTx === this.snapshotTx) return;
+      await writeSnapshot(this.pool, snap);
+      this.snapshotTx = snap.lastTx;
+    })().finally(() => (this.snapshotting = undefined));
+    return this.snapshotting;
+  }
+
+  /** Waits for running work, writes a last snapshot (nothing is lost without it: the log has every transaction). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.snapshotting?.catch(() => undefined);
+    let error: unknown;
+    await this.snapshot().catch((e) => (error = e));
+    this.closed = true;
+    const release = await this.lock();
+    release();
+    if (error) throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import pg from 'pg';
+import { errorText, StoreOpenError } from '../errors.js';
+import { COLLECTIONS, MIGRATIONS } from '../lowdb/collections.js';
+import type { Store } from '../store.js';
+import { verbsCache, verbs, yielding } from '../verbs.js';
+import { PgEngine } from './engine.js';
+import { postgresFileArea } from './files.js';
+import { migrateSchema } from './schema.js';
+
+/** How the PostgreSQL store is opened. */
+export interface PostgresOpenOptions {
+  /** Write the snapshot row every this many transactions (default 1,000). */
+  snapshotEvery?: number;
+  /** `feishu` or `local`: the data is marked with it, and a database marked with the other is refused. */
+  mode?: 'feishu' | 'local';
+  /** Shown in pg_stat_activity, to tell replicas apart. */
+  applicationName?: string;
+}
+
+/** The database a URL names, as host:port/database: what messages and /healthz may show (never the password). */
+export function describeDatabase(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/**
+ * Opens the store on PostgreSQL: migrates the schema (once, whichever replica starts first), loads the snapshot row
+ * and the log after it. Any number of replicas may open the same database; each sees the others' writes.
+ */
+export async function openPostgresStore(url: string, opts: PostgresOpenOptions = {}): Promise<Store> {
+  const where = describeDatabase(url);
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: opts.applicationName ?? 'duban' });
+  // An idle connection the server dropped is reported here; the next query opens a new one.
+  pool.on('error', () => undefined);
+  let engine: PgEngine;
+  try {
+    await migrateSchema(pool);
+    engine = await PgEngine.open(pool, { collections: COLLECTIONS, migrations: MIGRATIONS, snapshotEvery: opts.snapshotEvery ?? 1000, mode: opts.mode, where });
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    if (err instanceof StoreOpenError) throw err;
+    throw new StoreOpenError(`could not open PostgreSQL database ${where}: ${errorText(err)}. Check DUBAN_DATABASE_URL and that the server is reachable.`, { cause: err });
+  }
+  const tx = verbsCache();
+  let closing: Promise<void> | undefined;
+  return {
+    transact: (fn) => engine.run('write', (t) => fn(tx(t))),
+    read: (fn) => engine.run('read', (t) => fn(tx(t))),
+    view: (fn) => engine.view((t) => fn(yielding(verbs(t)))),
+    health: () => ({ ok: true, kind: 'postgres', schemaVersion: engine.schemaVersion, lastTx: engine.lastTx, detail: { database: where } }),
+    files: postgresFileArea(pool),
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          await engine.close();
+        } finally {
+          await pool.end();
+        }
+      })()),
+  };
+}

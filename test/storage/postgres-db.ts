@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/** The server the PostgreSQL tests use: DUBAN_TEST_DATABASE_URL, else the local one CI starts (.ci/run). */
+export const ADMIN_URL = process.env.DUBAN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * Whether the tests can reach the server. Outside CI a machine without PostgreSQL skips them with a message; in CI
+ * an unreachable server is a failure, never a skip.
+ */
+export async function postgresReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch (err) {
+    if (process.env.CI) throw new Error(`PostgreSQL at ${ADMIN_URL} is unreachable in CI (.ci/run starts it): ${String(err)}`);
+    console.warn(`PostgreSQL tests skipped: no server at ${ADMIN_URL} (${String(err)}); set DUBAN_TEST_DATABASE_URL or start one`);
+    return false;
+  }
+}
+
+/**
+ * One fresh database (duban_test_<random>) for a test file, dropped by `drop`; each `location()` is a schema of its
+ * own in it, reached through the URL's search_path, so every store a test opens starts empty.
+ */
+export function testDatabase(): { location(): Promise<string>; drop(): Promise<void> } {
+  const name = `duban_test_${randomBytes(6).toString('hex')}`;
+  const urlOf = (db: string) => {
+    const u = new URL(ADMIN_URL);
+    u.pathname = `/${db}`;
+    return u;
+  };
+  const admin = async <T>(url: string, fn: (c: pg.Client) => Promise<T>) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  };
+  let created: Promise<unknown> | undefined;
+  let n = 0;
+  return {
+    async location() {
+      await (created ??= admin(ADMIN_URL, (c) => c.query(`CREATE DATABASE ${name}`)));
+      const schema = `loc_${++n}`;
+      const url = urlOf(name);
+      await admin(url.toString(), (c) => c.query(`CREATE SCHEMA ${schema}`));
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      return url.toString();
+    },
+    async drop() {
+      if (created) await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
