@@ -53,6 +53,8 @@ export async function filterSortInSlices<T, U>(items: Iterable<T>, keep: (t: T) 
 }
 
 async function merge<U>(a: U[], b: U[], compare: (x: U, y: U) => number): Promise<U[]> {
+  // Records are mostly entered in date order, so runs often follow one another already.
+  if (a.length === 0 || b.length === 0 || compare(a[a.length - 1]!, b[0]!) <= 0) return a.concat(b);
   const out: U[] = new Array(a.length + b.length);
   let i = 0;
   let j = 0;

@@ -40,8 +40,9 @@ export function studyVerbs(t: Tables): StudyVerbs {
           (f.from === undefined || r.date >= f.from) &&
           (f.to === undefined || r.date <= f.to) &&
           (f.includeVoided || !r.voided),
-        (r) => ({ r, n: number(r.id) }),
-        (a, b) => (a.r.date < b.r.date ? -1 : a.r.date > b.r.date ? 1 : a.n - b.n),
+        // One number per record (yyyymmdd, then the id's number) compares far faster than two strings.
+        (r) => ({ r, k: Number(r.date.replace(/-/g, '')) * 1e8 + number(r.id) }),
+        (a, b) => a.k - b.k,
       );
       return sorted.map((x) => x.r);
     },
