@@ -5,6 +5,14 @@ const csv = z
   .optional()
   .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean));
 
+const parseUrl = (s: string): URL | undefined => {
+  try {
+    return new URL(s);
+  } catch {
+    return undefined;
+  }
+};
+
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalSecret = z.preprocess(blankToUndefined, z.string().min(1).optional());
 
@@ -23,6 +31,13 @@ const Schema = z.object({
     PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     HOST: z.preprocess(blankToUndefined, z.string().optional()),
     DUBAN_DATA_FILE: z.preprocess(blankToUndefined, z.string().optional()),
+    DUBAN_DATABASE_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .refine((s) => /^postgres(ql)?:$/.test(parseUrl(s)?.protocol ?? ''), 'must be a URL like postgres://user:password@host:5432/duban')
+        .optional(),
+    ),
     DUBAN_TIMEZONE: z.preprocess(blankToUndefined, z.literal('Asia/Shanghai', 'only Asia/Shanghai is supported').default('Asia/Shanghai')),
     DUBAN_ADMINS: csv,
     DUBAN_ADMIN_TOKEN: optionalSecret,
@@ -62,6 +77,8 @@ export interface Config {
   /** How the sandbox's stand-in platform delivers events: to the webhook, or over a long connection as FEISHU_MODE=ws does. */
   sandboxFeishuMode: 'webhook' | 'ws';
   dataFile: string;
+  /** PostgreSQL instead of the data file, for several replicas on one database. */
+  databaseUrl?: string;
   timezone: 'Asia/Shanghai';
   admins: string[];
   adminToken?: string;
@@ -120,6 +137,7 @@ export function readConfig(env: Record<string, string | undefined>): Config {
     sandboxFeishuMode: c.DUBAN_SANDBOX_FEISHU_MODE,
     // Sandbox data never mixes with a real bureau's ledgers.
     dataFile: c.DUBAN_DATA_FILE ?? (mode === 'feishu' ? './data/duban.json' : './data/sandbox.json'),
+    databaseUrl: c.DUBAN_DATABASE_URL,
     timezone: c.DUBAN_TIMEZONE,
     admins: c.DUBAN_ADMINS,
     adminToken: c.DUBAN_ADMIN_TOKEN,
@@ -135,7 +153,10 @@ export function readConfig(env: Record<string, string | undefined>): Config {
 /** Every credential in the configuration, for the logger to scrub from its lines. */
 export function secretsOf(config: Config): string[] {
   const f = config.feishu;
-  return [f?.appSecret, f?.encryptKey, f?.verificationToken, config.adminToken].filter((s): s is string => !!s);
+  const db = config.databaseUrl ? parseUrl(config.databaseUrl)?.password : undefined;
+  // The URL holds the password percent-encoded; a driver's message may quote either form.
+  const dbPassword = db ? [db, decodeURIComponent(db)] : [];
+  return [f?.appSecret, f?.encryptKey, f?.verificationToken, config.adminToken, ...dbPassword].filter((s): s is string => !!s);
 }
 
 /** Whether a bind address is reachable only from this machine. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { openLowdbStore } from '../storage/lowdb/open.js';
+import { describeDatabase, openPostgresStore } from '../storage/postgres/open.js';
 import type { RunningApp } from './app.js';
 import { ConfigError, readConfig, secretsOf, type Config } from './config.js';
 import { createLogger } from './logger.js';
@@ -66,12 +67,14 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   running = (async () => {
     // The data file loads while the rest of the program (the SDK is large) is still being imported.
-    const [store, { startApp }] = await Promise.all([openLowdbStore(config.dataFile, { mode: config.mode }), import('./app.js')]);
+    const opening = config.databaseUrl ? openPostgresStore(config.databaseUrl, { mode: config.mode }) : openLowdbStore(config.dataFile, { mode: config.mode });
+    const [store, { startApp }] = await Promise.all([opening, import('./app.js')]);
     return startApp({ config, logger, store });
   })();
   const app = await running;
   if (stopping) return;
-  logger.info({ url: app.url, mode: app.mode, dataFile: config.dataFile }, 'duban started');
+  const data = config.databaseUrl ? { database: describeDatabase(config.databaseUrl) } : { dataFile: config.dataFile };
+  logger.info({ url: app.url, mode: app.mode, ...data }, 'duban started');
   if (app.mode === 'local') process.stdout.write(localBanner(app.port));
 }
 
