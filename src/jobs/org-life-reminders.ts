@@ -43,6 +43,7 @@ export const orgLifeReminders: Job = {
           continue;
         }
         const to = scope === 'leadership' ? await tx.listPeople({ role: 'admin' }) : await tx.listPeople({ branchId: scope, role: 'secretary' });
+        if (to.length === 0) report.skipped.push({ reason: scope === 'leadership' ? '没有登记在册的管理员' : '支部还没有书记（/任命）', detail: name });
         for (const person of to.filter((p) => !away.has(p.id))) {
           const lines: Markdown[] = [];
           for (const s of due) {
