@@ -62,7 +62,7 @@ export function createAdminRoutes(deps: { token?: string; jobs: readonly Job[]; 
       const branch = Array.isArray(found) ? undefined : found;
       if (branchName && !branch) return undefined;
       const scope = { branchId: branch?.id, scopeLabel: branch?.name ?? '全部' };
-      return kind === 'problems' ? exportProblems(tx, { ...scope, today }) : period ? exportStudy(tx, { ...scope, period }) : undefined;
+      return kind === 'problems' ? exportProblems(tx, { ...scope, today }) : period ? exportStudy(tx, { ...scope, period, today }) : undefined;
     });
     if (!file) {
       ctx.status = 400;
