@@ -1,6 +1,10 @@
 import { bind } from './org/bind.js';
 import { close } from './ledger/close.js';
 import { done } from './ledger/done.js';
+import { edit } from './ledger/edit.js';
+import { accept } from './ledger/task-accept.js';
+import { cancelTask } from './ledger/task-cancel.js';
+import { returnReport } from './ledger/task-return.js';
 import { due } from './ledger/due.js';
 import { exportLedger } from './reports/export.js';
 import { extend } from './ledger/extend.js';
@@ -32,7 +36,7 @@ import { voidRecord } from './study/void.js';
 import { volunteer } from './study/volunteer.js';
 
 /** Every chat command, in the order /帮助 lists them; none reads a message longer than `LIMITS.message`. */
-export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, meeting, makeup, orgLife, voidRecord, problem, measure, progress, close, extend, review, task, done, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, holiday, bind, role, members, link, leave].map(
+export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, meeting, makeup, orgLife, voidRecord, problem, measure, progress, edit, close, extend, review, task, done, accept, returnReport, cancelTask, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, holiday, bind, role, members, link, leave].map(
   withMessageLimit,
 );
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Stamp } from './records.js';
 
-/** Where a problem was found, in the words the self-inspection reports use. */
+/** Where a problem was found, in the words the self-inspection reports use; 专项整治 is only read from older data (now the `special` mark). */
 export const PROBLEM_SOURCES = ['调查研究发现', '推动发展遇到', '群众反映强烈', '专项整治'] as const;
 export type ProblemSource = (typeof PROBLEM_SOURCES)[number];
 
@@ -13,8 +13,8 @@ export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 export const MEASURE_STATUSES = ['整改中', '已完成'] as const;
 export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 
-/** A task is 办结 once every assignee has reported a result. */
-export const TASK_STATUSES = ['办理中', '已办结'] as const;
+/** A task is 已办结 once the assigner accepted every assignee's report (older tasks: once all reported); 已撤销 tasks are silent. */
+export const TASK_STATUSES = ['办理中', '已办结', '已撤销'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** What a history entry records; rendered in Chinese by commands/ledger/ledger-status.ts. */
@@ -33,6 +33,13 @@ export const HISTORY_ACTIONS = [
   'void', // 作废
   'task-add', // 交办
   'task-report', // 报告办理结果
+  'task-accept', // 办结（交办人认可一位负责人的报告）
+  'task-return', // 退回报告
+  'task-reassign', // 改派负责人
+  'task-cancel', // 取消督办
+  'measure-cancel', // 撤销措施
+  'evidence-add', // 添加佐证材料
+  'mark', // 专项整治标记
 ] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
@@ -55,6 +62,8 @@ export const Problem = z.object({
   branchId: z.string(),
   description: z.string().min(1),
   source: z.enum(PROBLEM_SOURCES).optional(),
+  /** 专项整治: a mark any source can carry; absent on older data, where source 专项整治 stands for it (see `isSpecial`). */
+  special: z.boolean().optional(),
   target: z.string().optional(),
   responsibleUnit: z.string().min(1),
   leadPerson: z.string(), // open_id
@@ -73,6 +82,16 @@ export const Problem = z.object({
 });
 export type Problem = z.infer<typeof Problem>;
 
+/** Whether a problem is a 专项整治 item: the mark, or on older data the source 专项整治. */
+export function isSpecial(p: Pick<Problem, 'special' | 'source'>): boolean {
+  return p.special ?? p.source === '专项整治';
+}
+
+/** The source a problem counts under: older data's source 专项整治 is a mark, not a source, so it counts as unnamed. */
+export function sourceOf(p: Pick<Problem, 'source'>): Exclude<ProblemSource, '专项整治'> | undefined {
+  return p.source === '专项整治' ? undefined : p.source;
+}
+
 /** A rectification measure (整改措施) of a problem, numbered P12-1, P12-2 …, with its own owner and deadline. */
 export const Measure = z.object({
   id: z.string(), // `P12-1`
@@ -88,6 +107,18 @@ export const Measure = z.object({
 });
 export type Measure = z.infer<typeof Measure>;
 
+/** One assignee's report-back: reported, then accepted (办结) or returned (退回, the report cleared and the reason kept). */
+export const TaskAssignee = z.object({
+  openId: z.string(),
+  reportedAt: z.string().optional(),
+  result: z.string().optional(),
+  acceptedAt: z.string().optional(),
+  acceptedBy: z.string().optional(),
+  /** The latest return, shown to the assignee until they report again. */
+  returned: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
+});
+export type TaskAssignee = z.infer<typeof TaskAssignee>;
+
 /** An assigned task (督办事项), numbered T1, T2 …; done when every assignee has reported. */
 export const Task = z.object({
   id: z.string(), // `T3`
@@ -98,8 +129,12 @@ export const Task = z.object({
   /** The chat where it was given: the assigner is told of results there. */
   chatId: z.string(),
   branchId: z.string().optional(),
-  assignees: z.array(z.object({ openId: z.string(), reportedAt: z.string().optional(), result: z.string().optional() })).min(1),
+  assignees: z.array(TaskAssignee).min(1),
   status: z.enum(TASK_STATUSES),
+  /** The latest extension request by an assignee; pending until the assigner (or the secretary, a leader, an admin) decides. */
+  extensionRequest: z.object({ by: z.string(), at: z.string(), deadline: z.string(), reason: z.string(), pending: z.boolean() }).optional(),
+  /** Set when the task was cancelled (取消督办): it stays visible but is never reminded or escalated again. */
+  cancelled: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
   created: Stamp,
   history: z.array(HistoryEntry),
 });
@@ -114,12 +149,12 @@ export interface Change {
 }
 
 export type NewProblem = Pick<Problem, 'branchId' | 'description' | 'responsibleUnit' | 'leadPerson' | 'deadline'> &
-  Partial<Pick<Problem, 'source' | 'target'>>;
-export type ProblemPatch = Partial<Pick<Problem, 'status' | 'deadline' | 'leadPerson' | 'responsibleUnit' | 'description' | 'target' | 'source' | 'closeRequest' | 'extensionRequest' | 'closed' | 'voided'>>;
+  Partial<Pick<Problem, 'source' | 'target' | 'special'>>;
+export type ProblemPatch = Partial<Pick<Problem, 'status' | 'deadline' | 'leadPerson' | 'responsibleUnit' | 'description' | 'target' | 'source' | 'special' | 'closeRequest' | 'extensionRequest' | 'closed' | 'voided'>>;
 export type NewMeasure = Pick<Measure, 'problemId' | 'content' | 'owner' | 'deadline'>;
 export type MeasurePatch = Partial<Pick<Measure, 'status' | 'deadline' | 'owner' | 'content' | 'done'>>;
 export type NewTask = Pick<Task, 'content' | 'deadline' | 'assigner' | 'chatId' | 'branchId'> & { assignees: string[] };
-export type TaskPatch = Partial<Pick<Task, 'status' | 'deadline' | 'content' | 'assignees'>>;
+export type TaskPatch = Partial<Pick<Task, 'status' | 'deadline' | 'content' | 'assignees' | 'extensionRequest' | 'cancelled'>>;
 
 /** The problem list, measures and assigned tasks; nothing is deleted and every change appends history. */
 export interface LedgerVerbs {

@@ -73,7 +73,8 @@ export function openItems(
     items.push({ kind: 'measure', id: m.id, title: m.content, owners: [m.owner], branchId: parent.p.branchId, deadline: s.deadline, status: s.status, awaitingReview: parent.status === '待审核' });
   }
   for (const t of data.tasks) {
-    if (!before(t.created.at)) continue;
+    // A cancelled task (取消督办) is silent from then on: no list, reminder or escalation names it.
+    if (!before(t.created.at) || before(t.cancelled?.at)) continue;
     const waiting = t.assignees.filter((a) => !before(a.reportedAt)).map((a) => a.openId);
     const owners = personId !== undefined ? waiting.filter((id) => id === personId) : branchId !== undefined && t.branchId !== branchId ? waiting.filter((id) => branchOf.get(id) === branchId) : waiting;
     if (owners.length === 0) continue;

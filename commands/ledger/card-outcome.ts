@@ -9,6 +9,12 @@ const OUTCOME_WORDS: Partial<Record<HistoryAction, string>> = {
   progress: '更新进展',
   'measure-done': '标记完成',
   'task-report': '报告办理结果',
+  'task-accept': '办结办理结果',
+  'task-return': '退回办理结果',
+  'task-reassign': '改派负责人',
+  'task-cancel': '取消督办',
+  'measure-cancel': '撤销措施',
+  'evidence-add': '添加佐证材料',
   'close-request': '申请销号',
   'close-approve': '审核通过，已整改销号',
   'close-reject': '驳回销号申请',
@@ -25,6 +31,7 @@ const DECISIONS: Partial<Record<HistoryAction, { label: string; template: 'green
   'close-reject': { label: '已驳回', template: 'red' },
   'extend-reject': { label: '已驳回', template: 'red' },
   void: { label: '已撤回', template: 'grey' },
+  'task-cancel': { label: '已撤回', template: 'grey' },
 };
 
 const OUTCOME_CHARS = 120;

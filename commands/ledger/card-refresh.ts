@@ -25,7 +25,7 @@ async function stateOf(tx: Tx, ref: string): Promise<ItemState | undefined> {
     return p && { latest: p.history.at(-1), finished: p.status === '已整改销号' || p.voided !== undefined, pending: !p.voided && (p.status === '待审核' || p.status === '申请延期') };
   }
   const t = await tx.getTask(ref);
-  return t && { latest: t.history.at(-1), finished: t.status === '已办结', pending: false };
+  return t && { latest: t.history.at(-1), finished: t.status !== '办理中', pending: t.extensionRequest?.pending === true };
 }
 
 /**

@@ -187,8 +187,8 @@ export interface ReviewRequest {
 
 const TITLE_CHARS = 60;
 
-// The first line is the header (plain text, cut short); every line of the body is escaped on its own.
-function reviewCard(text: string, r: ReviewRequest): Reply {
+/** A review card with 通过/同意延期 and 驳回 buttons: the first line is the header (plain text, cut short), every body line escaped. */
+export function reviewCard(text: string, r: ReviewRequest): Reply {
   const [first = '', ...rest] = text.split('\n');
   const title = first.replace(/^【待审核】/, '待审核 · ');
   const short = [...title].length > TITLE_CHARS;

@@ -29,7 +29,7 @@ export function measureStatusLabel(m: Measure, problem: Problem | undefined, tod
 }
 
 export function taskStatusLabel(t: Task, today: LocalDate): string {
-  return isOverdue(t.deadline, today, t.status === '已办结') ? `${t.status}·逾期` : t.status;
+  return isOverdue(t.deadline, today, t.status !== '办理中') ? `${t.status}·逾期` : t.status;
 }
 
 /** `还有 5 个工作日` · `今天到期` · `已逾期 3 个工作日`, counted on the loaded calendar (the office's /假期 entries first). */
@@ -82,6 +82,13 @@ const ACTION_WORDS: Record<HistoryAction, string> = {
   void: '作废',
   'task-add': '交办',
   'task-report': '报告办理结果',
+  'task-accept': '办结',
+  'task-return': '退回办理结果',
+  'task-reassign': '改派负责人',
+  'task-cancel': '取消督办',
+  'measure-cancel': '撤销措施',
+  'evidence-add': '添加佐证材料',
+  mark: '标记',
 };
 
 const FIELD_WORDS: Record<string, string> = {
@@ -94,6 +101,7 @@ const FIELD_WORDS: Record<string, string> = {
   content: '内容',
   target: '整改目标',
   source: '问题来源',
+  special: '专项整治',
 };
 
 /** One history line: `2026-11-23 10:05 张三 同意延期：时限 2026-12-31 → 2027-01-29（理由）`. */

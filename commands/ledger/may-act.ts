@@ -3,6 +3,7 @@ import type { Person, Role } from '../../storage/records.js';
 import type { Tx } from '../../storage/store.js';
 import { isOpenProblem } from './ledger-status.js';
 import { mayManage, mayReview } from './ledger-common.js';
+import { mayManageTask } from './task-common.js';
 
 /** Who pressed, as the router knows them before running anything. */
 export interface Presser {
@@ -20,8 +21,15 @@ export async function formRefusal(who: Presser, form: FormName, ref: string): Pr
   if (ref.startsWith('T')) {
     const t = await who.store.getTask(ref);
     if (!t) return `没有督办事项 ${ref}。`;
+    if (t.cancelled) return `${t.id} 已取消督办。`;
     if (t.status === '已办结') return `${t.id} 已办结。`;
-    if (!t.assignees.some((a) => a.openId === who.sender.id)) return `只有 ${t.id} 的负责人（${(await Promise.all(t.assignees.map((a) => name(a.openId)))).join('、')}）可以报告办理结果。`;
+    if (form === 'reject') {
+      if (!t.extensionRequest?.pending) return `${t.id} 没有等待审核的延期申请。`;
+      if (!mayManageTask(who, t) && who.role !== 'leader') return `只有 ${t.id} 的交办人、书记、领导或管理员可以审核延期。`;
+      return who.sender.id === t.extensionRequest.by ? `你是 ${t.id} 的延期申请人，不能审核自己的申请。` : undefined;
+    }
+    if (form === 'extend' && mayManageTask(who, t)) return undefined;
+    if (!t.assignees.some((a) => a.openId === who.sender.id)) return `只有 ${t.id} 的负责人（${(await Promise.all(t.assignees.map((a) => name(a.openId)))).join('、')}）可以${form === 'extend' ? '申请延期' : '报告办理结果'}。`;
     return undefined;
   }
   const problemId = ref.split('-')[0]!;

@@ -2,8 +2,9 @@ import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
 import type { Problem } from '../../storage/ledger.js';
 import { formatDate } from '../shared/calendar.js';
-import { branchName, findProblem, leadingRef, mayReview, namesFor, stampOf, tellBranch, tellPerson, todayOf } from './ledger-common.js';
+import { branchName, findProblem, findTask, leadingRef, TASK_REF, mayReview, namesFor, stampOf, tellBranch, tellPerson, todayOf } from './ledger-common.js';
 import { deadlineLine, formatInstant } from './ledger-status.js';
+import { decideTaskExtension } from './task-extend.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 
 type Decision = 'approve' | 'approve-extension' | 'reject';
@@ -20,12 +21,17 @@ export const review: Command = {
   aliases: ['review'],
   roles: ['secretary', 'leader'],
   summary: '审核销号申请或延期申请：通过、同意延期或驳回',
-  usage: '/审核 P12 通过 [意见]　或　/审核 P12 同意延期　或　/审核 P12 驳回 <理由>',
+  usage: '/审核 P12 通过 [意见]　或　/审核 P12 同意延期　或　/审核 P12 驳回 <理由>　或　/审核 T3 同意延期',
   examples: ['/审核 P12 通过', '/审核 P12 驳回 缺少验收报告', '/审核 P12 同意延期'],
   async run(ctx) {
     const { ref, rest } = leadingRef(ctx.args);
-    const p = await findProblem(ctx, ref);
     const hit = DECISIONS.find(([re]) => re.test(rest));
+    if (TASK_REF.test(ref)) {
+      const t = await findTask(ctx, ref);
+      if (!hit) throw new UserError(`缺少审核结论：写 同意延期 或 驳回 <理由>。`);
+      return decideTaskExtension(ctx, t, hit[1] !== 'reject', bounded('审核意见', rest.replace(hit[0], '').trim()));
+    }
+    const p = await findProblem(ctx, ref);
     if (!hit) throw new UserError(`缺少审核结论：写 通过、同意延期 或 驳回 <理由>。`);
     const [re, decision] = hit;
     const remark = bounded('审核意见', rest.replace(re, '').trim());

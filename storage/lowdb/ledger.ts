@@ -10,7 +10,7 @@ export const LEDGER_COLLECTIONS: Record<string, Record<string, IndexFn>> = {
 };
 
 // Fields whose old → new values a history entry records; object fields (requests, close-out) are told by the action.
-const PROBLEM_FIELDS = ['status', 'deadline', 'leadPerson', 'responsibleUnit', 'description', 'target', 'source'] as const;
+const PROBLEM_FIELDS = ['status', 'deadline', 'leadPerson', 'responsibleUnit', 'description', 'target', 'source', 'special'] as const;
 const MEASURE_FIELDS = ['status', 'deadline', 'owner', 'content'] as const;
 const TASK_FIELDS = ['status', 'deadline', 'content'] as const;
 

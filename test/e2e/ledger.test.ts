@@ -155,10 +155,12 @@ describe('ledger: problems, measures, review, tasks and deadlines in chat', () =
     expect(await h.say(zhang, chat, '/完成 T1 再报一次')).toContain('你已于 2026-11-23 10:00 报告过 T1 的办理结果：初稿已提交');
 
     now = at('2026-11-25T16:00:00');
-    expect(await h.say(li, 'oc_p2p_li', '/完成 T1 已补充案例部分', { chatType: 'p2p' })).toContain('（2/2 人已报告，事项已办结）');
+    // Issue 15: reporting is not the end; the assigner accepts (办结) each report and the task is done when all are.
+    expect(await h.say(li, 'oc_p2p_li', '/完成 T1 已补充案例部分', { chatType: 'p2p' })).toContain('（2/2 人已报告，待交办人办结：张三、李四）');
     const told = (await posted(toChat(chat))).join('\n');
     expect(told).toContain('王书记：督办事项 T1「撰写数据共享专题调研报告」，李四 已报告办理结果：已补充案例部分');
-    expect(told).toContain('事项已办结');
+    expect(await h.say(sec, chat, '/办结 T1 @张三')).toContain('（2/2 人已报告，待交办人办结：李四）');
+    expect(await h.say(sec, chat, '/办结 T1')).toContain('（2/2 人已办结，事项已办结）');
     const shown = await h.say(sec, chat, '/任务 T1');
     expect(shown).toContain('T1【已办结】撰写数据共享专题调研报告');
     expect(shown).toContain('张三：2026-11-23 10:00 已报告：初稿已提交');
