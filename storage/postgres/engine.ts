@@ -82,6 +82,9 @@ export class PgEngine {
   private async locked<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A connection lost while no query runs (the verbs are working) is reported here, not thrown: the next query fails.
+    const lost = (e: Error) => (broken ??= e);
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [WRITER_LOCK]);
@@ -92,6 +95,7 @@ export class PgEngine {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
       throw err;
     } finally {
+      client.removeListener('error', lost);
       // A connection that failed mid-transaction is closed, not put back for the next one.
       client.release(broken);
     }
