@@ -26,7 +26,7 @@ export interface IntakeResult {
 }
 
 const WORKERS = 32;
-const ROUNDS = 5;
+const ROUNDS = 3;
 
 /** Waits until the bot has processed everything it acknowledged (its journal has nothing pending). */
 async function drained(url: string): Promise<void> {
@@ -49,8 +49,7 @@ function pooled(rounds: LoadResult[]): LoadResult {
 /**
  * Signed, encrypted pushes with the command mix, posted to the bot (`src/main.ts` on the scale store under each
  * runtime, its replies going to a fake platform) and to a bare Koa + SDK EventDispatcher server (compiled, run by
- * plain node) whose handler does nothing. All get the same bytes and a warm-up first. Then a fixed 300 events/s
- * for 15 s, and as fast as each answers with 32 connections in rounds that take turns (the order rotating), every
+ * plain node) whose handler does nothing. All get the same bytes and a warm-up first. Then a fixed 300 events/s, and as fast as each answers with 32 connections in rounds that take turns (the order rotating), every
  * bot having processed its backlog first. Each round's ratio is taken against the baseline round beside it and the
  * median kept: a busy moment of the shared machine then spoils one round, not the figure.
  */
@@ -68,7 +67,7 @@ export async function runIntake(m: ScaleManifest, dataFile: (runtime: Runtime) =
     const bare = await startServer('bench/baseline-server.ts', serverEnv({ platformUrl: fake.url, dataFile: dataFile(runtimes[0]!) }), { runtime: 'compiled' });
     started.push(bare);
     const allDrained = () => Promise.all([...bots.values()].map((b) => drained(b.url)));
-    const warm = buildEvents(m, 1500, 'warm', 4).map((e) => e.shot);
+    const warm = buildEvents(m, 1000, 'warm', 4).map((e) => e.shot);
     await openLoop(bare.url + '/webhook/event', warm, 300);
     for (const bot of bots.values()) await openLoop(bot.url + '/webhook/event', warm, 300);
     await allDrained();
