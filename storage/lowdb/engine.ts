@@ -5,13 +5,11 @@ import { errorText, StoreUnavailableError } from '../errors.js';
 import { lockDataFile, type FileLock } from './lock-file.js';
 import { encodeEntry } from './log-entry.js';
 import { readState } from './load-state.js';
-import { engineTables } from './engine-tables.js';
-import { CowCollections } from './cow-collections.js';
-import { createReadView } from './read-view.js';
 import { SnapshotFile } from './snapshot-file.js';
-import type { EngineOptions, Op, Rec, Snapshot, Tables } from './engine-types.js';
-import { Indexes } from './indexes.js';
+import type { EngineOptions, Rec, Snapshot, Tables } from './engine-types.js';
 import { removeRotatedLogs } from './log-files.js';
+import { MemoryData } from './memory-data.js';
+import { createSerialLock } from './serial-lock.js';
 import { archiveRecords, settledRecords } from './retire.js';
 import { GroupCommitLog } from './wal.js';
 
@@ -22,10 +20,8 @@ export type { EngineOptions, IndexFn, Migration, Op, Rec, Retirement, Snapshot, 
  * line (group-committed with fsync) and a lowdb snapshot of the whole data is written every so often.
  */
 export class Engine {
-  private readonly colls = new CowCollections();
-  private readonly indexes: Indexes;
-  private counters: Record<string, number> = {};
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly data: MemoryData;
+  private readonly lock = createSerialLock();
   private sinceCheckpoint = 0;
   private checkpointing: Promise<void> | undefined;
   /** The transaction the snapshot on disk ends with. */
@@ -37,10 +33,6 @@ export class Engine {
   private pending: { tx: number; undo: (() => void)[]; durable: boolean }[] = [];
   private recovering: Promise<void> | undefined;
   private mode: string | undefined;
-  /** The running transaction's writes and their undo steps; transactions run one at a time under the lock. */
-  private ctx: { ops: Op[]; undo: (() => void)[] } = { ops: [], undo: [] };
-  /** One view per mode, made once: building the tables (and the verbs over them) per transaction is measurable. */
-  private readonly views = { read: this.tables('read'), write: this.tables('write') };
   lastTx = 0;
   schemaVersion = 0;
 
@@ -51,7 +43,7 @@ export class Engine {
     private log: GroupCommitLog | undefined,
     private readonly lockHeld: FileLock | undefined,
   ) {
-    this.indexes = new Indexes(opts.collections);
+    this.data = new MemoryData(opts.collections);
   }
 
   /**
@@ -91,15 +83,7 @@ export class Engine {
   private load(snap: Snapshot): void {
     this.lastTx = snap.lastTx;
     this.schemaVersion = snap.schemaVersion;
-    this.counters = { ...snap.counters };
-    for (const name of Object.keys(this.opts.collections)) {
-      const map = new Map<string, Rec>();
-      this.colls.maps.set(name, map);
-      for (const r of snap.collections[name] ?? []) {
-        map.set(r.id, r);
-        this.indexes.update(name, undefined, r);
-      }
-    }
+    this.data.load(snap);
   }
 
   /**
@@ -114,12 +98,10 @@ export class Engine {
       throw new StoreUnavailableError(`data log ${this.opts.file}.wal could not be repaired after a failed write (${errorText(this.failure)}): restart Duban`);
     }
     const release = await this.lock();
-    const ops: Op[] = [];
-    const undo: (() => void)[] = [];
+    const { ops, undo } = this.data.begin();
     let durable: Promise<void> | undefined;
     try {
-      this.ctx = { ops, undo };
-      const result = await fn(this.views[mode]);
+      const result = await fn(this.data.views[mode]);
       if (ops.length > 0) {
         this.lastTx += 1;
         this.sinceCheckpoint += 1;
@@ -174,14 +156,6 @@ export class Engine {
     return this.recovering;
   }
 
-  private lock(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const prev = this.tail;
-    this.tail = prev.then(() => held);
-    return prev.then(() => release);
-  }
-
   /**
    * Runs fn against the data as of the last transaction, without holding the writer lock while it runs: for reports
    * and exports, so that acknowledging events never waits behind them. Only taking the view waits for the lock.
@@ -189,26 +163,13 @@ export class Engine {
   async view<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
     const release = await this.lock();
-    const { frozen, release: unhold } = this.colls.freeze();
+    const { tables, release: unhold } = this.data.freeze();
     release();
     try {
-      return await fn(createReadView(frozen, this.opts.collections));
+      return await fn(tables);
     } finally {
       unhold();
     }
-  }
-
-  private tables(mode: 'read' | 'write'): Tables {
-    return engineTables(mode, {
-      coll: (c) => this.colls.get(c),
-      writable: (c) => this.colls.writable(c),
-      indexes: () => this.indexes,
-      counters: () => this.counters,
-      record: (op, undo) => {
-        this.ctx.ops.push(op);
-        this.ctx.undo.push(undo);
-      },
-    });
   }
 
   private dueForCheckpoint(): boolean {
@@ -239,16 +200,9 @@ export class Engine {
       await this.log!.idle();
       // A failed write is being undone: this state holds transactions that are not on disk.
       if (this.log!.broken || this.failure !== undefined) throw new Error('checkpoint skipped: a log write failed');
-      for (const { c, v } of retiring) {
-        const map = this.colls.writable(c);
-        // Changed since it was archived: it stays (settled records are not expected to change, but never lose one).
-        if (map.get(v.id) !== v) continue;
-        map.delete(v.id);
-        this.indexes.update(c, v, undefined);
-      }
-      const collections: Record<string, Rec[]> = {};
-      for (const [name, map] of this.colls.maps) collections[name] = [...map.values()];
-      data = { schemaVersion: this.schemaVersion, lastTx: this.lastTx, mode: this.mode, counters: { ...this.counters }, collections };
+      // One changed since it was archived stays (settled records are not expected to change, but never lose one).
+      for (const { c, v } of retiring) this.data.drop(c, v);
+      data = this.data.snapshot(this.lastTx, this.schemaVersion, this.mode);
       if (this.log!.size() > 0) {
         await this.log!.close();
         await rename(`${this.opts.file}.wal`, `${this.opts.file}.wal.${this.lastTx}`);
@@ -270,7 +224,7 @@ export class Engine {
 
   /** Settled records older than their collection's keep time. */
   private retirees(): { c: string; v: Rec }[] {
-    return settledRecords(this.colls.maps, this.opts.retire ?? {});
+    return settledRecords(this.data.maps, this.opts.retire ?? {});
   }
 
   /**

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { errorText, StoreOpenError, StoreUnavailableError } from '../errors.js';
 import type { IndexFn, Migration, Snapshot, Tables } from '../lowdb/engine-types.js';
-import { MemoryData } from './memory.js';
+import { MemoryData } from '../lowdb/memory-data.js';
+import { createSerialLock } from '../lowdb/serial-lock.js';
 import { WRITER_LOCK } from './schema.js';
 import { logRowsAfter, readDatabaseState, writeSnapshot } from './state.js';
 
@@ -27,7 +28,7 @@ function unavailable(where: string, err: unknown): StoreUnavailableError {
  */
 export class PgEngine {
   private readonly data: MemoryData;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly lock = createSerialLock();
   private snapshotTx = 0;
   private snapshotting: Promise<void> | undefined;
   private closed = false;
@@ -160,14 +161,6 @@ export class PgEngine {
       if (own || err instanceof StoreUnavailableError) throw err;
       throw unavailable(`commit to ${this.opts.where}`, err);
     }
-  }
-
-  private lock(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const prev = this.tail;
-    this.tail = prev.then(() => held);
-    return prev.then(() => release);
   }
 
   /**

@@ -1,12 +1,12 @@
-import { CowCollections } from '../lowdb/cow-collections.js';
-import { engineTables } from '../lowdb/engine-tables.js';
-import type { IndexFn, Op, Rec, Snapshot, Tables } from '../lowdb/engine-types.js';
-import { Indexes } from '../lowdb/indexes.js';
-import { createReadView } from '../lowdb/read-view.js';
+import { CowCollections } from './cow-collections.js';
+import { engineTables } from './engine-tables.js';
+import type { IndexFn, Op, Rec, Snapshot, Tables } from './engine-types.js';
+import { Indexes } from './indexes.js';
+import { createReadView } from './read-view.js';
 
 /**
- * One replica's copy of the data in the embedded engine's structures (copy-on-write collections, live indexes), to
- * which the transactions other replicas logged are applied as they are read from the database.
+ * The data in memory (copy-on-write collections, live indexes, counters) and the tables transactions see over it,
+ * whatever keeps it durable: a write-ahead file (the embedded store) or a log table other replicas also write to.
  */
 export class MemoryData {
   private readonly colls = new CowCollections();
@@ -14,6 +14,7 @@ export class MemoryData {
   private counters: Record<string, number> = {};
   /** The running transaction's writes and their undo steps; transactions run one at a time under the caller's lock. */
   private ctx: { ops: Op[]; undo: (() => void)[] } = { ops: [], undo: [] };
+  /** One view per mode, made once: building the tables (and the verbs over them) per transaction is measurable. */
   readonly views: { read: Tables; write: Tables };
 
   constructor(private readonly defs: Record<string, Record<string, IndexFn>>) {
@@ -44,7 +45,12 @@ export class MemoryData {
     }
   }
 
-  /** Applies a committed transaction (read from the log) to the live collections; it is never undone. */
+  /** The live collections (read only: writes go through the tables, `apply` or `drop`). */
+  get maps(): ReadonlyMap<string, ReadonlyMap<string, Rec>> {
+    return this.colls.maps;
+  }
+
+  /** Applies a transaction another process committed (read from the shared log) to the live collections. */
   apply(ops: readonly Op[]): void {
     for (const op of ops) {
       if (op.t === 'ctr') {
@@ -58,6 +64,14 @@ export class MemoryData {
       m.set(next.id, next);
       this.indexes.update(op.c, old, next);
     }
+  }
+
+  /** Removes a record that left memory (archived), unless it changed since it was chosen. */
+  drop(c: string, v: Rec): void {
+    const map = this.colls.writable(c);
+    if (map.get(v.id) !== v) return;
+    map.delete(v.id);
+    this.indexes.update(c, v, undefined);
   }
 
   /** Starts collecting a transaction's writes; the returned lists fill as the verbs write. */
@@ -76,6 +90,6 @@ export class MemoryData {
   snapshot(lastTx: number, schemaVersion: number, mode: string | undefined): Snapshot {
     const collections: Record<string, Rec[]> = {};
     for (const [name, map] of this.colls.maps) collections[name] = [...map.values()];
-    return { lastTx, schemaVersion, mode, counters: { ...this.counters }, collections };
+    return { schemaVersion, lastTx, mode, counters: { ...this.counters }, collections };
   }
 }
