@@ -9,8 +9,8 @@ export type ProblemSource = (typeof PROBLEM_SOURCES)[number];
 export const PROBLEM_STATUSES = ['整改中', '申请延期', '待审核', '已整改销号'] as const;
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
-/** A measure is worked on until its owner reports it done. */
-export const MEASURE_STATUSES = ['整改中', '已完成'] as const;
+/** A measure is worked on until its owner reports it done, or is cancelled (已撤销) when it became moot. */
+export const MEASURE_STATUSES = ['整改中', '已完成', '已撤销'] as const;
 export type MeasureStatus = (typeof MEASURE_STATUSES)[number];
 
 /** A task is 已办结 once the assigner accepted every assignee's report (older tasks: once all reported); 已撤销 tasks are silent. */
@@ -102,6 +102,8 @@ export const Measure = z.object({
   deadline: z.string(), // LocalDate
   status: z.enum(MEASURE_STATUSES),
   done: z.object({ by: z.string(), at: z.string(), note: z.string() }).optional(),
+  /** Set when the lead person, secretary or an admin cancelled it: kept, but no longer counted or reminded. */
+  cancelled: z.object({ by: z.string(), at: z.string(), reason: z.string() }).optional(),
   created: Stamp,
   history: z.array(HistoryEntry),
 });
@@ -152,7 +154,7 @@ export type NewProblem = Pick<Problem, 'branchId' | 'description' | 'responsible
   Partial<Pick<Problem, 'source' | 'target' | 'special'>>;
 export type ProblemPatch = Partial<Pick<Problem, 'status' | 'deadline' | 'leadPerson' | 'responsibleUnit' | 'description' | 'target' | 'source' | 'special' | 'closeRequest' | 'extensionRequest' | 'closed' | 'voided'>>;
 export type NewMeasure = Pick<Measure, 'problemId' | 'content' | 'owner' | 'deadline'>;
-export type MeasurePatch = Partial<Pick<Measure, 'status' | 'deadline' | 'owner' | 'content' | 'done'>>;
+export type MeasurePatch = Partial<Pick<Measure, 'status' | 'deadline' | 'owner' | 'content' | 'done' | 'cancelled'>>;
 export type NewTask = Pick<Task, 'content' | 'deadline' | 'assigner' | 'chatId' | 'branchId'> & { assignees: string[] };
 export type TaskPatch = Partial<Pick<Task, 'status' | 'deadline' | 'content' | 'assignees' | 'extensionRequest' | 'cancelled'>>;
 

@@ -5,6 +5,7 @@ export const FIGURE = {
   participations: '参与人次',
   turnout: '参与率',
   found: '检视问题',
+  special: '专项整治问题',
   rectified: '已整改销号',
   rate: '整改完成率',
   measures: '整改措施',

@@ -1,4 +1,4 @@
-import type { HistoryEntry, Measure, Problem, ProblemStatus } from '../../storage/ledger.js';
+import { isSpecial, sourceOf, type HistoryEntry, type Measure, type Problem, type ProblemStatus } from '../../storage/ledger.js';
 import { addDays, startOfDay, type LocalDate } from '../shared/calendar.js';
 
 /** What happened within a period (the bulletin's "本月新增 / 本月销号"). */
@@ -13,6 +13,8 @@ export interface PeriodCounts {
 export interface LedgerCounts {
   /** Problems found (检视问题), voided ones excluded. */
   found: number;
+  /** 专项整治问题: the problems found that carry the 专项整治 mark (any source; older data's source 专项整治 counts). */
+  special: number;
   /** 已整改销号: problems whose close-out a reviewer approved. */
   rectified: number;
   /** 整改完成率: rectified / found, 0 when nothing was found. */
@@ -37,7 +39,7 @@ export interface LedgerFigures {
   total: LedgerCounts;
   /** By branch id. */
   byBranch: Record<string, LedgerCounts>;
-  /** By source (调查研究发现 …), `未注明` for problems opened without one. */
+  /** By source (调查研究发现 …), `未注明` for problems opened without one; 专项整治 is a mark, counted in `special`, never a source. */
   bySource: Record<string, LedgerCounts>;
   /** Problems voided by an admin by then; they count nowhere else. */
   voided: number;
@@ -73,7 +75,7 @@ export function ledgerFigures(
       voided++;
       continue;
     }
-    const groups = [total, (byBranch[p.branchId] ??= empty(window !== undefined)), (bySource[p.source ?? NO_SOURCE] ??= empty(window !== undefined))];
+    const groups = [total, (byBranch[p.branchId] ??= empty(window !== undefined)), (bySource[sourceOf(p) ?? NO_SOURCE] ??= empty(window !== undefined))];
     const status = valueAsOf(p.history, 'status', '整改中', cutoff) as ProblemStatus;
     const deadline = valueAsOf(p.history, 'deadline', originalDeadline(p), cutoff);
     const closed = status === '已整改销号';
@@ -83,6 +85,7 @@ export function ledgerFigures(
     if (opts.countsProblem && !opts.countsProblem(p)) continue;
     for (const g of groups) {
       g.found++;
+      if (isSpecial(p)) g.special++;
       if (closed) g.rectified++;
       else g.inProgress++;
       if (status === '待审核') g.pendingReview++;
@@ -98,7 +101,10 @@ export function ledgerFigures(
   for (const m of data.measures) {
     const parent = live.get(m.problemId);
     if (!parent || Date.parse(m.created.at) >= cutoff) continue;
-    const done = valueAsOf(m.history, 'status', '整改中', cutoff) === '已完成';
+    const state = valueAsOf(m.history, 'status', '整改中', cutoff);
+    // A cancelled measure (已撤销) stays in the ledger but is no longer one of the problem's measures.
+    if (state === '已撤销') continue;
+    const done = state === '已完成';
     const deadline = valueAsOf(m.history, 'deadline', originalDeadline(m), cutoff);
     const doneAt = m.history.find((e) => e.action === 'measure-done')?.at;
     for (const g of parent.groups) {
@@ -130,6 +136,7 @@ export function formatRate(rate: number): string {
 function empty(withPeriod: boolean): LedgerCounts {
   return {
     found: 0,
+    special: 0,
     rectified: 0,
     rate: 0,
     inProgress: 0,

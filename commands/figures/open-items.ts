@@ -69,7 +69,7 @@ export function openItems(
     if (!parent || !before(m.created.at)) continue;
     if ((branchId !== undefined && parent.p.branchId !== branchId) || (personId !== undefined && m.owner !== personId)) continue;
     const s = stateAsOf(m, asOf);
-    if (s.status === '已完成') continue;
+    if (s.status !== '整改中') continue;
     items.push({ kind: 'measure', id: m.id, title: m.content, owners: [m.owner], branchId: parent.p.branchId, deadline: s.deadline, status: s.status, awaitingReview: parent.status === '待审核' });
   }
   for (const t of data.tasks) {

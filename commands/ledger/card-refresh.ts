@@ -18,7 +18,7 @@ interface ItemState {
 async function stateOf(tx: Tx, ref: string): Promise<ItemState | undefined> {
   if (/^P\d+-\d+$/.test(ref)) {
     const m = await tx.getMeasure(ref);
-    return m && { latest: m.history.at(-1), finished: m.status === '已完成', pending: false };
+    return m && { latest: m.history.at(-1), finished: m.status !== '整改中', pending: false };
   }
   if (/^P\d+$/.test(ref)) {
     const p = await tx.getProblem(ref);

@@ -1,7 +1,7 @@
 import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
 import { answeredByCard, branchName, ensureOpen, findProblem, leadingRef, requireManager, namesFor, secretariesOf, stampOf, tellBranch } from './ledger-common.js';
-import { clip, formatInstant } from './ledger-status.js';
+import { clip, formatInstant, measureOutcomes } from './ledger-status.js';
 import { UserError, type Command } from '../types.js';
 
 const FORCE = /(^|\s)强制$/;
@@ -34,7 +34,8 @@ export const close: Command = {
     const evidence = rest.replace(FORCE, '').trim();
     if (evidence === '') throw new UserError('缺少整改情况与佐证：写明整改结果和佐证材料（链接、附件名称）。');
     bounded('整改情况与佐证', evidence);
-    const open = (await ctx.store.listMeasures({ problemId: p.id })).filter((m) => m.status !== '已完成');
+    const measures = await ctx.store.listMeasures({ problemId: p.id });
+    const open = measures.filter((m) => m.status === '整改中');
     const openList = [...open.slice(0, OPEN_SHOWN).map((m) => `${m.id} ${clip(m.content, 20)}`), ...(open.length > OPEN_SHOWN ? [`…另有 ${open.length - OPEN_SHOWN} 项`] : [])].join('；');
     if (open.length > 0 && !force) {
       throw new UserError(
@@ -56,7 +57,7 @@ export const close: Command = {
     const told = await tellBranch(
       ctx,
       p.branchId,
-      [`【待审核】${ctx.sender.name} 申请 ${p.id} 销号：${p.description}`, `整改情况：${evidence}`, ...(open.length ? [`⚠ 尚有未完成措施：${openList}`] : []), review].join('\n'),
+      [`【待审核】${ctx.sender.name} 申请 ${p.id} 销号：${p.description}`, `整改情况：${evidence}`, ...measureOutcomes(measures), ...(open.length ? [`⚠ 尚有未完成措施：${openList}`] : []), review].join('\n'),
       await secretariesOf(ctx, p.branchId),
       { ref: p.id, what: 'close' },
     );
@@ -65,6 +66,7 @@ export const close: Command = {
       textMessage([
         `${p.id} 已申请销号，状态：待审核。`,
         `整改情况：${evidence}`,
+        ...measureOutcomes(measures),
         ...(open.length ? [`⚠ 强制提交，尚有未完成措施：${openList}。`] : []),
         review,
         ...(told ? [told] : []),

@@ -76,7 +76,7 @@ export function parseSource(text: string): ProblemSource {
   const t = text.trim();
   const aliases: Record<string, ProblemSource> = { 调研: '调查研究发现', 调查研究: '调查研究发现', 推动发展: '推动发展遇到', 群众反映: '群众反映强烈', 专项整治: '专项整治', 专项: '专项整治' };
   const hit = PROBLEM_SOURCES.find((s) => s === t) ?? lookup(aliases, t);
-  if (!hit) throw new UserError(`来源「${t}」不认识：可写 调查研究、推动发展、群众反映、专项整治。`);
+  if (!hit) throw new UserError(`来源「${t}」不认识：可写 调查研究、推动发展、群众反映；专项整治另写 专项整治:是。`);
   return hit;
 }
 

@@ -14,7 +14,7 @@ export function isOpenProblem(p: Problem): boolean {
 
 /** A measure still to do: not done, and its problem still open. */
 export function isOpenMeasure(m: Measure, problem: Problem | undefined): boolean {
-  return m.status !== '已完成' && (problem === undefined || isOpenProblem(problem));
+  return m.status === '整改中' && (problem === undefined || isOpenProblem(problem));
 }
 
 /** The status words leaders report in, with 逾期 appended when past the deadline: `整改中·逾期`. */
@@ -59,6 +59,13 @@ export function formatInstant(iso: string): string {
   const hh = String(shanghai.getUTCHours()).padStart(2, '0');
   const mm = String(shanghai.getUTCMinutes()).padStart(2, '0');
   return `${toLocalDate(t)} ${hh}:${mm}`;
+}
+
+/** `措施完成情况：` and one line per measure with its outcome (已完成 with the note, 已撤销 with the reason, 未完成), for close-out. */
+export function measureOutcomes(measures: readonly Measure[]): string[] {
+  if (measures.length === 0) return [];
+  const outcome = (m: Measure) => (m.cancelled ? `已撤销（${clip(m.cancelled.reason, 40)}）` : m.done ? `已完成（${clip(m.done.note, 40)}）` : '未完成');
+  return ['措施完成情况：', ...measures.map((m) => `　${m.id} ${clip(m.content, 20)}：${outcome(m)}`)];
 }
 
 /** Shortens free text for one-line lists. */
@@ -108,7 +115,7 @@ const FIELD_WORDS: Record<string, string> = {
 export function renderHistory(e: HistoryEntry, nameOf: (openId: string) => string, label?: string): string {
   const head = `${formatInstant(e.at)} ${nameOf(e.by)} ${label ? `${label} ` : ''}${ACTION_WORDS[e.action]}`;
   const isPerson = e.field === 'leadPerson' || e.field === 'owner';
-  const show = (v: string | undefined) => (v === undefined ? '（无）' : isPerson ? nameOf(v) : v);
+  const show = (v: string | undefined) => (v === undefined ? '（无）' : isPerson ? nameOf(v) : e.field === 'special' ? (v === 'true' ? '是' : '否') : v);
   // The opening entry's deadline is the original one; it is shown so later extensions can be traced.
   const change =
     e.field && (e.action !== 'open' && e.action !== 'measure-add' && e.action !== 'task-add')

@@ -51,7 +51,7 @@ export async function formRefusal(who: Presser, form: FormName, ref: string): Pr
   }
   const m = await who.store.getMeasure(ref);
   if (!m) return `没有措施 ${ref}。`;
-  if (m.status === '已完成') return `${m.id} 已完成。`;
+  if (m.status !== '整改中') return `${m.id} ${m.status}。`;
   if (form !== 'extend' && m.owner === who.sender.id) return undefined;
   return `只有 ${m.id} 的负责人（${await name(m.owner)}）、${p.id} 的牵头负责人（${await name(p.leadPerson)}）、「${branch}」书记或管理员可以${form === 'extend' ? '申请延期' : '报告'}。`;
 }

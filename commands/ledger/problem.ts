@@ -1,6 +1,6 @@
 import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
-import type { Measure, Problem } from '../../storage/ledger.js';
+import { isSpecial, sourceOf, type Measure, type Problem } from '../../storage/ledger.js';
 import { formatDate, type LocalDate } from '../shared/calendar.js';
 import { fieldsText, missingFieldsError, splitFields, type MissingField } from '../shared/fields.js';
 import {
@@ -23,13 +23,11 @@ import {
 import { clip, deadlineLine, formatInstant, isOpenProblem, isOverdue, measureStatusLabel, problemStatusLabel, renderHistory } from './ledger-status.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 import { findBranch } from '../figures/find-branch.js';
+import { parseSpecial, SOURCE_KEYS, SPECIAL_KEYS, TARGET_KEYS, UNIT_KEYS } from './problem-edit.js';
 import { lookup } from '../shared/lookup.js';
 
-const UNIT_KEYS = ['责任单位', '责任部门', '单位'] as const;
-const SOURCE_KEYS = ['来源', '问题来源'] as const;
-const TARGET_KEYS = ['目标', '整改目标'] as const;
 const BRANCH_KEYS = ['支部'] as const;
-const KEYS = [...UNIT_KEYS, ...DEADLINE_KEYS, ...PERSON_KEYS, ...SOURCE_KEYS, ...TARGET_KEYS, ...BRANCH_KEYS];
+const KEYS = [...UNIT_KEYS, ...DEADLINE_KEYS, ...PERSON_KEYS, ...SOURCE_KEYS, ...TARGET_KEYS, ...SPECIAL_KEYS, ...BRANCH_KEYS];
 const LIST_WORDS = /^(列表|清单|list)(\s|$)/i;
 const MAX_LINES = 50;
 // `… 确认` at the end: the sender saw the duplicate warning and means it.
@@ -42,7 +40,7 @@ export const problem: Command = {
   aliases: ['problem'],
   roles: ['member', 'secretary', 'leader'],
   summary: '登记检视问题；查看问题详情或问题清单',
-  usage: '/问题 <描述> 责任单位:<单位> 时限:<日期> 负责人:@某人 [来源:调查研究|推动发展|群众反映|专项整治] [目标:<整改目标>]　或　/问题 P12　或　/问题 列表 [本支部|全部|逾期|待审核]',
+  usage: '/问题 <描述> 责任单位:<单位> 时限:<日期> 负责人:@某人 [来源:调查研究|推动发展|群众反映] [专项整治:是] [目标:<整改目标>]　或　/问题 P12　或　/问题 列表 [本支部|全部|逾期|待审核]',
   examples: ['/问题 数据共享不直接，供需对接不精准 责任单位:数据资源科 时限:12月31日 负责人:@张三 来源:调查研究', '/问题 P12', '/问题 列表 逾期'],
   async run(ctx) {
     const args = ctx.args.trim();
@@ -65,12 +63,15 @@ async function open(ctx: CommandContext, typed: string): Promise<void> {
   const lead = await personField(ctx, field(fields, PERSON_KEYS), '负责人');
   const deadline = parseDeadline(ctx, field(fields, DEADLINE_KEYS));
   const sourceText = field(fields, SOURCE_KEYS);
-  const source = sourceText ? parseSource(sourceText) : undefined;
+  const parsed = sourceText ? parseSource(sourceText) : undefined;
+  // 专项整治 is a mark any source can carry; written as the source it marks a problem of no named source.
+  const source = parsed === '专项整治' ? undefined : parsed;
+  const special = parseSpecial(field(fields, SPECIAL_KEYS)) ?? (parsed === '专项整治' ? true : undefined);
   const target = field(fields, TARGET_KEYS)?.trim();
   if (target) bounded('整改目标', target);
 
   const p = await ctx.store.openProblem(
-    { branchId: branch.id, description: rest, responsibleUnit: unit, leadPerson: lead.openId, deadline: deadline.date, ...(source ? { source } : {}), ...(target ? { target } : {}) },
+    { branchId: branch.id, description: rest, responsibleUnit: unit, leadPerson: lead.openId, deadline: deadline.date, ...(source ? { source } : {}), ...(special ? { special } : {}), ...(target ? { target } : {}) },
     stampOf(ctx),
   );
   const leadRecord = await ctx.store.getPerson(lead.openId);
@@ -79,7 +80,8 @@ async function open(ctx: CommandContext, typed: string): Promise<void> {
   const lines = [
     `已登记问题 ${p.id}（${branch.name}）：`,
     `问题描述：${p.description}`,
-    ...(p.source ? [`问题来源：${p.source}`] : []),
+    ...(sourceOf(p) ? [`问题来源：${sourceOf(p)}`] : []),
+    ...(isSpecial(p) ? ['专项整治：是'] : []),
     ...(p.target ? [`整改目标：${p.target}`] : []),
     `责任单位：${p.responsibleUnit}`,
     `牵头负责人：${lead.name}${elsewhere ? `（注意：${lead.name} 属于「${elsewhere}」）` : ''}`,
@@ -173,26 +175,27 @@ async function show(ctx: CommandContext, p: Problem): Promise<void> {
   const lines = [
     `${p.id}【${problemStatusLabel(p, today)}】${p.description}`,
     `支部：${branch}　责任单位：${p.responsibleUnit}　牵头负责人：${nameOf(p.leadPerson)}`,
-    ...(p.source ? [`问题来源：${p.source}`] : []),
+    ...(sourceOf(p) ? [`问题来源：${sourceOf(p)}`] : []),
+    ...(isSpecial(p) ? ['专项整治：是'] : []),
     ...(p.target ? [`整改目标：${p.target}`] : []),
     deadlineLine(p.deadline, today, ctx.calendar, finished) + (original && original !== p.deadline ? `（原时限 ${formatDate(original)}）` : ''),
     ...(p.status === '待审核' && p.closeRequest ? [`销号申请：${nameOf(p.closeRequest.by)} ${formatInstant(p.closeRequest.at)}，整改情况：${p.closeRequest.evidence}`] : []),
     ...(p.status === '申请延期' && p.extensionRequest ? [`延期申请：至 ${formatDate(p.extensionRequest.deadline)}，理由：${p.extensionRequest.reason}`] : []),
     ...(p.closed ? [`销号：${formatInstant(p.closed.at)} 审核人 ${nameOf(p.closed.by)}；整改情况：${p.closed.evidence}`] : []),
     ...(p.voided ? [`已作废：${formatInstant(p.voided.at)}，理由：${p.voided.reason}（不计入统计）`] : []),
-    `整改措施（${measures.length} 项，已完成 ${measures.filter((m) => m.status === '已完成').length}）：`,
+    `整改措施（${measures.filter((m) => !m.cancelled).length} 项，已完成 ${measures.filter((m) => m.status === '已完成').length}${measures.some((m) => m.cancelled) ? `，另有已撤销 ${measures.filter((m) => m.cancelled).length} 项` : ''}）：`,
     ...(measures.length === 0 ? ['　（尚无）'] : measures.map((m) => measureLine(m, p, today, nameOf, ctx.calendar))),
     '记录：',
     ...history.map(({ e, label }) => `　${renderHistory(e, nameOf, label)}`),
   ];
-  const gap = await calendarNoteOnce(ctx, finished ? [] : [p.deadline, ...measures.filter((m) => m.status !== '已完成').map((m) => m.deadline)]);
+  const gap = await calendarNoteOnce(ctx, finished ? [] : [p.deadline, ...measures.filter((m) => m.status === '整改中').map((m) => m.deadline)]);
   if (gap) lines.push(gap);
   ctx.reply(textMessage(lines.join('\n')));
 }
 
 function measureLine(m: Measure, p: Problem, today: string, nameOf: (id: string) => string, cal: CommandContext['calendar']): string {
   const state = measureStatusLabel(m, p, today);
-  const when = m.done ? `，${formatInstant(m.done.at)} 完成：${m.done.note}` : `，${deadlineLine(m.deadline, today, cal, !isOpenProblem(p))}`;
+  const when = m.cancelled ? `，${formatInstant(m.cancelled.at)} 撤销：${m.cancelled.reason}` : m.done ? `，${formatInstant(m.done.at)} 完成：${m.done.note}` : `，${deadlineLine(m.deadline, today, cal, !isOpenProblem(p))}`;
   return `　${m.id}【${state}】${m.content} — ${nameOf(m.owner)}${when}`;
 }
 

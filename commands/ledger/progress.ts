@@ -46,6 +46,7 @@ async function onProblem(ctx: CommandContext, p: Problem, rest: string): Promise
 async function onMeasure(ctx: CommandContext, m: Measure, p: Problem, rest: string): Promise<void> {
   const done = DONE.test(rest);
   ensureOpen(p, done ? '完成措施' : '报告进展');
+  if (m.cancelled) throw new UserError(`${m.id} 已于 ${formatInstant(m.cancelled.at)} 撤销（${m.cancelled.reason}），不能再报告。`, { showUsage: false });
   if (m.status === '已完成') throw new UserError(`${m.id} 已于 ${formatInstant(m.done?.at ?? m.created.at)} 完成，无需重复报告。`, { showUsage: false });
   if (!mayManage(ctx, p) && m.owner !== ctx.sender.id) {
     const nameOf = await namesFor(ctx, [m.owner, p.leadPerson]);
@@ -63,7 +64,7 @@ async function onMeasure(ctx: CommandContext, m: Measure, p: Problem, rest: stri
   if (text === '') throw new UserError(`缺少完成说明：写明做了什么、佐证在哪，如 /整改 ${m.id} 完成 平台已上线运行。`);
   bounded('完成说明', text);
   await ctx.store.updateMeasure(m.id, { status: '已完成', done: { by: stamp.by, at: stamp.at, note: text } }, { ...stamp, action: 'measure-done', note: text });
-  const open = (await ctx.store.listMeasures({ problemId: p.id })).filter((x) => x.status !== '已完成');
+  const open = (await ctx.store.listMeasures({ problemId: p.id })).filter((x) => x.status === '整改中');
   const lines = [`措施 ${m.id} 已完成：${text}`];
   if (open.length > 0) lines.push(`${p.id} 还有 ${open.length} 项措施未完成：${open.map((x) => x.id).join('、')}。`);
   else {

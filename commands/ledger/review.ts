@@ -3,7 +3,7 @@ import { textMessage } from '../shared/text.js';
 import type { Problem } from '../../storage/ledger.js';
 import { formatDate } from '../shared/calendar.js';
 import { branchName, findProblem, findTask, leadingRef, TASK_REF, mayReview, namesFor, stampOf, tellBranch, tellPerson, todayOf } from './ledger-common.js';
-import { deadlineLine, formatInstant } from './ledger-status.js';
+import { deadlineLine, formatInstant, measureOutcomes } from './ledger-status.js';
 import { decideTaskExtension } from './task-extend.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 
@@ -71,13 +71,15 @@ async function decideClose(ctx: CommandContext, p: Problem, approve: boolean, re
     { status: '已整改销号', closed: { by: stamp.by, at: stamp.at, evidence: request.evidence, requestedBy: request.by } },
     { ...stamp, action: 'close-approve', ...(remark ? { note: remark } : {}) },
   );
-  const open = (await ctx.store.listMeasures({ problemId: p.id })).filter((m) => m.status !== '已完成');
+  const measures = await ctx.store.listMeasures({ problemId: p.id });
+  const open = measures.filter((m) => m.status === '整改中');
   const nameOf = await namesFor(ctx, [request.by]);
   return [
     `${p.id} 已整改销号。`,
     `审核人：${ctx.sender.name}（${formatInstant(stamp.at)}）；申请人：${nameOf(request.by)}`,
     `整改情况：${request.evidence}`,
     ...(remark ? [`审核意见：${remark}`] : []),
+    ...measureOutcomes(measures),
     ...(open.length ? [`注意：销号时仍有未完成措施 ${open.map((m) => m.id).join('、')}。`] : []),
   ];
 }

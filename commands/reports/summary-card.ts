@@ -1,7 +1,8 @@
 import type { BureauFigures, QuotaGap } from '../figures/bureau-figures.js';
 import { shortBranchName } from '../figures/branch-names.js';
 import { FIGURE } from '../figures/glossary.js';
-import { formatRate } from '../figures/ledger-figures.js';
+import { formatRate, NO_SOURCE } from '../figures/ledger-figures.js';
+import { PROBLEM_SOURCES } from '../../storage/ledger.js';
 import { countByKind } from '../figures/open-items.js';
 import { formatHours, turnout, type StudyFigures } from '../figures/study-figures.js';
 import { formatDate } from '../shared/calendar.js';
@@ -21,6 +22,13 @@ const KIND: Record<string, string> = { problem: '问题', measure: '措施', tas
 export function headline(f: BureauFigures): string {
   const t = f.ledger.total;
   return `${FIGURE.found} ${t.found} 个，${FIGURE.rectified} ${t.rectified} 个（${formatRate(t.rate)}），制定${FIGURE.measures} ${t.measures} 项，${FIGURE.overdueProblems} ${t.overdue} 个`;
+}
+
+/** `按来源：调查研究发现 3 个、推动发展遇到 1 个；其中专项整治问题 2 个`: the report's split of 检视问题 (专项整治 is a mark across sources). */
+export function sourceLine(f: Pick<BureauFigures, 'ledger'>): string {
+  const by = f.ledger.bySource;
+  const named = [...PROBLEM_SOURCES.filter((s) => s !== '专项整治'), NO_SOURCE].filter((s) => (by[s]?.found ?? 0) > 0);
+  return `按来源：${named.length ? named.map((s) => `${s} ${by[s]!.found} 个`).join('、') : '无'}；其中${FIGURE.special} ${f.ledger.total.special} 个`;
 }
 
 /** One line of study figures; a person's own line names neither 人次 nor a turnout of one. */
@@ -49,6 +57,7 @@ export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: st
   const els: CardElement[] = [tiles(f)];
   const during = t.period ? markdown`\n本期新增问题 ${t.period.found} 个，销号 ${t.period.rectified} 个；新增措施 ${t.period.measures} 项，完成 ${t.period.measuresDone} 项。` : markdown``;
   els.push(md(markdown`**${headline(f)}**${during}\n整改中 ${t.inProgress} 个（待审核 ${t.pendingReview}，申请延期 ${t.extensionRequested}），${FIGURE.overdueMeasures} ${t.overdueMeasures} 项。`));
+  els.push(md(markdown`${sourceLine(f)}`));
   const yearLine = periodIsYearToDate(f) ? markdown`` : markdown`\n${studyLine(`${f.asOf.slice(0, 4)}年累计`, f.study.year, person)}`;
   els.push(md(markdown`${studyLine(f.period.label, f.study.period, person)}${yearLine}`));
 
