@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { checkCommands, COMMANDS } from '../commands/index.js';
@@ -23,6 +25,7 @@ import type { Logger } from './logger.js';
 import { createOutboxSender } from './outbox.js';
 import { createRouter } from './router.js';
 import { createScheduler } from './scheduler.js';
+import { createSchedulerLease } from './scheduler-lease.js';
 import type { Throttle } from './throttle.js';
 import { createSandboxClock } from './sandbox/clock.js';
 import { createOpenPlatform, type OpenPlatform } from './sandbox/open-platform.js';
@@ -119,6 +122,9 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const webhook = createWebhook({ encryptKey: keys.encryptKey, verificationToken: keys.verificationToken, accept: intake.accept, clock, logger });
   routes.post('/webhook/event', webhook);
   routes.post('/webhook/card', webhook);
+  // Replicas on one database (PostgreSQL) take turns through a lease: one runs the jobs, another takes over if it dies.
+  const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const lease = store.health().kind === 'postgres' ? createSchedulerLease({ store, holder, clock, logger, onGained: () => scheduler.catchUp() }) : undefined;
   routes.get('/healthz', async (ctx) => {
     const [inbox, outboxPending] = await store.read(async (tx) => [await tx.countInbound(), (await tx.listOutbound({ status: 'pending' })).length] as const);
     const health = store.health();
@@ -126,7 +132,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     ctx.status = health.ok && intake.accepting && (wsHealth?.healthy ?? true) ? 200 : 503;
     // The store's detail names files; /healthz answers anyone, so it shows only the summary.
     const summary = { ok: health.ok, kind: health.kind, schemaVersion: health.schemaVersion, lastTx: health.lastTx };
-    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: summary, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ...(wsHealth ? { ws: wsHealth } : {}) } };
+    const runsScheduler = config.scheduler && (lease?.held ?? true);
+    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: summary, scheduler: runsScheduler, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ...(wsHealth ? { ws: wsHealth } : {}) } };
   });
   const admin = createAdminRoutes({ token: config.adminToken, jobs, jobDeps: { store, logger }, clock, onRan: () => outbox.kick() });
   app.use(routes.routes()).use(routes.allowedMethods());
@@ -164,10 +171,14 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   await directory.loadBotInfo();
   await intake.resume();
   outbox.start();
-  const scheduler = createScheduler({ jobs, jobDeps: { store, logger }, clock, logger, times: config.schedule, onRan: () => outbox.kick() });
+  const scheduler = createScheduler({ jobs, jobDeps: { store, logger }, clock, logger, times: config.schedule, onRan: () => outbox.kick(), lease });
   if (config.scheduler) {
     scheduler.start();
-    await scheduler.catchUp();
+    if (lease) {
+      lease.start();
+      await lease.renew();
+      await lease.caughtUp();
+    } else await scheduler.catchUp();
   }
 
   let closed = false;
@@ -198,6 +209,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       const serverClosed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await Promise.all([intake.stop(), scheduler.stop()]);
+      await lease?.stop();
       server.closeAllConnections();
       await serverClosed;
       await Promise.all([router.stop(), outbox.stop()]);

@@ -4,13 +4,14 @@ import { loadCalendar } from '../commands/shared/load-calendar.js';
 import { atShanghai, isQuietHour } from './jobs/gate.js';
 import type { Job, JobDeps, JobReport } from './jobs/types.js';
 import type { Logger } from './logger.js';
+import type { SchedulerLease } from './scheduler-lease.js';
 
 /**
  * Runs each job daily at its time (node-cron, Asia/Shanghai) on the days it applies to, once per day: a run is
  * claimed in the store first, so a restart or a second replica never runs the same day's slot twice. After a
  * restart, a slot missed earlier the same day runs once, if it is still before 20:00.
  */
-export function createScheduler(deps: { jobs: readonly Job[]; jobDeps: JobDeps; clock: () => Date; logger: Logger; times?: Record<string, string>; onRan?: () => void }) {
+export function createScheduler(deps: { jobs: readonly Job[]; jobDeps: JobDeps; clock: () => Date; logger: Logger; times?: Record<string, string>; onRan?: () => void; lease?: SchedulerLease }) {
   const log = deps.logger.child({ component: 'scheduler' });
   const tasks: ScheduledTask[] = [];
   const timeOf = (j: Job) => deps.times?.[j.name] ?? j.time;
@@ -30,6 +31,11 @@ export function createScheduler(deps: { jobs: readonly Job[]; jobDeps: JobDeps; 
     const cal = await deps.jobDeps.store.view(loadCalendar);
     if (!cal.isWorkingDay(today) || !job.runsOn(today, cal) || isQuietHour(now)) {
       log.info({ job: job.name, today, trigger }, 'not a day (or hour) for this job; skipped');
+      return undefined;
+    }
+    // Among replicas only the lease holder runs jobs (renewed here, so a holder that lost it by now stands down).
+    if (deps.lease && !(await deps.lease.renew())) {
+      log.info({ job: job.name, today, trigger }, 'another replica runs the scheduler; skipped');
       return undefined;
     }
     const claimed = await deps.jobDeps.store.transact((tx) => tx.claimJobRun({ job: job.name, slot: today, trigger, startedAt: now.toISOString(), sent: 0 }));

@@ -30,7 +30,11 @@ export const Switch = z.object({
 });
 export type Switch = z.infer<typeof Switch>;
 
-/** Scheduler bookkeeping: runs, once-only marks, frozen bulletins and per-branch switches. */
+/** Who runs a role (the scheduler) among replicas, until when unless renewed. */
+export const Lease = z.object({ id: z.string(), holder: z.string(), since: z.string(), expiresAt: z.string() });
+export type Lease = z.infer<typeof Lease>;
+
+/** Scheduler bookkeeping: runs, once-only marks, frozen bulletins, per-branch switches and the scheduler's lease. */
 export interface JobVerbs {
   /** Records a run of `job` for `slot` unless one exists; false means the slot already ran. */
   claimJobRun(run: Omit<JobRun, 'id'>): Promise<boolean>;
@@ -45,4 +49,12 @@ export interface JobVerbs {
   isEnabled(branchId: string, key: string): Promise<boolean>;
   setEnabled(branchId: string, key: string, enabled: boolean, stamp: Stamp): Promise<void>;
   listSwitches(branchId: string): Promise<Switch[]>;
+  /**
+   * Takes or renews the lease `name` for `holder` until `at` + ttlMs; false while another holder's lease has not
+   * expired. Replicas' clocks must agree to well within the ttl.
+   */
+  holdLease(name: string, holder: string, at: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up at once (a clean stop), if `holder` has it. */
+  releaseLease(name: string, holder: string, at: string): Promise<void>;
+  getLease(name: string): Promise<Lease | undefined>;
 }

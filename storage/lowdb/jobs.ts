@@ -1,4 +1,4 @@
-import type { Bulletin, JobRun, JobVerbs, SentMark, Switch } from '../jobs.js';
+import type { Bulletin, JobRun, JobVerbs, Lease, SentMark, Switch } from '../jobs.js';
 import type { IndexFn, Tables } from './engine.js';
 
 /** Collections of the scheduler's bookkeeping. */
@@ -7,6 +7,8 @@ export const JOB_COLLECTIONS: Record<string, Record<string, IndexFn>> = {
   sentMarks: {},
   bulletins: {},
   switches: { branch: (s) => s.branchId },
+  // New in issue 17: a data file without it opens with it empty (the engine loads every listed collection).
+  leases: {},
 };
 
 /** Scheduler bookkeeping over the engine's tables. */
@@ -51,6 +53,21 @@ export function jobVerbs(t: Tables): JobVerbs {
     },
     async listSwitches(branchId) {
       return t.by<Switch>('switches', 'branch', branchId);
+    },
+    async holdLease(name, holder, at, ttlMs) {
+      const old = t.get<Lease>('leases', name);
+      if (old && old.holder !== holder && old.expiresAt > at) return false;
+      const expiresAt = new Date(Date.parse(at) + ttlMs).toISOString();
+      const since = old?.holder === holder && old.expiresAt > at ? old.since : at;
+      if (old) t.patch<Lease>('leases', name, { holder, since, expiresAt });
+      else t.insert<Lease>('leases', { id: name, holder, since, expiresAt });
+      return true;
+    },
+    async releaseLease(name, holder, at) {
+      if (t.get<Lease>('leases', name)?.holder === holder) t.patch<Lease>('leases', name, { expiresAt: at });
+    },
+    async getLease(name) {
+      return t.get<Lease>('leases', name);
     },
   };
 }

@@ -36,14 +36,16 @@ describe('DUBAN_DATABASE_URL', () => {
 });
 
 describe.runIf(reachable)('the app on PostgreSQL', () => {
-  it('answers a command with its data in the database and reports kind postgres on /healthz', async () => {
+  it('answers a command with its data in the database; /healthz reports kind postgres and which replica runs the scheduler', async () => {
     const url = await db.location();
-    const config = readConfig({ PORT: '0', DUBAN_DATABASE_URL: url, LOG_LEVEL: 'silent', DUBAN_SCHEDULER: 'off' });
+    const config = readConfig({ PORT: '0', DUBAN_DATABASE_URL: url, LOG_LEVEL: 'silent', DUBAN_SCHEDULER: 'on' });
     const store = await openPostgresStore(url, { mode: 'local' });
     const app = await startApp({ config, logger: createLogger('silent'), store });
+    const second = await startApp({ config, logger: createLogger('silent'), store: await openPostgresStore(url, { mode: 'local' }) });
     try {
       const health = await (await fetch(`${app.url}/healthz`)).json();
-      expect(health).toMatchObject({ ok: true, store: { kind: 'postgres' } });
+      expect(health).toMatchObject({ ok: true, store: { kind: 'postgres' }, scheduler: true });
+      expect(await (await fetch(`${second.url}/healthz`)).json()).toMatchObject({ ok: true, store: { kind: 'postgres' }, scheduler: false });
       const api = async (path: string, body?: unknown) =>
         (await fetch(`${app.url}/sandbox/api/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
       const state = await api('state');
@@ -54,6 +56,7 @@ describe.runIf(reachable)('the app on PostgreSQL', () => {
       expect((await api('state')).people.find((p: { name: string }) => p.name === '张三').role).toBe('secretary');
     } finally {
       await app.close();
+      await second.close();
     }
     // A second replica opened on the same database sees what the first one wrote.
     const again = await openPostgresStore(url, { mode: 'local' });
