@@ -25,7 +25,7 @@ import type { Logger } from './logger.js';
 import { createOutboxSender } from './outbox.js';
 import { createRouter } from './router.js';
 import { createScheduler } from './scheduler.js';
-import { createSchedulerLease } from './scheduler-lease.js';
+import { createLease } from './lease.js';
 import type { Throttle } from './throttle.js';
 import { createSandboxClock } from './sandbox/clock.js';
 import { createOpenPlatform, type OpenPlatform } from './sandbox/open-platform.js';
@@ -115,16 +115,19 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const client = createClient({ appId: keys.appId, appSecret: keys.appSecret, domain: local ? base : keys.domain, logger });
   const directory = createDirectory(client.sdk, logger);
   const messenger = createMessenger(client);
-  const outbox = createOutboxSender({ store, messenger, clock, logger, throttle: opts.throttle });
+  // Replicas on one database (PostgreSQL) take turns through leases: one sends (so Feishu's app-wide limits hold) and
+  // one runs the jobs; another takes over within a minute if it dies.
+  const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const replicated = store.health().kind === 'postgres';
+  const schedulerLease = replicated ? createLease({ name: 'scheduler', store, holder, clock, logger, onGained: () => scheduler.catchUp() }) : undefined;
+  const senderLease = replicated ? createLease({ name: 'sender', store, holder, clock, logger, onGained: () => outbox.kick() }) : undefined;
+  const outbox = createOutboxSender({ store, messenger, clock, logger, throttle: opts.throttle, mayAdmit: () => senderLease?.held ?? true });
   const router = createRouter({ store, commands, admins, directory, logger, clock, onOutbox: () => outbox.kick() });
   const intake = createIntake({ store, handle: router.handle, clock, logger });
 
   const webhook = createWebhook({ encryptKey: keys.encryptKey, verificationToken: keys.verificationToken, accept: intake.accept, clock, logger });
   routes.post('/webhook/event', webhook);
   routes.post('/webhook/card', webhook);
-  // Replicas on one database (PostgreSQL) take turns through a lease: one runs the jobs, another takes over if it dies.
-  const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const lease = store.health().kind === 'postgres' ? createSchedulerLease({ store, holder, clock, logger, onGained: () => scheduler.catchUp() }) : undefined;
   routes.get('/healthz', async (ctx) => {
     const [inbox, outboxPending] = await store.read(async (tx) => [await tx.countInbound(), (await tx.listOutbound({ status: 'pending' })).length] as const);
     const health = store.health();
@@ -132,8 +135,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     ctx.status = health.ok && intake.accepting && (wsHealth?.healthy ?? true) ? 200 : 503;
     // The store's detail names files; /healthz answers anyone, so it shows only the summary.
     const summary = { ok: health.ok, kind: health.kind, schemaVersion: health.schemaVersion, lastTx: health.lastTx };
-    const runsScheduler = config.scheduler && (lease?.held ?? true);
-    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: summary, scheduler: runsScheduler, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ...(wsHealth ? { ws: wsHealth } : {}) } };
+    const runsScheduler = config.scheduler && (schedulerLease?.held ?? true);
+    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: summary, sender: senderLease?.held ?? true, scheduler: runsScheduler, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ...(wsHealth ? { ws: wsHealth } : {}) } };
   });
   const admin = createAdminRoutes({ token: config.adminToken, jobs, jobDeps: { store, logger }, clock, onRan: () => outbox.kick() });
   app.use(routes.routes()).use(routes.allowedMethods());
@@ -170,14 +173,18 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   if (gaps.sent.length > 0) logger.info({ sent: gaps.sent.length }, '节假日安排待录入，已私信管理员');
   await directory.loadBotInfo();
   await intake.resume();
+  if (senderLease) {
+    senderLease.start();
+    await senderLease.renew();
+  }
   outbox.start();
-  const scheduler = createScheduler({ jobs, jobDeps: { store, logger }, clock, logger, times: config.schedule, onRan: () => outbox.kick(), lease });
+  const scheduler = createScheduler({ jobs, jobDeps: { store, logger }, clock, logger, times: config.schedule, onRan: () => outbox.kick(), lease: schedulerLease });
   if (config.scheduler) {
     scheduler.start();
-    if (lease) {
-      lease.start();
-      await lease.renew();
-      await lease.caughtUp();
+    if (schedulerLease) {
+      schedulerLease.start();
+      await schedulerLease.renew();
+      await schedulerLease.caughtUp();
     } else await scheduler.catchUp();
   }
 
@@ -209,10 +216,11 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       const serverClosed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       await Promise.all([intake.stop(), scheduler.stop()]);
-      await lease?.stop();
+      await schedulerLease?.stop();
       server.closeAllConnections();
       await serverClosed;
       await Promise.all([router.stop(), outbox.stop()]);
+      await senderLease?.stop();
       await store.close();
     },
   };

@@ -27,6 +27,8 @@ export interface OutboxDeps {
   throttle?: Throttle;
   pollMs?: number;
   stopGraceMs?: number;
+  /** Whether this process may send now: among replicas only the holder of the sender lease does. */
+  mayAdmit?: () => boolean;
 }
 
 /** Drains the persisted outbox: rate-limited, retried with backoff, each item marked sent, failed or expired. */
@@ -142,7 +144,7 @@ export function createOutboxSender(deps: OutboxDeps) {
     const finished = new Set<string>();
     do {
       again = false;
-      if (inflight.size >= MAX_IN_FLIGHT) return;
+      if (inflight.size >= MAX_IN_FLIGHT || (deps.mayAdmit && !deps.mayAdmit())) return;
       // Messages still backing off come back too, so the batch is widened by their number.
       const pending = await deps.store.read((tx) => tx.dueOutbound(ANY_TIME, ADMIT_BATCH + inflight.size + retryAt.size));
       for (const o of pending) {

@@ -4,14 +4,14 @@ import { loadCalendar } from '../commands/shared/load-calendar.js';
 import { atShanghai, isQuietHour } from './jobs/gate.js';
 import type { Job, JobDeps, JobReport } from './jobs/types.js';
 import type { Logger } from './logger.js';
-import type { SchedulerLease } from './scheduler-lease.js';
+import type { Lease } from './lease.js';
 
 /**
  * Runs each job daily at its time (node-cron, Asia/Shanghai) on the days it applies to, once per day: a run is
  * claimed in the store first, so a restart or a second replica never runs the same day's slot twice. After a
  * restart, a slot missed earlier the same day runs once, if it is still before 20:00.
  */
-export function createScheduler(deps: { jobs: readonly Job[]; jobDeps: JobDeps; clock: () => Date; logger: Logger; times?: Record<string, string>; onRan?: () => void; lease?: SchedulerLease }) {
+export function createScheduler(deps: { jobs: readonly Job[]; jobDeps: JobDeps; clock: () => Date; logger: Logger; times?: Record<string, string>; onRan?: () => void; lease?: Lease }) {
   const log = deps.logger.child({ component: 'scheduler' });
   const tasks: ScheduledTask[] = [];
   const timeOf = (j: Job) => deps.times?.[j.name] ?? j.time;

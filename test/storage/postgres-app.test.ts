@@ -44,8 +44,8 @@ describe.runIf(reachable)('the app on PostgreSQL', () => {
     const second = await startApp({ config, logger: createLogger('silent'), store: await openPostgresStore(url, { mode: 'local' }) });
     try {
       const health = await (await fetch(`${app.url}/healthz`)).json();
-      expect(health).toMatchObject({ ok: true, store: { kind: 'postgres' }, scheduler: true });
-      expect(await (await fetch(`${second.url}/healthz`)).json()).toMatchObject({ ok: true, store: { kind: 'postgres' }, scheduler: false });
+      expect(health).toMatchObject({ ok: true, store: { kind: 'postgres' }, sender: true, scheduler: true });
+      expect(await (await fetch(`${second.url}/healthz`)).json()).toMatchObject({ ok: true, store: { kind: 'postgres' }, sender: false, scheduler: false });
       const api = async (path: string, body?: unknown) =>
         (await fetch(`${app.url}/sandbox/api/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
       const state = await api('state');

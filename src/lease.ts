@@ -1,17 +1,14 @@
 import type { Store } from '../storage/store.js';
 import type { Logger } from './logger.js';
 
-/** The lease's name in the store: one scheduler among all replicas on one database. */
-const NAME = 'scheduler';
-
 /**
- * The scheduler's lease among replicas sharing one database: renewed every third of its ttl, so a replica that dies
- * leaves it to another within the ttl (60 s by default). `onGained` runs when this replica takes it over, to run
- * what the previous holder missed.
+ * A role (`scheduler`, `sender`) that one replica among those sharing a database holds at a time: renewed every third
+ * of its ttl, so a replica that dies leaves it to another within the ttl (60 s by default). `onGained` runs when this
+ * replica takes it over, e.g. to do what the previous holder missed.
  */
-export function createSchedulerLease(deps: { store: Store; holder: string; clock: () => Date; logger: Logger; ttlMs?: number; onGained?: () => Promise<unknown> }) {
+export function createLease(deps: { name: string; store: Store; holder: string; clock: () => Date; logger: Logger; ttlMs?: number; onGained?: () => unknown }) {
   const ttlMs = deps.ttlMs ?? 60_000;
-  const log = deps.logger.child({ component: 'scheduler-lease', holder: deps.holder });
+    const log = deps.logger.child({ component: 'lease', lease: deps.name, holder: deps.holder });
   let held = false;
   let timer: NodeJS.Timeout | undefined;
   let renewing: Promise<boolean> | undefined;
@@ -20,15 +17,15 @@ export function createSchedulerLease(deps: { store: Store; holder: string; clock
   async function renewOnce(): Promise<boolean> {
     const was = held;
     try {
-      held = await deps.store.transact((tx) => tx.holdLease(NAME, deps.holder, deps.clock().toISOString(), ttlMs));
+      held = await deps.store.transact((tx) => tx.holdLease(deps.name, deps.holder, deps.clock().toISOString(), ttlMs));
     } catch (err) {
       // Unable to renew is not holding: another replica may take over once the ttl runs out.
-      log.warn({ err }, 'could not renew the scheduler lease');
+      log.warn({ err }, 'could not renew the lease');
       held = false;
     }
-    if (held !== was) log.info({ held }, held ? 'this replica now runs the scheduler' : 'another replica runs the scheduler');
+    if (held !== was) log.info({ held }, held ? 'this replica took the lease' : 'another replica holds the lease');
     // Not awaited: the catch-up's jobs renew the lease themselves, which would wait on this very renewal.
-    if (held && !was) gained = (deps.onGained?.() ?? Promise.resolve()).catch((err: unknown) => log.error({ err }, 'catch-up after taking the lease failed'));
+    if (held && !was) gained = Promise.resolve(deps.onGained?.()).catch((err: unknown) => log.error({ err }, 'catch-up after taking the lease failed'));
     return held;
   }
 
@@ -56,9 +53,9 @@ export function createSchedulerLease(deps: { store: Store; holder: string; clock
       await renewing;
       if (!held) return;
       held = false;
-      await deps.store.transact((tx) => tx.releaseLease(NAME, deps.holder, deps.clock().toISOString())).catch(() => undefined);
+      await deps.store.transact((tx) => tx.releaseLease(deps.name, deps.holder, deps.clock().toISOString())).catch(() => undefined);
     },
   };
 }
 
-export type SchedulerLease = ReturnType<typeof createSchedulerLease>;
+export type Lease = ReturnType<typeof createLease>;
