@@ -244,7 +244,7 @@ export class Bot {
     this.signalGroup('SIGINT');
     const timer = setTimeout(() => this.signalGroup('SIGKILL'), ms);
     await this.exited;
-    // npm exits on the signal at once; the server is still writing its snapshot.
+    // npm passes the signal on and waits for the server; the group check also covers a build that prestart started.
     await this.groupGone(ms / 25);
     clearTimeout(timer);
   }
