@@ -2,6 +2,7 @@ import { bind } from './org/bind.js';
 import { close } from './ledger/close.js';
 import { done } from './ledger/done.js';
 import { edit } from './ledger/edit.js';
+import { evidence } from './ledger/evidence.js';
 import { accept } from './ledger/task-accept.js';
 import { cancelTask } from './ledger/task-cancel.js';
 import { returnReport } from './ledger/task-return.js';
@@ -36,7 +37,7 @@ import { voidRecord } from './study/void.js';
 import { volunteer } from './study/volunteer.js';
 
 /** Every chat command, in the order /帮助 lists them; none reads a message longer than `LIMITS.message`. */
-export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, meeting, makeup, orgLife, voidRecord, problem, measure, progress, edit, close, extend, review, task, done, accept, returnReport, cancelTask, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, holiday, bind, role, members, link, leave].map(
+export const COMMANDS: readonly Command[] = [help, study, volunteer, lecture, research, meeting, makeup, orgLife, voidRecord, problem, measure, progress, edit, evidence, close, extend, review, task, done, accept, returnReport, cancelTask, due, voidProblem, me, summary, exportLedger, quota, reminderSettings, holiday, bind, role, members, link, leave].map(
   withMessageLimit,
 );
 

@@ -1,4 +1,5 @@
 import type { Branch, ChatBinding, OutboundContent, Person, Role } from '../storage/records.js';
+import type { EvidenceType } from '../storage/ledger.js';
 import type { Tx } from '../storage/store.js';
 import type { Calendar } from './shared/working-calendar.js';
 import { textMessage, type TextMessage } from './shared/text.js';
@@ -56,6 +57,21 @@ export interface CommandContext {
   warn(message: string, detail?: Record<string, unknown>): void;
   /** Sends to another chat or person; delivered only if the command succeeds. */
   notify(to: { chatId: string } | { openId: string }, content: Reply): void;
+  /** The image or file this message carried, already fetched and kept (or why not): the router runs it as `/佐证`. */
+  attachment?: Attachment;
+  /** The message this one replies to, e.g. `/佐证 P12` as a reply to a file. */
+  replyTo?: string;
+}
+
+/** An image or file sent to the bot: its Feishu keys and, once downloaded and checked, where its bytes are kept. */
+export interface Attachment {
+  kind: 'image' | 'file';
+  messageId: string;
+  fileKey: string;
+  fileName?: string;
+  stored?: { key: string; size: number; type: EvidenceType };
+  /** Why it was not kept (too large, not an accepted type, not downloadable): the answer to the sender. */
+  refused?: string;
 }
 
 /** One chat command; registered in `commands/index.ts`. */

@@ -13,6 +13,10 @@ export interface IncomingMessage {
   text: string;
   mentions: RawMention[];
   createdAt: string;
+  /** An image or file message's key (and the file's name), to be downloaded as evidence. */
+  attachment?: { kind: 'image' | 'file'; fileKey: string; fileName?: string };
+  /** The message this one replies to (`/佐证 P12` sent as a reply to a file). */
+  parentId?: string;
 }
 
 /** A button press or form submit on one of the bot's cards. */

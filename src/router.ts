@@ -12,6 +12,7 @@ import { StoreUnavailableError } from '../storage/errors.js';
 import type { Store, Tx } from '../storage/store.js';
 import type { CardAnswer, IncomingCardAction, IncomingEvent, IncomingMessage } from './events.js';
 import type { Logger } from './logger.js';
+import { intakeFile, type Resources } from './feishu/resources-intake.js';
 
 /** Looks up display names; answers undefined when the app lacks the contact scope. */
 export interface Directory {
@@ -29,6 +30,8 @@ export interface RouterDeps {
   onOutbox(): void;
   /** Wall clock for the stamp on a name filled in after the command. */
   clock?: () => Date;
+  /** Downloads images and files people send (evidence); without it they are answered as not kept. */
+  resources?: Resources;
 }
 
 /** How long a chat message (already acknowledged) waits for the contact API before using the name the bot knows. */
@@ -85,6 +88,8 @@ export function createRouter(deps: RouterDeps) {
     messageType: string;
     text: string;
     mentions: IncomingMessage['mentions'];
+    attachment?: IncomingMessage['attachment'];
+    parentId?: string;
   }
 
   /**
@@ -108,7 +113,13 @@ export function createRouter(deps: RouterDeps) {
     // Network lookups happen outside the transaction: the store lock is never held across I/O. A card callback
     // (captured) answers within Feishu's 3 s, so it never waits for one.
     const name = known?.nameSource === 'contact' ? undefined : await senderName(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);
-    const parsed = ev.messageType === 'text' ? parseMessage({ ...ev, botOpenId: deps.directory.botOpenId() }, words) : { kind: 'chatter' as const };
+    // An image or file is fetched and kept outside the transaction, then run as /佐证 with it (or ignored in a group).
+    const attachment = await intakeFile(deps.store, deps.resources, ev, now);
+    const parsed = attachment
+      ? { kind: 'command' as const, word: '佐证', args: '', mentions: [] }
+      : ev.messageType === 'text'
+        ? parseMessage({ ...ev, botOpenId: deps.directory.botOpenId() }, words)
+        : { kind: 'chatter' as const };
     const captured: string[] = [];
     let refreshed = new Map<string, Card>();
 
@@ -161,6 +172,8 @@ export function createRouter(deps: RouterDeps) {
         reply,
         warn: (message, detail) => deps.logger.warn({ ...detail, command: cmd.name, eventId: ev.eventId }, message),
         notify: (to, content) => out.push({ to: 'chatId' in to ? { kind: 'chat', chatId: to.chatId } : { kind: 'user', openId: to.openId }, content: toContent(content) }),
+        ...(attachment ? { attachment } : {}),
+        ...(ev.parentId ? { replyTo: ev.parentId } : {}),
       };
       try {
         await cmd.run(ctx);

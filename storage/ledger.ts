@@ -142,6 +142,36 @@ export const Task = z.object({
 });
 export type Task = z.infer<typeof Task>;
 
+/** File types kept as evidence, recognised by their first bytes (never by the name a sender gave). */
+export const EVIDENCE_TYPES = ['png', 'jpeg', 'pdf', 'docx', 'xlsx'] as const;
+export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
+
+/** A file or image sent to the bot as evidence (佐证材料), numbered E1, E2 …; its bytes are in the store's evidence area. */
+export const Evidence = z.object({
+  id: z.string(), // `E3`
+  number: z.number().int().positive(),
+  /** The Feishu message that carried it and the key Feishu gave the file or image. */
+  messageId: z.string(),
+  fileKey: z.string(),
+  kind: z.enum(['image', 'file']),
+  fileName: z.string(),
+  type: z.enum(EVIDENCE_TYPES),
+  size: z.number().int().nonnegative(),
+  /** Key in the evidence area (kept, never dropped like a sent export). */
+  storedKey: z.string(),
+  by: z.string(),
+  at: z.string(),
+  /** The item it belongs to (P12, P12-1, T3) once the sender said so. */
+  ref: z.string().optional(),
+  attached: z.object({ by: z.string(), at: z.string() }).optional(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+export type NewEvidence = Omit<Evidence, 'id' | 'number' | 'ref' | 'attached'>;
+
+/** `/佐证 P12` without a file: the sender's next file belongs to `ref` (one per person, replaced by the next). */
+export const EvidenceTarget = z.object({ id: z.string(), ref: z.string(), at: z.string() });
+export type EvidenceTarget = z.infer<typeof EvidenceTarget>;
+
 /** Who changes a record, when, and why; each changed field becomes its own `from → to` history entry. */
 export interface Change {
   at: string;
@@ -177,4 +207,13 @@ export interface LedgerVerbs {
   getTask(id: string): Promise<Task | undefined>;
   listTasks(filter?: { assignee?: string; branchId?: string; status?: TaskStatus }): Promise<Task[]>;
   updateTask(id: string, set: TaskPatch, change: Change): Promise<Task>;
+  /** Numbers the evidence E<n>. */
+  addEvidence(e: NewEvidence): Promise<Evidence>;
+  getEvidence(id: string): Promise<Evidence | undefined>;
+  /** In number order. */
+  listEvidence(filter?: { ref?: string; by?: string; messageId?: string }): Promise<Evidence[]>;
+  attachEvidence(id: string, ref: string, stamp: Stamp): Promise<Evidence>;
+  /** Sets (or with `ref` undefined, clears) where a person's next file goes. */
+  setEvidenceTarget(openId: string, ref: string | undefined, at: string): Promise<void>;
+  getEvidenceTarget(openId: string): Promise<EvidenceTarget | undefined>;
 }

@@ -27,6 +27,7 @@ export interface InboxVerbs {
   /** Records an event unless its event id or message id was seen before. */
   recordInbound(e: Omit<InboundEvent, 'status' | 'doneAt'>): Promise<'recorded' | 'duplicate'>;
   pendingInbound(): Promise<InboundEvent[]>;
+  /** Marks the event handled; throws if it already was, so a second handling's transaction is undone whole. */
   completeInbound(id: string, at: string): Promise<void>;
   countInbound(): Promise<{ pending: number; done: number }>;
 }
@@ -84,6 +85,8 @@ export interface Store {
   health(): StoreHealth;
   /** Bytes of files to send, kept outside the records: a queued message names them by key. */
   files: FileArea;
+  /** Bytes of evidence files (佐证材料) kept for the ledger: never dropped; absent where the store keeps none. */
+  evidence?: FileArea;
   /** Flushes everything and releases files; later calls fail. */
   close(): Promise<void>;
 }

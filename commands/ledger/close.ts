@@ -2,6 +2,7 @@ import { bounded } from '../shared/limits.js';
 import { textMessage } from '../shared/text.js';
 import { answeredByCard, branchName, ensureOpen, findProblem, leadingRef, requireManager, namesFor, secretariesOf, stampOf, tellBranch } from './ledger-common.js';
 import { clip, formatInstant, measureOutcomes } from './ledger-status.js';
+import { evidenceLine, evidenceOf } from './evidence-items.js';
 import { UserError, type Command } from '../types.js';
 
 const FORCE = /(^|\s)强制$/;
@@ -46,6 +47,7 @@ export const close: Command = {
         { showUsage: false },
       );
     }
+    const files = evidenceLine(await evidenceOf(ctx, [p.id, ...measures.map((m) => m.id)]));
     const stamp = stampOf(ctx);
     const openIds = open.map((m) => m.id);
     await ctx.store.updateProblem(
@@ -57,7 +59,7 @@ export const close: Command = {
     const told = await tellBranch(
       ctx,
       p.branchId,
-      [`【待审核】${ctx.sender.name} 申请 ${p.id} 销号：${p.description}`, `整改情况：${evidence}`, ...measureOutcomes(measures), ...(open.length ? [`⚠ 尚有未完成措施：${openList}`] : []), review].join('\n'),
+      [`【待审核】${ctx.sender.name} 申请 ${p.id} 销号：${p.description}`, `整改情况：${evidence}`, ...files, ...measureOutcomes(measures), ...(open.length ? [`⚠ 尚有未完成措施：${openList}`] : []), review].join('\n'),
       await secretariesOf(ctx, p.branchId),
       { ref: p.id, what: 'close' },
     );
@@ -66,6 +68,7 @@ export const close: Command = {
       textMessage([
         `${p.id} 已申请销号，状态：待审核。`,
         `整改情况：${evidence}`,
+        ...files,
         ...measureOutcomes(measures),
         ...(open.length ? [`⚠ 强制提交，尚有未完成措施：${openList}。`] : []),
         review,

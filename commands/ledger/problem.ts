@@ -23,6 +23,7 @@ import {
 import { clip, deadlineLine, formatInstant, isOpenProblem, isOverdue, measureStatusLabel, problemStatusLabel, renderHistory } from './ledger-status.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 import { findBranch } from '../figures/find-branch.js';
+import { evidenceLine, evidenceOf } from './evidence-items.js';
 import { parseSpecial, SOURCE_KEYS, SPECIAL_KEYS, TARGET_KEYS, UNIT_KEYS } from './problem-edit.js';
 import { lookup } from '../shared/lookup.js';
 
@@ -183,6 +184,7 @@ async function show(ctx: CommandContext, p: Problem): Promise<void> {
     ...(p.status === '申请延期' && p.extensionRequest ? [`延期申请：至 ${formatDate(p.extensionRequest.deadline)}，理由：${p.extensionRequest.reason}`] : []),
     ...(p.closed ? [`销号：${formatInstant(p.closed.at)} 审核人 ${nameOf(p.closed.by)}；整改情况：${p.closed.evidence}`] : []),
     ...(p.voided ? [`已作废：${formatInstant(p.voided.at)}，理由：${p.voided.reason}（不计入统计）`] : []),
+    ...evidenceLine(await evidenceOf(ctx, [p.id, ...measures.map((m) => m.id)])),
     `整改措施（${measures.filter((m) => !m.cancelled).length} 项，已完成 ${measures.filter((m) => m.status === '已完成').length}${measures.some((m) => m.cancelled) ? `，另有已撤销 ${measures.filter((m) => m.cancelled).length} 项` : ''}）：`,
     ...(measures.length === 0 ? ['　（尚无）'] : measures.map((m) => measureLine(m, p, today, nameOf, ctx.calendar))),
     '记录：',

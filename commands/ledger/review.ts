@@ -5,6 +5,7 @@ import { formatDate } from '../shared/calendar.js';
 import { branchName, findProblem, findTask, leadingRef, TASK_REF, mayReview, namesFor, stampOf, tellBranch, tellPerson, todayOf } from './ledger-common.js';
 import { deadlineLine, formatInstant, measureOutcomes } from './ledger-status.js';
 import { decideTaskExtension } from './task-extend.js';
+import { evidenceLine, evidenceOf } from './evidence-items.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
 
 type Decision = 'approve' | 'approve-extension' | 'reject';
@@ -78,6 +79,7 @@ async function decideClose(ctx: CommandContext, p: Problem, approve: boolean, re
     `${p.id} 已整改销号。`,
     `审核人：${ctx.sender.name}（${formatInstant(stamp.at)}）；申请人：${nameOf(request.by)}`,
     `整改情况：${request.evidence}`,
+    ...evidenceLine(await evidenceOf(ctx, [p.id, ...measures.map((m) => m.id)])),
     ...(remark ? [`审核意见：${remark}`] : []),
     ...measureOutcomes(measures),
     ...(open.length ? [`注意：销号时仍有未完成措施 ${open.map((m) => m.id).join('、')}。`] : []),

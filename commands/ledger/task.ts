@@ -6,6 +6,7 @@ import { mentionsIn, splitFields } from '../shared/fields.js';
 import { DEADLINE_KEYS, field, findTask, namesFor, noteLines, parseDeadline, PERSON_KEYS, stampOf, TASK_REF, tellPerson, todayOf } from './ledger-common.js';
 import { deadlineLine, formatInstant, renderHistory, taskStatusLabel } from './ledger-status.js';
 import { listTasks } from './task-list.js';
+import { evidenceLine, evidenceOf } from './evidence-items.js';
 import { mayRun, whoMay } from '../org/roles.js';
 import { ROLE_NAMES, type Role } from '../../storage/records.js';
 import { UserError, type Command, type CommandContext } from '../types.js';
@@ -81,6 +82,7 @@ async function show(ctx: CommandContext, t: Task): Promise<void> {
     ...(t.cancelled ? [`已取消督办：${formatInstant(t.cancelled.at)}，原因：${t.cancelled.reason}（不再提醒）`] : []),
     '负责人：',
     ...t.assignees.map((a) => `　${nameOf(a.openId)}：${state(a)}`),
+    ...evidenceLine(await evidenceOf(ctx, [t.id])),
     '记录：',
     ...t.history.map((e) => `　${renderHistory(e, nameOf)}`),
   ];

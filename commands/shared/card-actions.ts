@@ -27,7 +27,9 @@ export type FormName = keyof typeof FORMS;
 export const ActionValue = z.discriminatedUnion('a', [
   z.object({ a: z.literal('form'), form: z.enum(['progress', 'done', 'extend', 'reject']), ref: z.string().regex(/^[PT]\d+(-\d+)?$/) }),
   z.object({ a: z.literal('submit'), form: z.enum(['progress', 'done', 'extend', 'reject']), ref: z.string().regex(/^[PT]\d+(-\d+)?$/) }),
-  z.object({ a: z.literal('run'), command: z.enum(['approve', 'approve-extension']), ref: z.string().regex(/^P\d+$/) }),
+  z.object({ a: z.literal('run'), command: z.enum(['approve', 'approve-extension']), ref: z.string().regex(/^[PT]\d+$/) }),
+  // 这份材料属于哪个事项？ — files the evidence `file` (E3) under `ref`.
+  z.object({ a: z.literal('attach'), ref: z.string().regex(/^[PT]\d+(-\d+)?$/), file: z.string().regex(/^E\d+$/) }),
 ]);
 export type ActionValue = z.infer<typeof ActionValue>;
 
@@ -57,6 +59,11 @@ export function itemButtons(kind: ItemKind, ref: string): CardElement {
   return row(buttons);
 }
 
+/** One button per open item for an evidence file: pressing it runs `/佐证 <ref> <file>` as the presser. */
+export function attachButtons(file: string, items: readonly { ref: string; label: string }[]): CardElement {
+  return row(items.map((i) => button(i.label, { a: 'attach', ref: i.ref, file })));
+}
+
 /** The buttons of a review card: 通过 / 驳回 for a close-out, 同意延期 / 驳回 for an extension. */
 export function reviewButtons(ref: string, what: 'close' | 'extension'): CardElement {
   return row([
@@ -68,6 +75,7 @@ export function reviewButtons(ref: string, what: 'close' | 'extension'): CardEle
 /** The chat command a button press or form submit stands for; a UserError-worthy message when a field is empty. */
 export function commandFor(v: ActionValue, formValue: Record<string, unknown> | undefined): { text: string } | { missing: string } {
   if (v.a === 'run') return { text: v.command === 'approve' ? `/审核 ${v.ref} 通过` : `/审核 ${v.ref} 同意延期` };
+  if (v.a === 'attach') return { text: `/佐证 ${v.ref} ${v.file}` };
   if (v.a === 'form') return { missing: '' };
   const form = FORMS[v.form];
   const values: Values = {};

@@ -12,6 +12,7 @@ export interface MessageData {
     chat_type: string;
     message_type: string;
     content: string;
+    parent_id?: string;
     create_time?: string;
     mentions?: { key: string; id?: { open_id?: string }; name?: string }[];
   };
@@ -43,7 +44,22 @@ export function toIncomingMessage(d: MessageData, now: Date): IncomingMessage | 
     text: textOf(m.message_type, m.content),
     mentions: (m.mentions ?? []).filter((x) => x.id?.open_id).map((x) => ({ key: x.key, openId: x.id!.open_id!, name: x.name ?? '' })),
     createdAt: toIso(m.create_time ?? d.create_time, now),
+    ...attachmentOf(m.message_type, m.content),
+    ...(m.parent_id ? { parentId: m.parent_id } : {}),
   };
+}
+
+// `image` carries {"image_key"}, `file` {"file_key","file_name"}; the bytes are fetched later as message resources.
+function attachmentOf(type: string, content: string): Pick<IncomingMessage, 'attachment'> {
+  if (type !== 'image' && type !== 'file') return {};
+  try {
+    const c = JSON.parse(content) as { image_key?: unknown; file_key?: unknown; file_name?: unknown };
+    const fileKey = type === 'image' ? c.image_key : c.file_key;
+    if (typeof fileKey !== 'string' || fileKey === '') return {};
+    return { attachment: { kind: type, fileKey, ...(typeof c.file_name === 'string' ? { fileName: c.file_name } : {}) } };
+  } catch {
+    return {};
+  }
 }
 
 /** Converts a card callback; undefined when it lacks an operator or context. */

@@ -1,3 +1,4 @@
+import type { Resources } from './open-platform-resources.js';
 import type Koa from 'koa';
 import type { WsGateway, WsGatewayOptions } from './open-platform-ws-types.js';
 
@@ -103,6 +104,8 @@ export interface OpenPlatform {
   readonly sent: SentMessage[];
   readonly requests: RecordedRequest[];
   readonly files: StoredFile[];
+  /** Images and files users "sent", served as message resources (`GET …/messages/:id/resources/:key`). */
+  readonly resources: Resources;
   readonly faults: Faults;
   /** The long connection: `POST /callback/ws/endpoint`, then the SDK's frames over a WebSocket. */
   readonly ws: WsGateway;

@@ -7,6 +7,7 @@ import { createDirectory, type Chat } from './open-platform-directory.js';
 import { createEphemerals } from './open-platform-ephemeral.js';
 import { createFaults } from './open-platform-faults.js';
 import { MULTIPART_LIMIT, uploadFile } from './open-platform-files.js';
+import { createResources, resourcePath } from './open-platform-resources.js';
 import { ApiError, faultReply, parseJson, readBody, sleep, type Reply } from './open-platform-http.js';
 import { botOpenIdOf, hex, tenantKeyOf } from './open-platform-ids.js';
 import { createMessages } from './open-platform-messages.js';
@@ -47,6 +48,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
   const directory = createDirectory({ tenantKey, users, chats, contactScope: opts.contactScope ?? true });
   const messages = createMessages({ appId: opts.appId, tenantKey, now, record, files, chats });
   const ephemeral = createEphemerals({ now, record, checkChat: messages.checkChat, isP2p: messages.isP2p });
+  const resources = createResources();
   const ws = createWsGateway(opts, opts.ws);
   const wsEndpoint = ws.middleware();
 
@@ -102,6 +104,9 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
       handler = () => directory.listMembers(ctx, chatId);
     } else if (method === 'GET' && p === '/open-apis/im/v1/chats') {
       handler = directory.listChats;
+    } else if (method === 'GET' && resourcePath(p)) {
+      const r = resourcePath(p)!;
+      handler = () => resources.get(r.messageId, r.fileKey, typeof ctx.query.type === 'string' ? ctx.query.type : undefined);
     }
 
     if (!handler) return { status: 404, body: { code: 404, msg: 'not found in fake' } };
@@ -178,6 +183,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
     sent,
     requests,
     files,
+    resources,
     faults,
     ws,
     on(event, fn) {
@@ -232,6 +238,7 @@ export function createOpenPlatform(opts: PlatformOptions): OpenPlatform {
       messages.reset();
       faults.clear();
       ephemeral.reset();
+      resources.reset();
     },
   };
 }

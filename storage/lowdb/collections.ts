@@ -30,4 +30,9 @@ export const MIGRATIONS: readonly Migration[] = [
   (s) => {
     s.collections.leaves ??= [];
   },
+  // 2 → 3: evidence files sent in chat (佐证材料) and where each person's next file goes.
+  (s) => {
+    s.collections.evidence ??= [];
+    s.collections.evidenceTargets ??= [];
+  },
 ];

@@ -7,8 +7,8 @@ import type { FileArea } from '../store.js';
  * Files to send (exports) kept beside the data file in `<data file>.files/`, one per put: written and
  * fsynced before the message that names them is committed, so a crash never leaves a queued message without its bytes.
  */
-export function lowdbFileArea(dataFile: string, readOnly: boolean): FileArea {
-  const dir = `${dataFile}.files`;
+export function lowdbFileArea(dataFile: string, readOnly: boolean, area: 'files' | 'evidence' = 'files'): FileArea {
+  const dir = `${dataFile}.${area}`;
   const pathOf = (key: string) => {
     // Keys are made here; anything else (a path, `..`) is refused rather than read.
     if (!/^[0-9a-f]{32}$/.test(key)) throw new Error(`not a file key: ${key}`);

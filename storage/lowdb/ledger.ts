@@ -1,5 +1,5 @@
 import { StoreConflictError } from '../errors.js';
-import { Measure, Problem, Task, type Change, type HistoryEntry, type LedgerVerbs } from '../ledger.js';
+import { Evidence, EvidenceTarget, Measure, Problem, Task, type Change, type HistoryEntry, type LedgerVerbs } from '../ledger.js';
 import type { IndexFn, Tables } from './engine.js';
 
 /** The ledger's collections and their secondary indexes, spread into COLLECTIONS. */
@@ -7,6 +7,8 @@ export const LEDGER_COLLECTIONS: Record<string, Record<string, IndexFn>> = {
   problems: { branch: (p: Problem) => p.branchId, lead: (p: Problem) => p.leadPerson, status: (p: Problem) => p.status },
   measures: { problem: (m: Measure) => m.problemId, owner: (m: Measure) => m.owner },
   tasks: { assignee: (t: Task) => t.assignees.map((a) => a.openId), branch: (t: Task) => t.branchId, status: (t: Task) => t.status },
+  evidence: { ref: (e: Evidence) => e.ref, by: (e: Evidence) => e.by, message: (e: Evidence) => e.messageId },
+  evidenceTargets: {},
 };
 
 // Fields whose old → new values a history entry records; object fields (requests, close-out) are told by the action.
@@ -122,6 +124,41 @@ export function ledgerVerbs(t: Tables): LedgerVerbs {
       if (!old) throw new StoreConflictError(`没有督办事项 ${id}`);
       const history = [...old.history, ...entries(old, set, change, TASK_FIELDS)];
       return t.patch<Task>('tasks', id, Task.parse({ ...old, ...set, history }));
+    },
+    async addEvidence(e) {
+      const number = t.next('E');
+      return t.insert('evidence', Evidence.parse({ ...e, id: `E${number}`, number }));
+    },
+    async getEvidence(id) {
+      return t.get<Evidence>('evidence', id);
+    },
+    async listEvidence(filter = {}) {
+      const base =
+        filter.ref !== undefined
+          ? t.by<Evidence>('evidence', 'ref', filter.ref)
+          : filter.messageId !== undefined
+            ? t.by<Evidence>('evidence', 'message', filter.messageId)
+            : filter.by !== undefined
+              ? t.by<Evidence>('evidence', 'by', filter.by)
+              : [...t.all<Evidence>('evidence')];
+      return base
+        .filter((e) => (filter.ref === undefined || e.ref === filter.ref) && (filter.by === undefined || e.by === filter.by) && (filter.messageId === undefined || e.messageId === filter.messageId))
+        .sort((a, b) => a.number - b.number);
+    },
+    async attachEvidence(id, ref, stamp) {
+      const old = t.get<Evidence>('evidence', id);
+      if (!old) throw new StoreConflictError(`没有佐证材料 ${id}`);
+      return t.patch<Evidence>('evidence', id, Evidence.parse({ ...old, ref, attached: { by: stamp.by, at: stamp.at } }));
+    },
+    async setEvidenceTarget(openId, ref, at) {
+      const old = t.get<EvidenceTarget>('evidenceTargets', openId);
+      const rec = EvidenceTarget.parse({ id: openId, ref: ref ?? '', at });
+      if (old) t.patch<EvidenceTarget>('evidenceTargets', openId, rec);
+      else if (ref !== undefined) t.insert('evidenceTargets', rec);
+    },
+    async getEvidenceTarget(openId) {
+      const rec = t.get<EvidenceTarget>('evidenceTargets', openId);
+      return rec && rec.ref !== '' ? rec : undefined;
     },
   };
 }

@@ -28,6 +28,7 @@ export async function openLowdbStore(file: string, opts: LowdbOpenOptions = {}):
     view: (fn) => engine.view((t) => fn(yielding(verbs(t)))),
     health: () => ({ ok: true, kind: 'lowdb', schemaVersion: engine.schemaVersion, lastTx: engine.lastTx, detail: { file } }),
     files: lowdbFileArea(resolve(file), opts.readOnly ?? false),
+    evidence: lowdbFileArea(resolve(file), opts.readOnly ?? false, 'evidence'),
     close: () => engine.close(),
   };
 }

@@ -36,7 +36,8 @@ describe('the demo bureau', () => {
     const today = toLocalDate(NOW);
     const f = await store.read((tx) => bureauFigures(tx, { period: periodRange(today, 'month'), asOf: today }));
     expect(headline(f)).toBe('检视问题 71 个，已整改销号 69 个（97.2%），制定整改措施 128 项，逾期问题 2 个');
-    expect(f.ledger.bySource['专项整治']!.found).toBe(2);
+    // Issue 15: 专项整治 is a mark counted across sources (the demo's older source 专项整治 reads as the mark).
+    expect(f.ledger.total.special).toBe(2);
     expect(f.branches.map((b) => b.name)).toEqual(['办公室党支部', '政务服务科党支部', '数据资源科党支部', '行政审批科党支部', '信息中心党支部']);
   });
 
