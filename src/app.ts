@@ -13,6 +13,7 @@ import { SERVER_TIMEOUTS } from './server-timeouts.js';
 import type { Config } from './config.js';
 import { createClient } from './feishu/client.js';
 import { createDirectory } from './feishu/directory.js';
+import { createResources } from './feishu/resources.js';
 import { createDispatcher } from './feishu/dispatcher.js';
 import { createMessenger } from './feishu/messenger.js';
 import { createWebhook } from './feishu/webhook.js';
@@ -122,7 +123,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const schedulerLease = replicated ? createLease({ name: 'scheduler', store, holder, clock, logger, onGained: () => scheduler.catchUp() }) : undefined;
   const senderLease = replicated ? createLease({ name: 'sender', store, holder, clock, logger, onGained: () => outbox.kick() }) : undefined;
   const outbox = createOutboxSender({ store, messenger, clock, logger, throttle: opts.throttle, mayAdmit: () => senderLease?.held ?? true });
-  const router = createRouter({ store, commands, admins, directory, logger, clock, onOutbox: () => outbox.kick() });
+  const router = createRouter({ store, commands, admins, directory, logger, clock, resources: createResources(client.sdk, logger), onOutbox: () => outbox.kick() });
   const intake = createIntake({ store, handle: router.handle, clock, logger });
 
   const webhook = createWebhook({ encryptKey: keys.encryptKey, verificationToken: keys.verificationToken, accept: intake.accept, clock, logger });
