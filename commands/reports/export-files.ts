@@ -29,7 +29,8 @@ export async function exportProblems(tx: Tx, opts: { branchId?: string; scopeLab
   const problems = (await tx.listProblems(opts.branchId ? { branchId: opts.branchId } : {})).filter((p) => countedOn(p, opts.today));
   const ids = new Set(problems.map((p) => p.id));
   const measures = (await tx.listMeasures()).filter((m) => ids.has(m.problemId));
-  const bytes = await problemLedgerWorkbook({ problems, measures, names: await loadNames(tx), today: opts.today, unit: unitOf(opts) });
+  const evidence = (await tx.listEvidence()).filter((e) => e.ref !== undefined && ids.has(e.ref.split('-')[0]!));
+  const bytes = await problemLedgerWorkbook({ problems, measures, evidence, names: await loadNames(tx), today: opts.today, unit: unitOf(opts) });
   return { fileName: `问题台账-${fileNamePart(opts.scopeLabel)}-${opts.today}.xlsx`, bytes, rows: problems.length };
 }
 

@@ -1,5 +1,5 @@
-import type { HistoryEntry, Measure, Problem } from '../../storage/ledger.js';
-import { PROBLEM_SOURCES } from '../../storage/ledger.js';
+import type { Evidence, HistoryEntry, Measure, Problem } from '../../storage/ledger.js';
+import { isSpecial, PROBLEM_SOURCES } from '../../storage/ledger.js';
 import { formatRate, ledgerFigures, NO_SOURCE } from '../figures/ledger-figures.js';
 import type { LocalDate } from '../shared/calendar.js';
 import { yieldIfBusy } from '../shared/event-loop.js';
@@ -28,9 +28,6 @@ export const PROBLEM_COLUMNS: readonly LedgerColumn[] = [
 /** Columns that belong to the measure, one row each; every other column is the problem's, merged over them. */
 const MEASURE_COLUMNS = new Set([4, 10]);
 
-/** The source that carries a special rectification plan; printed bold and named in the description. */
-const SPECIAL = '专项整治';
-
 /** The problem ledger's sheet names, in full. */
 export const PROBLEM_SHEETS = { ledger: '检视问题整改台账', summary: '整改情况汇总' } as const;
 
@@ -39,7 +36,7 @@ export const PROBLEM_SHEETS = { ledger: '检视问题整改台账', summary: '�
  * header, one row per measure with the problem's cells merged over its measures, A4 landscape one page wide, then
  * a summary by source from the shared figure definitions. Voided problems are left out, as from every count.
  */
-export async function problemLedgerWorkbook(input: { problems: readonly Problem[]; measures: readonly Measure[]; names: Names; today: LocalDate; unit?: string }): Promise<Buffer> {
+export async function problemLedgerWorkbook(input: { problems: readonly Problem[]; measures: readonly Measure[]; evidence?: readonly Evidence[]; names: Names; today: LocalDate; unit?: string }): Promise<Buffer> {
   const { names, today } = input;
   const unit = input.unit ?? '全局';
   const book = new XlsxWriter('督办 Duban');
@@ -51,11 +48,17 @@ export async function problemLedgerWorkbook(input: { problems: readonly Problem[
     if (list) list.push(m);
     else measuresOf.set(m.problemId, [m]);
   }
+  // Evidence filed under a problem or one of its measures (P12, P12-3), by problem.
+  const filesOf = new Map<string, Evidence[]>();
+  for (const e of input.evidence ?? []) {
+    const id = e.ref?.startsWith('P') ? e.ref.split('-')[0]! : undefined;
+    if (id) filesOf.set(id, [...(filesOf.get(id) ?? []), e].sort((a, b) => a.number - b.number));
+  }
 
   const ws = await openLedgerSheet(book, { name: PROBLEM_SHEETS.ledger, title: `${unit}主题教育检视问题整改台账`, unit, date: today, columns: PROBLEM_COLUMNS });
   for (const [i, p] of problems.entries()) {
     const measures = (measuresOf.get(p.id) ?? []).sort((a, b) => a.seq - b.seq);
-    const shared = problemCells(p, i + 1, measures, names, today);
+    const shared = problemCells(p, i + 1, measures, filesOf.get(p.id) ?? [], names, today);
     const rows: Cell[][] = (measures.length ? measures : [undefined]).map((m) => shared.map((c, col) => (MEASURE_COLUMNS.has(col + 1) ? measureCell(col + 1, m, p, names, today) : c)));
     const first = ws.rows + 1;
     const heights = rows.map((cells) => rowHeight(cells.map((c, col) => (MEASURE_COLUMNS.has(col + 1) ? c : { ...c, value: null })), PROBLEM_COLUMNS));
@@ -71,8 +74,11 @@ export async function problemLedgerWorkbook(input: { problems: readonly Problem[
   return book.finish();
 }
 
-function problemCells(p: Problem, seq: number, measures: readonly Measure[], names: Names, today: LocalDate): Cell[] {
-  const special = p.source === SPECIAL;
+function problemCells(p: Problem, seq: number, measures: readonly Measure[], files: readonly Evidence[], names: Names, today: LocalDate): Cell[] {
+  // 专项整治 is a mark (older data: the source 专项整治, printed as stored): bold source, named in the description.
+  const special = isSpecial(p);
+  const note = p.closed?.evidence ?? p.closeRequest?.evidence ?? '';
+  const attached = files.length ? `附件：${files.map((f) => `${f.id} ${f.fileName}`).join('；')}` : '';
   const closed = p.status === '已整改销号';
   const col = (i: number) => PROBLEM_COLUMNS[i - 1]!.style;
   return [
@@ -87,13 +93,14 @@ function problemCells(p: Problem, seq: number, measures: readonly Measure[], nam
     { value: progressText(p, measures, today), style: col(9) },
     { value: null, style: col(10) },
     { value: closed && p.closed ? { day: p.closed.at.slice(0, 10) } : null, style: col(11) },
-    { value: p.closed?.evidence ?? p.closeRequest?.evidence ?? '', style: col(12) },
+    { value: [note, attached].filter(Boolean).join('\n'), style: col(12) },
   ];
 }
 
 function measureCell(column: number, m: Measure | undefined, p: Problem, names: Names, today: LocalDate): Cell {
   const style = PROBLEM_COLUMNS[column - 1]!.style;
-  if (column === 4) return { value: m ? `${m.seq}. ${m.content}（${names.person(m.owner)}，${m.deadline}前）` : '尚未制定整改措施', style };
+  if (column === 4) return { value: m ? `${m.seq}. ${m.content}（${names.person(m.owner)}，${m.deadline}前）${m.cancelled ? `（已撤销：${m.cancelled.reason}）` : ''}` : '尚未制定整改措施', style };
+  if (m?.cancelled) return { value: '已撤销', style };
   const done = m ? m.status === '已完成' : p.status === '已整改销号';
   const deadline = m?.deadline ?? p.deadline;
   return { value: done ? '是' : deadline < today && p.status !== '已整改销号' ? '否（逾期）' : '否', style };
@@ -126,11 +133,14 @@ const SUMMARY_COLUMNS: readonly LedgerColumn[] = [
 async function summarySheet(book: XlsxWriter, input: { problems: readonly Problem[]; measures: readonly Measure[]; today: LocalDate; unit: string }): Promise<void> {
   const figures = ledgerFigures({ problems: input.problems, measures: input.measures }, { asOf: input.today });
   const ws = await openLedgerSheet(book, { name: PROBLEM_SHEETS.summary, title: `${input.unit}检视问题整改情况汇总表`, unit: input.unit, date: input.today, columns: SUMMARY_COLUMNS });
-  const sources = [...PROBLEM_SOURCES, NO_SOURCE].filter((s) => s !== NO_SOURCE || figures.bySource[s]);
+  const sources = [...PROBLEM_SOURCES.filter((s) => s !== '专项整治'), NO_SOURCE].filter((s) => s !== NO_SOURCE || figures.bySource[s]);
+  // 专项整治 is a subset across sources ("检视问题71个，其中专项整治问题2个"): its own line under the total.
+  const special = ledgerFigures({ problems: input.problems.filter(isSpecial), measures: input.measures }, { asOf: input.today }).total;
   const line = (label: string, c: (typeof figures)['total'] | undefined) =>
     ws.row([label, c?.found ?? 0, c?.rectified ?? 0, c?.inProgress ?? 0, c?.overdue ?? 0, c?.measures ?? 0, c?.measuresDone ?? 0, formatRate(c?.rate ?? 0)].map((value) => ({ value, style: STYLE.centered })), heightFor(1));
   for (const s of sources) await line(s, figures.bySource[s]);
   await line('合计', figures.total);
+  await line('其中：专项整治', special);
   await ws.row([{ value: `统计截至 ${input.today}；已作废的问题不计入。`, style: STYLE.plain }]);
   await ws.close();
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROBLEM_COLUMNS, PROBLEM_SHEETS } from '../../commands/reports/export-ledgers.js';
 import { messageEvent } from '../../src/sandbox/wire.js';
 import type { SentMessage } from '../../src/sandbox/open-platform.js';
 import { buttons } from '../support/card-buttons.js';
@@ -96,6 +98,15 @@ describe('evidence sent in the private chat', () => {
     const decided = await h.say(sec, chat, '/审核 P1 通过');
     expect(decided).toContain('P1 已整改销号。');
     expect(decided).toContain('E2 验收报告.pdf');
+
+    // The exported problem ledger lists the files in 佐证材料, after the close-out note.
+    expect(await h.say(sec, chat, '/导出 问题台账')).toContain('已私信发送给你');
+    await h.app.settle();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(h.platform.files.at(-1)!.bytes as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet(PROBLEM_SHEETS.ledger)!;
+    const column = PROBLEM_COLUMNS.findIndex((c) => c.header === '佐证材料') + 1;
+    expect(String(ws.getRow(4).getCell(column).value)).toMatch(/^已上线运行\n附件：E1 图片-\w+\.png；E2 验收报告\.pdf$/);
   });
 
   it('in a group, takes a file only from someone who asked with /佐证 (the all-messages scope delivers every file)', async () => {

@@ -1,4 +1,6 @@
+import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PROBLEM_SHEETS } from '../../commands/reports/export-ledgers.js';
 import { ledgerFigures } from '../../commands/figures/ledger-figures.js';
 import { Harness, textOf, type Person } from '../support/harness.js';
 
@@ -77,6 +79,17 @@ describe('problems corrected with history; 专项整治 as a mark; measures corr
     await h.say(leader, 'oc_p2p_leader', '/进度', { chatType: 'p2p' });
     const card = h.platform.sent.filter((m) => m.msgType === 'interactive').map(textOf).join('\n');
     expect(card).toContain('按来源：调查研究发现 1 个、群众反映强烈 1 个、未注明 2 个；其中专项整治问题 3 个');
+
+    // The exported summary counts by source, then 专项整治 as a subset under the total.
+    await h.say(leader, 'oc_p2p_leader', '/导出 问题台账 全部', { chatType: 'p2p' });
+    await h.app.settle();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(h.platform.files.at(-1)!.bytes as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet(PROBLEM_SHEETS.summary)!;
+    const rows = ws.getRows(4, ws.rowCount - 3)!.map((r) => (r.values as unknown[]).slice(1, 3));
+    expect(rows).toContainEqual(['合计', 4]);
+    expect(rows).toContainEqual(['其中：专项整治', 3]);
+    expect(rows).not.toContainEqual(['专项整治', 0]);
   });
 
   it('corrects and cancels measures; the close-out lists each measure’s outcome', async () => {
