@@ -174,9 +174,13 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   if (gaps.sent.length > 0) logger.info({ sent: gaps.sent.length }, '节假日安排待录入，已私信管理员');
   await directory.loadBotInfo();
   await intake.resume();
+  // The sender also processes events a replica journalled, acknowledged and died before finishing (after a minute).
+  let adopting: NodeJS.Timeout | undefined;
   if (senderLease) {
     senderLease.start();
     await senderLease.renew();
+    adopting = setInterval(() => void (senderLease.held ? intake.adopt(60_000).catch((err) => logger.error({ err }, 'adopting events failed')) : undefined), 30_000);
+    adopting.unref();
   }
   outbox.start();
   const scheduler = createScheduler({ jobs, jobDeps: { store, logger }, clock, logger, times: config.schedule, onRan: () => outbox.kick(), lease: schedulerLease });
@@ -216,6 +220,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       platform?.ws.close();
       const serverClosed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
+      clearInterval(adopting);
       await Promise.all([intake.stop(), scheduler.stop()]);
       await schedulerLease?.stop();
       server.closeAllConnections();

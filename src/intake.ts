@@ -33,27 +33,34 @@ export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, n
     }
   };
 
-  const schedule = (ev: IncomingEvent, attempt = 0): Promise<CardAnswer | undefined> =>
-    new Promise((resolve) =>
+  /** Events this process has scheduled and not yet finished with (a retry waiting included). */
+  const mine = new Set<string>();
+  const schedule = (ev: IncomingEvent, attempt = 0): Promise<CardAnswer | undefined> => {
+    mine.add(ev.eventId);
+    return new Promise((resolve) =>
       queue.push(ev.chatId, async () => {
+        let retrying = false;
         try {
           if (ev.kind !== 'card') await arrivalsPaused();
           resolve(await deps.handle(ev, deps.clock()));
         } catch (err) {
           // Left pending in the journal: the next start processes it again, and a message also sooner, here.
           deps.logger.error({ err, eventId: ev.eventId }, 'event processing failed');
-          if (err instanceof StoreUnavailableError && ev.kind === 'message') retryLater(ev, attempt);
+          retrying = err instanceof StoreUnavailableError && ev.kind === 'message' && retryLater(ev, attempt);
           resolve({ toast: { type: 'error', content: '处理失败，请稍后再试' } });
+        } finally {
+          if (!retrying) mine.delete(ev.eventId);
         }
       }, { urgent: ev.kind === 'card' }),
     );
+  };
 
   /**
    * A message whose processing the store could not keep (a full disk) is run again with backoff while the process
    * runs: it was acknowledged, so Feishu will not send it again. A card press is not: its presser was told it failed.
    */
-  const retryLater = (ev: IncomingEvent, attempt: number): void => {
-    if (!accepting) return;
+  const retryLater = (ev: IncomingEvent, attempt: number): boolean => {
+    if (!accepting) return false;
     const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt);
     const timer = setTimeout(() => {
       retries.delete(timer);
@@ -61,6 +68,7 @@ export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, n
     }, delay);
     timer.unref();
     retries.add(timer);
+    return true;
   };
   const retries = new Set<NodeJS.Timeout>();
 
@@ -100,6 +108,17 @@ export function createIntake(deps: { store: Store; handle: (ev: IncomingEvent, n
       for (const e of pending) void schedule(e.payload as IncomingEvent);
       if (pending.length > 0) deps.logger.info({ count: pending.length }, 'resuming journalled events');
       return pending.length;
+    },
+    /**
+     * Schedules journalled events that were received more than `olderThanMs` ago and that this process is not
+     * handling: those of a replica that died after acknowledging them. Run by one replica (the sender lease holder).
+     */
+    async adopt(olderThanMs: number): Promise<number> {
+      const before = new Date(deps.clock().getTime() - olderThanMs).toISOString();
+      const orphans = (await deps.store.read((tx) => tx.pendingInbound())).filter((e) => e.receivedAt < before && !mine.has(e.id));
+      for (const e of orphans) void schedule(e.payload as IncomingEvent);
+      if (orphans.length > 0) deps.logger.warn({ count: orphans.length }, 'processing events another replica journalled and did not finish');
+      return orphans.length;
     },
     /** Refuses new events at once (the webhook answers 503 and Feishu pushes again later). */
     pause(): void {

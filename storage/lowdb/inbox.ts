@@ -1,3 +1,4 @@
+import { StoreConflictError } from '../errors.js';
 import type { InboundEvent } from '../records.js';
 import type { InboxVerbs } from '../store.js';
 import type { Tables } from './engine.js';
@@ -15,6 +16,8 @@ export function inboxVerbs(t: Tables): InboxVerbs {
       return t.by<InboundEvent>('inbox', 'status', 'pending');
     },
     async completeInbound(id, at) {
+      // Replicas may both pick up an orphaned event: the one that commits second is undone whole, effects included.
+      if (t.get<InboundEvent>('inbox', id)?.status === 'done') throw new StoreConflictError(`event ${id} was already handled`);
       // The payload is dropped once handled: the ids stay for deduplication, the content lives in the ledgers.
       t.patch<InboundEvent>('inbox', id, { status: 'done', doneAt: at, payload: null });
     },

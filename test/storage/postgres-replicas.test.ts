@@ -1,5 +1,8 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { IncomingEvent } from '../../src/events.js';
+import { createIntake } from '../../src/intake.js';
+import { createLogger } from '../../src/logger.js';
 import { StoreUnavailableError } from '../../storage/errors.js';
 import { openPostgresStore } from '../../storage/postgres/open.js';
 import type { Store } from '../../storage/store.js';
@@ -131,4 +134,42 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
     console.log(`replicas: ${acked.size} acknowledged, ${refused} refused and redelivered, ${kills} connections killed`);
     await Promise.all([a.close(), b.close(), fresh.close()]);
   }, 60_000);
+
+  it('an event a replica acknowledged and never finished is handled once by another, and the first one\'s late attempt is undone', async () => {
+    const url = await db.location();
+    let now = new Date('2026-11-30T10:00:00+08:00');
+    const clock = () => now;
+    const logger = createLogger('silent');
+    // What the router does for a command, in one transaction: the effect, the reply, and the event marked handled.
+    const handleOn = (s: Store) => (ev: IncomingEvent) =>
+      s.transact(async (tx) => {
+        const n = await tx.nextNumber('S');
+        await tx.enqueue({ id: `${ev.eventId}-0`, to: { kind: 'chat', chatId: ev.chatId }, content: { type: 'text', text: `S${n}` }, createdAt: clock().toISOString(), source: ev.eventId });
+        await tx.completeInbound(ev.eventId, clock().toISOString());
+        return undefined;
+      });
+    const a = await openPostgresStore(url, { applicationName: 'duban-a' });
+    const b = await openPostgresStore(url, { applicationName: 'duban-b' });
+    let wake!: () => void;
+    const hung = new Promise<void>((r) => (wake = r));
+    let late: Promise<undefined> | undefined;
+    // Replica A acknowledges the event, then stops dead before handling it.
+    const intakeA = createIntake({ store: a, clock, logger, handle: (ev) => (late = hung.then(() => handleOn(a)(ev))) });
+    const intakeB = createIntake({ store: b, clock, logger, handle: handleOn(b) });
+    const ev: IncomingEvent = { kind: 'message', eventId: 'ev_orphan', messageId: 'om_orphan', chatId: 'oc_1', chatType: 'group', senderId: 'ou_1', messageType: 'text', text: '/学习', mentions: [], createdAt: now.toISOString() };
+    expect(await intakeA.accept(ev)).toEqual({});
+    expect(await intakeB.adopt(60_000)).toBe(0);
+    now = new Date(now.getTime() + 61_000);
+    expect(await intakeB.adopt(60_000)).toBe(1);
+    await intakeB.idle();
+    expect(await b.read((tx) => tx.countInbound())).toEqual({ pending: 0, done: 1 });
+    // A wakes and handles it too: its transaction finds the event handled and is undone whole, reply included.
+    wake();
+    await expect(late).rejects.toThrow('already handled');
+    expect(await a.read((tx) => tx.listOutbound())).toMatchObject([{ id: 'ev_orphan-0', content: { text: 'S1' } }]);
+    expect(await a.transact((tx) => tx.nextNumber('S'))).toBe(2);
+    expect(await intakeB.adopt(60_000)).toBe(0);
+    await Promise.all([intakeA.stop(), intakeB.stop()]);
+    await Promise.all([a.close(), b.close()]);
+  });
 });
