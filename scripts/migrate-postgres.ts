@@ -15,9 +15,9 @@ import { importState } from '../storage/postgres/import-state.js';
 import { describeDatabase, openPostgresStore } from '../storage/postgres/open.js';
 import type { Store } from '../storage/store.js';
 
-/** The files to send (queued exports) kept beside the data file, by key. */
-async function filesOf(dataFile: string): Promise<{ key: string; bytes: Buffer }[]> {
-  const dir = `${dataFile}.files`;
+/** The files kept beside the data file in `<file>.files/` (queued exports) or `<file>.evidence/`, by key. */
+async function filesOf(dataFile: string, area: 'files' | 'evidence'): Promise<{ key: string; bytes: Buffer }[]> {
+  const dir = `${dataFile}.${area}`;
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /^[0-9a-f]{32}\.bin$/.test(n));
   return Promise.all(names.map(async (n) => ({ key: n.slice(0, 32), bytes: await readFile(join(dir, n)) })));
 }
@@ -82,9 +82,10 @@ async function main(): Promise<number> {
   const source = await openLowdbStore(file);
   try {
     const { snap } = await readState({ file, collections: COLLECTIONS, migrations: MIGRATIONS });
-    const files = await filesOf(file);
+    const files = { duban_files: await filesOf(file, 'files'), duban_evidence: await filesOf(file, 'evidence') };
     await importState(to, snap, files);
-    process.stdout.write(`copied ${file} (transaction ${snap.lastTx}, ${Object.values(snap.collections).reduce((n, l) => n + l.length, 0)} records, ${files.length} files) to ${describeDatabase(to)}\n`);
+    const records = Object.values(snap.collections).reduce((n, l) => n + l.length, 0);
+    process.stdout.write(`copied ${file} (transaction ${snap.lastTx}, ${records} records, ${files.duban_files.length} files to send, ${files.duban_evidence.length} evidence files) to ${describeDatabase(to)}\n`);
     const target = await openPostgresStore(to, { mode: snap.mode === 'local' ? 'local' : snap.mode === 'feishu' ? 'feishu' : undefined });
     try {
       const today = toLocalDate(new Date());

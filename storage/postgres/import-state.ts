@@ -9,7 +9,7 @@ import { writeSnapshot } from './state.js';
 async function holdsData(client: pg.PoolClient): Promise<boolean> {
   const { rows } = await client.query<{ n: string }>(
     `SELECT (SELECT count(*) FROM duban_log) + (SELECT count(*) FROM duban_files)
-          + (SELECT count(*) FROM duban_snapshot WHERE last_tx > 0) AS n`,
+          + (SELECT count(*) FROM duban_evidence) + (SELECT count(*) FROM duban_snapshot WHERE last_tx > 0) AS n`,
   );
   if (Number(rows[0]!.n) > 0) return true;
   const snap = await client.query<{ collections: Snapshot['collections'] }>('SELECT collections FROM duban_snapshot');
@@ -21,7 +21,7 @@ async function holdsData(client: pg.PoolClient): Promise<boolean> {
  * as one transaction under the writer lock: a replica starting meanwhile sees either nothing or all of it.
  * A database that holds any data is refused.
  */
-export async function importState(url: string, snap: Snapshot, files: { key: string; bytes: Buffer }[]): Promise<void> {
+export async function importState(url: string, snap: Snapshot, files: Record<'duban_files' | 'duban_evidence', { key: string; bytes: Buffer }[]>): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'duban-migrate' });
   try {
     await migrateSchema(pool);
@@ -33,7 +33,9 @@ export async function importState(url: string, snap: Snapshot, files: { key: str
         throw new StoreOpenError(`database ${describeDatabase(url)} already holds Duban data: the copy goes only into an empty database (create a new one, or drop this one's duban_* tables)`);
       }
       await writeSnapshot(client, snap);
-      for (const f of files) await client.query('INSERT INTO duban_files (key, bytes) VALUES ($1, $2)', [f.key, f.bytes]);
+      for (const [table, list] of Object.entries(files)) {
+        for (const f of list) await client.query(`INSERT INTO ${table} (key, bytes) VALUES ($1, $2)`, [f.key, f.bytes]);
+      }
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);

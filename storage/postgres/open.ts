@@ -52,7 +52,8 @@ export async function openPostgresStore(url: string, opts: PostgresOpenOptions =
     read: (fn) => engine.run('read', (t) => fn(tx(t))),
     view: (fn) => engine.view((t) => fn(yielding(verbs(t)))),
     health: () => ({ ok: true, kind: 'postgres', schemaVersion: engine.schemaVersion, lastTx: engine.lastTx, detail: { database: where } }),
-    files: postgresFileArea(pool),
+    files: postgresFileArea(pool, 'duban_files'),
+    evidence: postgresFileArea(pool, 'duban_evidence'),
     close: () =>
       (closing ??= (async () => {
         try {

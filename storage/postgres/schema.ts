@@ -22,6 +22,8 @@ export const SQL_MIGRATIONS: readonly string[] = [
      collections json NOT NULL,
      at timestamptz NOT NULL DEFAULT now());
    CREATE TABLE duban_files (key text PRIMARY KEY, bytes bytea NOT NULL, at timestamptz NOT NULL DEFAULT now());`,
+  // Evidence files (佐证材料): kept for the ledger, never dropped after sending like duban_files.
+  `CREATE TABLE duban_evidence (key text PRIMARY KEY, bytes bytea NOT NULL, at timestamptz NOT NULL DEFAULT now());`,
 ];
 
 /** Applies the SQL migrations this database lacks, once, under an advisory lock, whichever replica gets there first. */

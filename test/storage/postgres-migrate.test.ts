@@ -30,6 +30,7 @@ describe.runIf(reachable)('npm run migrate:postgres', () => {
     const source = await openLowdbStore(file, { mode: 'feishu' });
     await buildDemo(source, new Date());
     const key = await source.files.put(Buffer.from('问题台账.xlsx bytes'));
+    const proof = await source.evidence!.put(Buffer.from('%PDF-1.7 整改报告'));
     await source.transact((tx) => tx.createBranch('第九支部', { by: 'ou_admin', at: new Date().toISOString() }));
     const expected = await source.read(async (tx) => ({
       branches: await tx.listBranches(),
@@ -48,6 +49,7 @@ describe.runIf(reachable)('npm run migrate:postgres', () => {
     expect(copied).toEqual({ branches: expected.branches, people: expected.people, problems: expected.problems });
     expect(expected.problems.length).toBeGreaterThan(0);
     expect((await target.files.read(key))?.toString()).toBe('问题台账.xlsx bytes');
+    expect((await target.evidence!.read(proof))?.toString()).toBe('%PDF-1.7 整改报告');
     await target.close();
 
     const again = await migrate('--from', file, '--to', url);
