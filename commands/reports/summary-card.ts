@@ -50,8 +50,8 @@ function periodIsYearToDate(f: BureauFigures): boolean {
   return f.period.start === `${f.asOf.slice(0, 4)}-01-01` && f.period.end >= f.asOf;
 }
 
-/** The progress summary as a card JSON 2.0: number tiles, study, the per-branch charts, overdue items and the gap list. */
-export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: string): Card {
+/** The progress summary as a card JSON 2.0: number tiles, study, the per-branch charts, overdue items and the gap list; a branch's linked leaders (联系支部) in the subtitle. */
+export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: string, linkedLeaders: readonly string[] = []): Card {
   const t = f.ledger.total;
   const person = f.scope.personId !== undefined;
   const els: CardElement[] = [tiles(f)];
@@ -98,7 +98,7 @@ export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: st
     });
   } else els.push(md(markdown`本期到期的指标均已完成。`));
 
-  return fitCard(`督办进度 · ${scopeLabel}`, shrink(els), { subtitle: `${f.period.label}（统计至 ${formatDate(f.asOf)}）`, summary: headline(f) }, '（全部数据请用 /导出 问题台账）');
+  return fitCard(`督办进度 · ${scopeLabel}`, shrink(els), { subtitle: `${f.period.label}（统计至 ${formatDate(f.asOf)}）${linkedLeaders.length ? ` · 联系领导 ${linkedLeaders.join('、')}` : ''}`, summary: headline(f) }, '（全部数据请用 /导出 问题台账）');
 }
 
 /** Headline figures as number tiles, three to a row so they stay legible at phone width. */

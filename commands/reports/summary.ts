@@ -5,6 +5,7 @@ import { loadNames } from './names.js';
 import { toLocalDate } from '../shared/calendar.js';
 import { parsePeriodWord, PERIOD_EXAMPLES } from '../shared/periods.js';
 import { renderSummaryCard } from './summary-card.js';
+import { leadersLinkedTo } from '../org/link-leaders.js';
 import { UserError, type Command } from '../types.js';
 
 /** `/进度 [支部] [本月|本季度|2026年|11月]`: the leader's one-card picture; a secretary sees the branch, a member their own. */
@@ -49,6 +50,7 @@ export const summary: Command = {
     }
     const asOf = period.end < today ? period.end : today;
     const figures = await bureauFigures(ctx.store, { period, asOf, branchId, personId });
-    ctx.reply(cardMessage(renderSummaryCard(figures, await loadNames(ctx.store), scope)));
+    const linked = branchId ? leadersLinkedTo(await ctx.store.listPeople({ role: 'leader' }), branchId).map((p) => p.name) : [];
+    ctx.reply(cardMessage(renderSummaryCard(figures, await loadNames(ctx.store), scope, linked)));
   },
 };

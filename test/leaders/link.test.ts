@@ -17,6 +17,8 @@ describe('/联系: a leader linked to the branches they are responsible for', ()
     expect(await h.say(admin, chat, '/联系 @赵局长 第一支部')).toContain('已设定 赵局长 联系「第一支部」');
     expect(await h.say(zhang, chat, '/成员')).toContain('联系领导：赵局长');
     expect(await h.say(admin, chat, '/link')).toContain('赵局长：第一支部');
+    await h.say(admin, chat, '/进度 第一支部');
+    expect(JSON.stringify(h.platform.sent.at(-1)!.content)).toContain('联系领导 赵局长');
     expect(await h.say(admin, chat, '/联系 取消 @赵局长 第一支部')).toContain('已解除 赵局长 与「第一支部」的联系');
     expect(await h.say(zhang, chat, '/成员')).toContain('联系领导：未设定');
     expect((await h.app.store.read((tx) => tx.getPerson(leader.openId)))?.linkedBranchIds).toEqual([]);
