@@ -54,7 +54,7 @@ const row = (buttons: CardElement[]): CardElement => ({
 export function itemButtons(kind: ItemKind, ref: string): CardElement {
   const buttons: CardElement[] = [];
   if (kind !== 'task') buttons.push(button('更新进展', { a: 'form', form: 'progress', ref }));
-  if (kind === 'problem') buttons.push(button('申请延期', { a: 'form', form: 'extend', ref }));
+  if (kind !== 'measure') buttons.push(button('申请延期', { a: 'form', form: 'extend', ref }));
   if (kind !== 'problem') buttons.push(button('标记完成', { a: 'form', form: 'done', ref }, 'primary'));
   return row(buttons);
 }

@@ -54,11 +54,11 @@ function line(d: Due, r: Rung, today: LocalDate, cal: Calendar, copy?: string): 
   return markdown`${mention(d.owner)} **${d.ref}** ${d.kind}：${clipTitle(d.title)}\n时限 ${formatDate(d.deadline)}，${when}${cc}${d.deadline < today ? extensionHint(d) : ''}`;
 }
 
-// /延期 takes a problem; a measure's or task's deadline is asked for by whoever answers for it.
+// /延期 takes a problem or a task; a measure's deadline moves with its problem's, asked for by the lead person.
 function extensionHint(d: Due): string {
   if (d.kind === '问题') return '。如需延期请用 /延期 说明理由';
   if (d.kind === '措施') return `。如需延期请由牵头负责人用 /延期 ${d.ref.split('-')[0]} 说明理由`;
-  return '。如需延期请联系布置任务的同事';
+  return `。如需延期请用 /延期 ${d.ref} 说明理由，由交办人审核`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SentMessage } from '../../src/sandbox/open-platform.js';
+import { buttons } from '../support/card-buttons.js';
 import { Harness, textOf, type Person } from '../support/harness.js';
 
 let h: Harness;
@@ -84,6 +85,10 @@ describe('督办事项: extended, reassigned, returned once and accepted; a mist
     expect(reminded).toContain(li.openId);
     expect(reminded).toContain(qian.openId);
     expect(reminded).not.toContain(zhang.openId);
+    // A task's reminder offers only what exists for tasks: 申请延期 (/延期 T1, decided by the assigner) and 标记完成.
+    const offered = sent.flatMap((m) => buttons(m.content)).filter((b) => b.value.ref === 'T1');
+    expect([...new Set(offered.map((b) => b.value.form))].sort()).toEqual(['done', 'extend']);
+    expect(sent.map(textOf).join('\n')).toContain('如需延期请用 /延期 T1 说明理由，由交办人审核');
 
     expect(await h.say(li, 'oc_p2p_li', '/完成 T1 已补充对策建议', { chatType: 'p2p' })).toContain('1/2 人已报告');
     expect(await h.say(qian, 'oc_p2p_qian', '/完成 T1 第二支部部分已完成', { chatType: 'p2p' })).toContain('（2/2 人已报告，待交办人办结：李四、钱七）');
