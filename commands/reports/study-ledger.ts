@@ -24,13 +24,25 @@ const COLUMN = {
   form: { header: '形式', width: 14, style: STYLE.centered, repeats: true, cell: (r) => r.form },
   content: { header: '主题/内容', width: 32, style: STYLE.text, cell: (r) => r.content },
   service: { header: '服务内容', width: 32, style: STYLE.text, cell: (r) => r.content },
-  leader: { header: '主讲人/主持人', width: 10, style: STYLE.centered, repeats: true, cell: (r, _, n) => (LEADER_OF[r.form] ? n.person(r.personId) : null) },
+  leader: { header: '主讲人/主持人', width: 10, style: STYLE.centered, repeats: true, cell: (r, _, n) => (LEADER_OF[r.form] || r.meeting ? n.person(r.personId) : null) },
+  recorder: { header: '记录人', width: 8, style: STYLE.centered, repeats: true, cell: (r, _, n) => (r.meeting?.recorder ? n.person(r.meeting.recorder) : null) },
   place: { header: '地点', width: 12, style: STYLE.text, repeats: true, cell: (r) => r.place ?? null },
   people: { header: '参加人员', width: 28, style: STYLE.text, cell: (_, people, n) => people.map((id) => n.person(id)).join('、') },
   count: { header: '参加人数', width: 9, style: STYLE.centered, repeats: true, cell: (_, people) => people.length },
+  // A meeting's minutes (/会议): 应到 as recorded that day, and who was on leave or absent, with any 补学.
+  expected: { header: '应到', width: 6, style: STYLE.centered, repeats: true, cell: (r) => r.meeting?.expected.length ?? null },
+  missed: { header: '请假/缺席', width: 22, style: STYLE.text, cell: (r, _, n) => (r.meeting ? missedText(r.meeting, n) : null) },
   hours: { header: '时长（小时）', width: 9, style: STYLE.hours, repeats: true, cell: hours },
   reflection: { header: '心得体会', width: 26, style: STYLE.text, cell: (r) => r.reflection ?? null },
 } satisfies Record<string, Column>;
+
+/** `请假：赵六（出差）；缺席：王五（已补学）`, or null when everyone on 应到 came. */
+function missedText(m: NonNullable<StudyRecord['meeting']>, n: Names): string | null {
+  const made = new Set((m.makeups ?? []).map((x) => x.personId));
+  const who = (id: string, why?: string) => `${n.person(id)}${why || made.has(id) ? `（${[why, made.has(id) ? '已补学' : ''].filter(Boolean).join('，')}）` : ''}`;
+  const parts = [...(m.leave.length ? [`请假：${m.leave.map((l) => who(l.personId, l.reason)).join('、')}`] : []), ...(m.absent.length ? [`缺席：${m.absent.map((id) => who(id)).join('、')}`] : [])];
+  return parts.length ? parts.join('；') : null;
+}
 
 /** The study-ledger columns; 支部 only in a file that spans branches. */
 export function studyColumns(withBranch: boolean): readonly LedgerColumn[] {
@@ -39,7 +51,10 @@ export function studyColumns(withBranch: boolean): readonly LedgerColumn[] {
 
 function columnsFor(volunteer: boolean, withBranch: boolean): Column[] {
   const c = COLUMN;
-  const list = volunteer ? [c.seq, c.branch, c.date, c.service, c.place, c.people, c.count, c.hours, c.reflection] : [c.seq, c.branch, c.date, c.form, c.content, c.leader, c.place, c.people, c.count, c.hours, c.reflection];
+  const list = volunteer
+    ? [c.seq, c.branch, c.date, c.service, c.place, c.people, c.count, c.hours, c.reflection]
+    : // A meeting's minutes (记录人, 应到, 请假/缺席) close the row, so the columns every record has keep their places.
+      [c.seq, c.branch, c.date, c.form, c.content, c.leader, c.place, c.people, c.count, c.hours, c.reflection, c.recorder, c.expected, c.missed];
   return list.filter((x) => withBranch || x !== c.branch);
 }
 

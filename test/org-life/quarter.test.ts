@@ -1,4 +1,6 @@
+import ExcelJS from 'exceljs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { STUDY_SHEETS, studyColumns } from '../../commands/reports/export-ledgers.js';
 import { Harness, textOf, type Person } from '../support/harness.js';
 
 let h: Harness;
@@ -125,5 +127,18 @@ describe('a scripted quarter of organisational life for 第一支部', () => {
     expect(bureau).toContain('第一支部：已开');
     expect(bureau).toContain('领导班子：已开 1 次');
     expect(bureau).toContain('第二支部：已开 0 次；缺 支委会（2026年10月、2026年11月）、党小组会（2026年10月、2026年11月）、主题党日（2026年10月、2026年11月）；待开 ');
+
+    // The branch's study ledger carries each meeting with its host, recorder, 应到 and who was on leave or absent.
+    expect(await say(zhang, chat, '/导出 学习台账 本季度', '2026-12-31T10:30:00')).toContain('学习台账-第一支部-2026年第四季度.xlsx');
+    await h.app.settle();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(h.platform.files.at(-1)!.bytes as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet(STUDY_SHEETS.study)!;
+    const headers = studyColumns(false).map((c) => c.header);
+    const row = (ws.getRow(4).values as unknown[]).slice(1);
+    const cell = (h: string) => row[headers.indexOf(h)];
+    expect([cell('形式'), cell('主题/内容'), cell('主讲人/主持人'), cell('记录人'), cell('参加人数'), cell('应到'), cell('请假/缺席')]).toEqual([
+      '支部党员大会', '学习贯彻党的二十届四中全会精神', '张三', '李四', 4, 6, '请假：赵六（出差）；缺席：王五（已补学）',
+    ]);
   }, 120_000);
 });

@@ -99,6 +99,13 @@ describe('study ledger layout', () => {
     record(2, { form: '专题党课', personId: 'ou_sec', attendees: ['ou_zhang', 'ou_li'], place: '三楼会议室', reflection: '=收获很大' }),
     record(3, { form: '志愿服务', content: '文明交通劝导', branchId: 'b2', minutes: 180 }),
     record(4, { voided: { ...stamp, reason: '录错' } }),
+    record(5, {
+      form: '支委会',
+      content: '研究发展党员',
+      personId: 'ou_sec',
+      attendees: ['ou_zhang'],
+      meeting: { kind: '支委会', host: 'ou_sec', recorder: 'ou_zhang', expected: ['ou_sec', 'ou_zhang', 'ou_li', 'ou_wang'], leave: [{ personId: 'ou_li', reason: '出差' }], absent: ['ou_wang'], makeups: [{ personId: 'ou_wang', date: '2026-11-06', entered: stamp }] },
+    }),
   ];
 
   it('has a 支部 column and a proper title bureau-wide, volunteer service on its own sheet, and prints like the problem ledger', async () => {
@@ -106,13 +113,16 @@ describe('study ledger layout', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual([STUDY_SHEETS.study, STUDY_SHEETS.volunteer]);
     const ws = wb.getWorksheet(STUDY_SHEETS.study)!;
     expect(ws.getCell('A1').value).toBe('全局党员干部学习台账（2026年）');
-    expect(texts(ws, 3)).toEqual(['序号', '支部', '日期', '形式', '主题/内容', '主讲人/主持人', '地点', '参加人员', '参加人数', '时长（小时）', '心得体会']);
+    // Issue 14: a meeting's 记录人, 应到 and 请假/缺席 (with 补学) have columns of their own.
+    expect(texts(ws, 3)).toEqual(['序号', '支部', '日期', '形式', '主题/内容', '主讲人/主持人', '地点', '参加人员', '参加人数', '时长（小时）', '心得体会', '记录人', '应到', '请假/缺席']);
     expect(studyColumns(true).map((c) => c.header)).toEqual(texts(ws, 3));
     expect(ws.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape', fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' });
     expect(texts(ws, 4)).toEqual([1, '第一支部', new Date('2026-11-01T00:00:00Z'), '个人自学', '学习1', undefined, undefined, '张三', 1, 1.5]);
     // A 党课 has a lecturer; self-study has none. Reflections are the member's text, kept from running as a formula.
     expect(texts(ws, 5)).toEqual([2, '第一支部', new Date('2026-11-02T00:00:00Z'), '专题党课', '学习2', '王书记', '三楼会议室', '王书记、张三、李四', 3, 1.5, "'=收获很大"]);
-    expect(ws.rowCount).toBe(5);
+    // A meeting (/会议): host, recorder, 参加人数 = 实到 against 应到, who was on leave or absent and who made it up.
+    expect(texts(ws, 6)).toEqual([3, '第一支部', new Date('2026-11-05T00:00:00Z'), '支委会', '研究发展党员', '王书记', undefined, '王书记、张三', 2, 1.5, undefined, '张三', 4, '请假：李四（出差）；缺席：ou_wang（已补学）']);
+    expect(ws.rowCount).toBe(6);
     const vol = wb.getWorksheet(STUDY_SHEETS.volunteer)!;
     expect(vol.getCell('A1').value).toBe('全局党员干部志愿服务台账（2026年）');
     expect(texts(vol, 4)).toEqual([1, '第二支部', new Date('2026-11-03T00:00:00Z'), '文明交通劝导', undefined, '张三', 1, 3]);
