@@ -1,20 +1,11 @@
 import { expect } from 'vitest';
 import type { SentMessage } from '../../src/sandbox/open-platform.js';
-import type { Harness, Person } from '../support/harness.js';
-import { at, bureau as inputBureau } from '../input/setup.js';
+import { at, bureau as inputBureau, type Bureau as InputBureau } from '../input/setup.js';
 
 export { at };
 
-export interface Bureau {
-  h: Harness;
-  clock: { now: Date };
-  admin: Person;
-  chat: string;
-  leaders: string;
-  sec: Person;
-  zhang: Person;
-  li: Person;
-  leader: Person;
+/** test/input's bureau with the admin endpoint: jobs run on the fake clock. */
+export interface Bureau extends InputBureau {
   /** Runs a scheduled job at the clock's time through the admin endpoint and waits for its sends. */
   run(job: string): Promise<{ sent: { to: string; summary: string }[]; skipped: { reason: string; detail?: string }[] }>;
   /** Messages the bot created (not replies) after `seq`, to a chat or to a person privately. */
