@@ -5,6 +5,7 @@ import { quotaStandings } from '../figures/quota-figures.js';
 import { formatHours, spanUpTo, studyFigures, type StudyFigures } from '../figures/study-figures.js';
 import { formatDate, periodRange, toLocalDate, type Period } from '../shared/calendar.js';
 import { describeQuota, progress, type QuotaStatus } from './quotas.js';
+import { recentLines } from './record-detail.js';
 import type { Command } from '../types.js';
 
 const SHOWN: [Period, string][] = [
@@ -38,6 +39,7 @@ export const me: Command = {
     const mine = quotaStandings({ people: [{ id: ctx.sender.id, role: ctx.role, branchId: ctx.sender.branchId }], quotas, records }, { asOf: today, until: periodRange(today, 'year').end, personId: ctx.sender.id });
     if (mine.length === 0) lines.push(`指标：你的角色（${ROLE_NAMES[ctx.role]}）没有适用的指标。`);
     else lines.push('指标：', ...mine.map(quotaLine));
+    lines.push(...recentLines(records));
     if (!branch && ctx.role !== 'leader') lines.push('你还没有归属支部：在支部群里发一次言即自动登记，或请管理员 /任命。');
     ctx.reply(textMessage(lines.join('\n')));
   },

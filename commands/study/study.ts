@@ -1,5 +1,6 @@
 import { DEFAULT_FORM, formList, formOf, looksLikeForm, parseForm, splitLeadingForm } from './forms.js';
 import { studyStats } from './study-stats.js';
+import { showRecord } from './record-detail.js';
 import { LOG_FIELDS, logActivity, readArgs, refuseIncomplete, takeDuration } from './study-log.js';
 import { UserError, type Command } from '../types.js';
 
@@ -10,11 +11,12 @@ export const study: Command = {
   roles: ['member', 'secretary', 'leader'],
   summary: '登记一次学习（集体学习写 参加:@…，一次登记计入每位参加者）；/学习 统计 查看支部学习情况',
   usage: '/学习 <时长> [形式] <内容> [参加:@某人 …] [日期:<日期>] [代录:@某人] [心得:…]',
-  examples: ['/学习 2小时 研讨 《习近平著作选读》第一卷 参加:@张三 @李四', '/学习 90分钟 自学 党章 日期:昨天', '/学习 统计 本季度'],
-  readsOnly: (args) => /^(统计|stats)(\s|$)/.test(args.trim()),
+  examples: ['/学习 2小时 研讨 《习近平著作选读》第一卷 参加:@张三 @李四', '/学习 90分钟 自学 党章 日期:昨天', '/学习 统计 本季度', '/学习 S12'],
+  readsOnly: (args) => /^(统计|stats|[Ss]\d+)(\s|$)/.test(args.trim()),
   async run(ctx) {
     const first = ctx.args.split(' ')[0]!.toLowerCase();
     if (first === '统计' || first === 'stats') return studyStats(ctx, ctx.args.slice(first.length).trim());
+    if (/^s\d+$/.test(first)) return showRecord(ctx, first.toUpperCase());
     const { words: all, fields } = readArgs(ctx, [...LOG_FIELDS, '形式']);
     const { minutes, words } = takeDuration(all, { optional: true });
     let form = DEFAULT_FORM;
