@@ -8,6 +8,11 @@ export class CowCollections {
   readonly maps = new Map<string, Map<string, Rec>>();
   /** How many open read views hold each map. */
   private readonly holds = new Map<Map<string, Rec>, number>();
+  /**
+   * Indexes read views built over each map, reused by later views of the same unchanged map: a view of 100,000 study
+   * records otherwise rebuilt its index on every command. Dropped when the map is written in place.
+   */
+  readonly viewIndexes = new WeakMap<ReadonlyMap<string, Rec>, Map<string, Map<string, Rec[]>>>();
 
   get(c: string): Map<string, Rec> {
     const m = this.maps.get(c);
@@ -18,7 +23,10 @@ export class CowCollections {
   /** The collection's map, copied first if an open read view holds it. */
   writable(c: string): Map<string, Rec> {
     const m = this.get(c);
-    if (!this.holds.has(m)) return m;
+    if (!this.holds.has(m)) {
+      this.viewIndexes.delete(m);
+      return m;
+    }
     const copy = new Map(m);
     this.maps.set(c, copy);
     return copy;

@@ -83,7 +83,7 @@ export class MemoryData {
   /** Tables over the data as of now, kept as they are while later writes go on, until `release`. */
   freeze(): { tables: Tables; release: () => void } {
     const { frozen, release } = this.colls.freeze();
-    return { tables: createReadView(frozen, this.defs), release };
+    return { tables: createReadView(frozen, this.defs, this.colls.viewIndexes), release };
   }
 
   /** The whole data as of now, for a snapshot row; records are never changed in place, so copying the lists suffices. */

@@ -5,21 +5,27 @@ import type { IndexFn, Rec, Tables } from './engine.js';
  * a view stays consistent for as long as it is open without holding the writer lock. Indexes are built on first use
  * from the frozen records, which costs one pass per index instead of a copy of every index at open.
  */
-export function createReadView(frozen: ReadonlyMap<string, ReadonlyMap<string, Rec>>, defs: Record<string, Record<string, IndexFn>>): Tables {
-  const built = new Map<string, Map<string, Rec[]>>();
+export function createReadView(
+  frozen: ReadonlyMap<string, ReadonlyMap<string, Rec>>,
+  defs: Record<string, Record<string, IndexFn>>,
+  /** Indexes by map, shared by the views of one store (see CowCollections.viewIndexes). */
+  shared = new WeakMap<ReadonlyMap<string, Rec>, Map<string, Map<string, Rec[]>>>(),
+): Tables {
   const coll = (c: string) => {
     const m = frozen.get(c);
     if (!m) throw new Error(`unknown collection ${c}`);
     return m;
   };
   const index = (c: string, name: string) => {
-    const key = `${c}\u0000${name}`;
-    let idx = built.get(key);
+    const m = coll(c);
+    let built = shared.get(m);
+    if (!built) shared.set(m, (built = new Map()));
+    let idx = built.get(name);
     if (idx) return idx;
     const fn = defs[c]?.[name];
     if (!fn) throw new Error(`unknown index ${c}.${name}`);
     idx = new Map();
-    for (const r of coll(c).values()) {
+    for (const r of m.values()) {
       const k = fn(r);
       for (const one of k === undefined ? [] : typeof k === 'string' ? [k] : k) {
         let list = idx.get(one);
@@ -27,7 +33,7 @@ export function createReadView(frozen: ReadonlyMap<string, ReadonlyMap<string, R
         list.push(r);
       }
     }
-    built.set(key, idx);
+    built.set(name, idx);
     return idx;
   };
   const refuse = (): never => {
