@@ -10,7 +10,7 @@ import { createReadView } from './read-view.js';
  */
 export class MemoryData {
   private readonly colls = new CowCollections();
-  private readonly indexes: Indexes;
+  private indexes: Indexes;
   private counters: Record<string, number> = {};
   /** The running transaction's writes and their undo steps; transactions run one at a time under the caller's lock. */
   private ctx: { ops: Op[]; undo: (() => void)[] } = { ops: [], undo: [] };
@@ -33,7 +33,9 @@ export class MemoryData {
     this.views = { read: host('read'), write: host('write') };
   }
 
+  /** Replaces the data with a snapshot's (read views already taken keep theirs). */
   load(snap: Snapshot): void {
+    this.indexes = new Indexes(this.defs);
     this.counters = { ...snap.counters };
     for (const name of Object.keys(this.defs)) {
       const map = new Map<string, Rec>();

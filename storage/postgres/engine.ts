@@ -11,6 +11,8 @@ export interface PgEngineOptions {
   migrations: readonly Migration[];
   /** Write the snapshot row after this many transactions since the last one this replica knows of. */
   snapshotEvery: number;
+  /** Log rows kept behind a snapshot this replica wrote; older ones are deleted (a replica further behind reloads). */
+  keepLogRows: number;
   mode?: string;
   /** Names the database in error messages (never its password). */
   where: string;
@@ -102,9 +104,19 @@ export class PgEngine {
     }
   }
 
-  /** Applies the log rows other replicas committed since this one last looked. */
+  /**
+   * Applies the log rows other replicas committed since this one last looked; a replica so far behind that the rows
+   * it lacks were pruned loads the snapshot row and the log after it instead.
+   */
   private async catchUp(q: pg.Pool | pg.PoolClient): Promise<void> {
-    for (const r of await logRowsAfter(q, this.lastTx)) {
+    const rows = await logRowsAfter(q, this.lastTx);
+    if (rows.length > 0 && Number(rows[0]!.tx) !== this.lastTx + 1) {
+      const snap = await readDatabaseState(q);
+      this.data.load(snap);
+      this.lastTx = snap.lastTx;
+      return;
+    }
+    for (const r of rows) {
       const tx = Number(r.tx);
       if (tx !== this.lastTx + 1) throw new Error(`duban_log continues at transaction ${tx} but this replica is at ${this.lastTx}`);
       this.data.apply(r.ops);
@@ -199,6 +211,7 @@ export class PgEngine {
       if (snap.lastTx === this.snapshotTx) return;
       await writeSnapshot(this.pool, snap);
       this.snapshotTx = snap.lastTx;
+      await this.pool.query('DELETE FROM duban_log WHERE tx <= $1', [snap.lastTx - this.opts.keepLogRows]);
     })().finally(() => (this.snapshotting = undefined));
     return this.snapshotting;
   }

@@ -11,6 +11,8 @@ import { migrateSchema } from './schema.js';
 export interface PostgresOpenOptions {
   /** Write the snapshot row every this many transactions (default 1,000). */
   snapshotEvery?: number;
+  /** Log rows kept behind each snapshot (default 100,000); a replica further behind reloads the snapshot. */
+  keepLogRows?: number;
   /** `feishu` or `local`: the data is marked with it, and a database marked with the other is refused. */
   mode?: 'feishu' | 'local';
   /** Shown in pg_stat_activity, to tell replicas apart. */
@@ -39,7 +41,7 @@ export async function openPostgresStore(url: string, opts: PostgresOpenOptions =
   let engine: PgEngine;
   try {
     await migrateSchema(pool);
-    engine = await PgEngine.open(pool, { collections: COLLECTIONS, migrations: MIGRATIONS, snapshotEvery: opts.snapshotEvery ?? 1000, mode: opts.mode, where });
+    engine = await PgEngine.open(pool, { collections: COLLECTIONS, migrations: MIGRATIONS, snapshotEvery: opts.snapshotEvery ?? 1000, keepLogRows: opts.keepLogRows ?? 100_000, mode: opts.mode, where });
   } catch (err) {
     await pool.end().catch(() => undefined);
     if (err instanceof StoreOpenError) throw err;

@@ -172,4 +172,21 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
     await Promise.all([intakeA.stop(), intakeB.stop()]);
     await Promise.all([a.close(), b.close()]);
   });
+
+  it('prunes the log behind its snapshots; a replica further behind loads the snapshot instead', async () => {
+    const url = await db.location();
+    const a = await openPostgresStore(url, { applicationName: 'duban-a', snapshotEvery: 5, keepLogRows: 3 });
+    const b = await openPostgresStore(url, { applicationName: 'duban-b' });
+    for (let i = 0; i < 20; i++) await take(a, `p${i}`);
+    // The last snapshot (written on close) is at transaction 20: rows up to 17 are gone.
+    await a.close();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const { rows } = await c.query<{ tx: string }>('SELECT tx FROM duban_log ORDER BY tx');
+    await c.end();
+    expect(rows.map((r) => Number(r.tx))).toEqual([18, 19, 20]);
+    expect(await b.read((tx) => tx.countInbound())).toEqual({ pending: 20, done: 0 });
+    expect(await take(b, 'after')).toBe(21);
+    await b.close();
+  });
 });
