@@ -3,6 +3,7 @@ import type { Store } from '../../storage/store.js';
 import { createDemoDays } from './demo-days.js';
 import { seedDemoLedger, type DemoCast } from './demo-ledger.js';
 import { DEMO_ADMIN, DEMO_BRANCHES, DEMO_LEADERS, DEMO_LEADERSHIP_CHAT, DEMO_MARK, demoOpenId, demoPeople } from './demo-roster.js';
+import { seedDemoOrgLife } from './demo-org-life.js';
 import { seedDemoStudy } from './demo-study.js';
 import { createPrng } from './prng.js';
 import { nextSendingTime } from './sending-time.js';
@@ -22,8 +23,9 @@ export interface DemoSummary {
 
 /**
  * Builds the demo bureau in an empty store through the Store verbs, as of `now`: five branches with bound chats,
- * the leadership chat, 40 people with roles, a year of study and volunteer records and the 71-problem ledger of
- * the seeds (69 closed out, 128 measures, 2 overdue). The same `now` and seed always give the same bureau.
+ * the leadership chat, 40 people with roles, a year of study and volunteer records, the 71-problem ledger of
+ * the seeds (69 closed out, 128 measures, 2 overdue) and a year of 组织生活 (meetings, leaves, linked leaders).
+ * The same `now` and seed always give the same bureau.
  */
 export async function buildDemo(store: Store, now: Date, seed = DEMO_SEED): Promise<DemoSummary> {
   const rng = createPrng(seed);
@@ -55,13 +57,14 @@ export async function buildDemo(store: Store, now: Date, seed = DEMO_SEED): Prom
     };
     const studyRecords = await seedDemoStudy(tx, cast, { rng, days, today });
     await seedDemoLedger(tx, cast, { d0, rng, days });
+    const meetings = await seedDemoOrgLife(tx, cast, { seed, today });
     await tx.audit({ at: now.toISOString(), by: admin, action: 'demo-build', subject: DEMO_MARK, to: `seed ${seed}` });
     return {
       branches: branchIds.length,
       people: (await tx.listPeople()).length,
       problems: (await tx.listProblems()).length,
       measures: (await tx.listMeasures()).length,
-      studyRecords,
+      studyRecords: studyRecords + meetings,
       firstSendingDay: d0,
     };
   });

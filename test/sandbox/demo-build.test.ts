@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bureauFigures } from '../../commands/figures/bureau-figures.js';
+import { missingMeetings } from '../../commands/org/meetings/org-life-gaps.js';
 import { addDays, periodRange, toLocalDate, workingDaysUntil } from '../../commands/shared/calendar.js';
 import { headline } from '../../commands/reports/summary-card.js';
 import { buildDemo } from '../../src/sandbox/demo-build.js';
 import { nextSendingTime } from '../../src/sandbox/sending-time.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
 import type { Store } from '../../storage/store.js';
-import { participantsOf } from '../../storage/study.js';
+import { MEETING_KINDS, participantsOf } from '../../storage/study.js';
 
 const stores: Store[] = [];
 afterEach(async () => {
@@ -77,10 +78,64 @@ describe('the demo bureau', () => {
     expect(records[0]!.date >= addDays(today, -365)).toBe(true);
     expect(records.at(-1)!.date < today).toBe(true);
     expect(records.filter((r) => r.form === '调查研究')).toHaveLength(63);
-    expect(new Set(records.map((r) => r.form)).size).toBe(10);
+    // The ten study forms, and the nine of 组织生活 (issue 14) the meetings are stored under.
+    expect(new Set(records.map((r) => r.form)).size).toBe(19);
     const lastMonth = periodRange(addDays(periodRange(today, 'month').start, -1), 'month');
     const volunteered = new Set(records.filter((r) => r.form === '志愿服务' && r.date >= lastMonth.start && r.date <= lastMonth.end).flatMap(participantsOf));
     expect(members.filter((m) => volunteered.has(m.id)).length).toBeGreaterThanOrEqual(27);
+  });
+
+  it('holds a year of 组织生活 with minutes, leaves and linked leaders, and exactly two meetings deliberately missed', async () => {
+    const { store } = await built(NOW);
+    const today = toLocalDate(NOW);
+    const { meetings, people, branches, leaves } = await store.read(async (tx) => ({
+      meetings: (await tx.listStudyRecords()).filter((r) => r.meeting),
+      people: await tx.listPeople(),
+      branches: await tx.listBranches(),
+      leaves: await tx.listLeaves(),
+    }));
+    expect(new Set(meetings.map((r) => r.meeting!.kind))).toEqual(new Set(MEETING_KINDS));
+    const branchOf = (name: string) => branches.find((b) => b.name === name)!.id;
+    const office = branchOf('办公室党支部');
+    const officeYear = meetings.filter((r) => r.branchId === office && r.date >= addDays(today, -365));
+    const count = (kind: string) => officeYear.filter((r) => r.meeting!.kind === kind).length;
+    expect([count('支委会'), count('党小组会'), count('主题党日')].every((n) => n >= 12 && n <= 13)).toBe(true);
+    expect(count('支部党员大会')).toBeGreaterThanOrEqual(4);
+    expect(count('组织生活会')).toBeGreaterThanOrEqual(1);
+    // 应到 of a whole-branch meeting is the roster, the leader whose home branch it is included (双重组织生活).
+    const chen = people.find((p) => p.name === '陈志远')!;
+    expect(chen.branchId).toBe(office);
+    expect(chen.linkedBranchIds).toEqual([office]);
+    expect(people.find((p) => p.name === '王立新')!.linkedBranchIds).toEqual([branchOf('政务服务科党支部'), branchOf('信息中心党支部')]);
+    const assembly = officeYear.find((r) => r.meeting!.kind === '支部党员大会')!;
+    expect(new Set(assembly.meeting!.expected)).toEqual(new Set(people.filter((p) => p.branchId === office).map((p) => p.id)));
+    expect(officeYear.some((r) => r.meeting!.kind === '党课' && r.personId === chen.id)).toBe(true);
+    for (const r of meetings) {
+      const m = r.meeting!;
+      expect(m.host).toBe(r.personId);
+      expect(m.recorder).toBeTruthy();
+      expect(r.place).toBeTruthy();
+      // 实到, 请假 and 缺席 split 应到 with nobody twice.
+      const split = [...participantsOf(r).filter((id) => m.expected.includes(id)), ...m.leave.map((l) => l.personId), ...m.absent];
+      expect(split.sort()).toEqual([...m.expected].sort());
+      for (const x of m.makeups ?? []) expect(x.date >= r.date && [...m.absent, ...m.leave.map((l) => l.personId)].includes(x.personId)).toBe(true);
+    }
+    expect(meetings.some((r) => r.meeting!.leave.some((l) => l.reason && !l.auto))).toBe(true);
+    expect(meetings.some((r) => r.meeting!.absent.length > 0)).toBe(true);
+    expect(meetings.some((r) => (r.meeting!.makeups ?? []).length > 0)).toBe(true);
+    // A leave in the register marks the person 请假 at a meeting it covers, with its reason.
+    const marked = meetings.flatMap((r) => r.meeting!.leave.filter((l) => l.auto).map((l) => ({ l, r })));
+    expect(marked.length).toBeGreaterThan(0);
+    for (const { l, r } of marked) expect(leaves.some((x) => x.personId === l.personId && x.from <= r.date && r.date <= x.to && x.reason === l.reason)).toBe(true);
+    expect(leaves.some((l) => l.from <= today && today <= l.to)).toBe(true);
+
+    const gaps = await store.read((tx) => missingMeetings(tx, { start: addDays(today, -365), end: addDays(today, -1) }, today));
+    const lastMonth = periodRange(addDays(periodRange(today, 'month').start, -1), 'month');
+    const lastQuarter = periodRange(addDays(periodRange(today, 'quarter').start, -1), 'quarter');
+    expect(gaps.map((g) => [g.name, g.slots.map((s) => `${s.kind} ${s.period.label}`)])).toEqual([
+      ['数据资源科党支部', [`支部党员大会 ${lastQuarter.label}`]],
+      ['信息中心党支部', [`支委会 ${lastMonth.label}`]],
+    ]);
   });
 
   it('is the same bureau for the same moment and seed, and another for another seed', async () => {
