@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { onLeave, type LeaveFilter } from '../../storage/leave.js';
 import type { Store } from '../../storage/store.js';
 
 /** Opens a store on a location; opening the same location again must see what was committed. */
@@ -135,6 +136,69 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await s.read((tx) => tx.listStudyRecords({ branchId: 'B2', includeVoided: true })))[0]).toMatchObject({ id: 'S2', voided: { reason: '重复' } });
       expect((await s.read((tx) => tx.listStudyRecords({ from: '2026-11-21', includeVoided: true }))).map((r) => r.id)).toEqual(['S2']);
       await s.close();
+    });
+
+    it('records 补学 against a meeting record across a reopen, and refuses a record that is not a meeting', async () => {
+      const loc = factory();
+      const s1 = await loc.open();
+      const meeting = { kind: '支部党员大会' as const, host: 'ou_a', recorder: 'ou_b', expected: ['ou_a', 'ou_b', 'ou_c', 'ou_d'], leave: [{ personId: 'ou_c', reason: '出差' }], absent: ['ou_d'] };
+      const base = { form: '支部集体学习' as const, minutes: 90, content: '《党章》', branchId: 'B1', personId: 'ou_a', attendees: ['ou_b'], entered: stamp };
+      const m = await s1.transact((tx) => tx.addStudyRecord({ ...base, form: '支部党员大会', date: '2026-11-20', meeting }));
+      const plain = await s1.transact((tx) => tx.addStudyRecord({ ...base, date: '2026-11-21' }));
+      await s1.transact((tx) => tx.addMakeup(m.id, { personId: 'ou_c', date: '2026-11-24', note: '自学会议材料', entered: stamp }));
+      const after = await s1.transact((tx) => tx.addMakeup(m.id, { personId: 'ou_d', date: '2026-11-25', entered: { by: 'ou_a', at: stamp.at } }));
+      expect(after.meeting!.makeups!.map((x) => x.personId)).toEqual(['ou_c', 'ou_d']);
+      await expect(s1.transact((tx) => tx.addMakeup(plain.id, { personId: 'ou_c', date: '2026-11-24', entered: stamp }))).rejects.toThrow();
+      await s1.close();
+      const s2 = await loc.open();
+      const kept = await s2.read((tx) => tx.getStudyRecord(m.id));
+      expect(kept!.meeting).toEqual({ ...meeting, makeups: [{ personId: 'ou_c', date: '2026-11-24', note: '自学会议材料', entered: stamp }, { personId: 'ou_d', date: '2026-11-25', entered: { by: 'ou_a', at: stamp.at } }] });
+      expect((await s2.read((tx) => tx.getStudyRecord(plain.id)))!.meeting).toBeUndefined();
+      await s2.close();
+    });
+
+    it('sets one meeting rule per scope and kind, keeping the earlier setting in its history, across a reopen', async () => {
+      const loc = factory();
+      const s1 = await loc.open();
+      expect(await s1.read((tx) => tx.listMeetingRules())).toEqual([]);
+      const later = { by: 'ou_sec', at: '2026-11-24T02:00:00.000Z' };
+      await s1.transact((tx) => tx.setMeetingRule({ scope: 'branches', kind: '支委会', period: 'month', min: 2 }, stamp));
+      await s1.transact((tx) => tx.setMeetingRule({ scope: 'B1', kind: '支委会', period: 'quarter', min: 0 }, stamp));
+      const changed = await s1.transact((tx) => tx.setMeetingRule({ scope: 'branches', kind: '支委会', period: 'quarter', min: 1 }, later));
+      expect(changed).toMatchObject({ id: 'MR1', period: 'quarter', min: 1, set: later, history: [{ ...stamp, period: 'month', min: 2 }] });
+      await s1.close();
+      const s2 = await loc.open();
+      const rules = await s2.read((tx) => tx.listMeetingRules());
+      expect(rules.map((r) => [r.id, r.scope, r.kind, r.period, r.min])).toEqual([
+        ['MR1', 'branches', '支委会', 'quarter', 1],
+        ['MR2', 'B1', '支委会', 'quarter', 0],
+      ]);
+      expect(rules[0]!.history).toEqual([{ ...stamp, period: 'month', min: 2 }]);
+      await s2.close();
+    });
+
+    it('keeps the leave register: numbered, by start date, filtered by person and overlap, voided without deleting', async () => {
+      const loc = factory();
+      const s1 = await loc.open();
+      const add = (personId: string, from: string, to: string, reason?: string) => s1.transact((tx) => tx.addLeave({ personId, from, to, ...(reason ? { reason } : {}), entered: stamp }));
+      expect((await add('ou_a', '2026-11-20', '2026-11-25', '出差')).id).toBe('L1');
+      await add('ou_b', '2026-11-18', '2026-11-19');
+      await add('ou_a', '2026-12-01', '2026-12-05', '病假');
+      const ids = (f?: LeaveFilter) => s1.read(async (tx) => (await tx.listLeaves(f)).map((l) => l.id));
+      expect(await ids()).toEqual(['L2', 'L1', 'L3']);
+      expect(await ids({ personId: 'ou_a' })).toEqual(['L1', 'L3']);
+      expect(await ids({ from: '2026-11-19', to: '2026-11-20' })).toEqual(['L2', 'L1']);
+      expect(await ids({ personId: 'ou_a', from: '2026-11-26', to: '2026-11-30' })).toEqual([]);
+      expect(await s1.read((tx) => onLeave(tx, 'ou_a', '2026-11-25'))).toMatchObject({ id: 'L1', reason: '出差' });
+      expect(await s1.read((tx) => onLeave(tx, 'ou_a', '2026-11-26'))).toBeUndefined();
+      await s1.transact((tx) => tx.voidLeave('L1', { by: 'ou_sec', at: stamp.at }));
+      expect(await s1.read((tx) => onLeave(tx, 'ou_a', '2026-11-22'))).toBeUndefined();
+      await s1.close();
+      const s2 = await loc.open();
+      expect((await s2.read((tx) => tx.listLeaves())).map((l) => l.id)).toEqual(['L2', 'L3']);
+      expect((await s2.read((tx) => tx.listLeaves({ personId: 'ou_a', includeVoided: true })))[0]).toMatchObject({ id: 'L1', voided: { by: 'ou_sec' }, from: '2026-11-20', to: '2026-11-25' });
+      expect((await s2.transact((tx) => tx.addLeave({ personId: 'ou_c', from: '2026-12-02', to: '2026-12-02', entered: stamp }))).id).toBe('L4');
+      await s2.close();
     });
 
     it('overrides default quotas and logs every change', async () => {
