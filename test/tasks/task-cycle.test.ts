@@ -59,7 +59,13 @@ describe('督办事项: extended, reassigned, returned once and accepted; a mist
     const card = h.platform.sent.find((m) => toUser(leader)(m) && m.msgType === 'interactive' && textOf(m).includes('申请督办事项 T1 延期'));
     expect(card).toBeDefined();
     expect(await h.say(zhang, 'oc_p2p_zhang', '/审核 T1 同意延期', { chatType: 'p2p' })).toContain('/审核 只有');
-    expect(await h.say(leader, 'oc_p2p_leader', '/审核 T1 同意延期', { chatType: 'p2p' })).toContain('时限：2026-12-18（周五）');
+    // The assigner decides on the card sent to them privately.
+    const approve = buttons(card!.content).find((b) => b.value.a === 'run')!;
+    const pressed = await h.press(leader, card!, approve.value);
+    expect((pressed.json as { toast: { type: string; content: string } }).toast).toMatchObject({ type: 'success', content: 'T1 同意延期。' });
+    await h.app.settle();
+    expect((await h.app.store.read((tx) => tx.getTask('T1')))!.deadline).toBe('2026-12-18');
+    expect(JSON.stringify(h.platform.contentOf(card!.messageId))).toContain('已同意延期');
     expect(await told(zhang)).toContain('赵局长 审核了你对督办事项 T1 的延期申请');
 
     // Reassigned: 张三 is seconded elsewhere; 李四 takes over, 钱七 stays.
