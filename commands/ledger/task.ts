@@ -6,6 +6,7 @@ import { mentionsIn, splitFields } from '../shared/fields.js';
 import { DEADLINE_KEYS, field, findTask, namesFor, noteLines, parseDeadline, PERSON_KEYS, stampOf, TASK_REF, tellPerson, todayOf } from './ledger-common.js';
 import { deadlineLine, formatInstant, renderHistory, taskStatusLabel } from './ledger-status.js';
 import { listTasks } from './task-list.js';
+import { mayManageTask } from './task-common.js';
 import { evidenceLine, evidenceOf } from './evidence-items.js';
 import { mayRun, whoMay } from '../org/roles.js';
 import { ROLE_NAMES, type Role } from '../../storage/records.js';
@@ -63,6 +64,13 @@ export const task: Command = {
 };
 
 async function show(ctx: CommandContext, t: Task): Promise<void> {
+  const mayView =
+    ctx.role === 'admin' ||
+    ctx.role === 'leader' ||
+    mayManageTask(ctx, t) ||
+    t.assignees.some((a) => a.openId === ctx.sender.id) ||
+    (t.branchId !== undefined && (ctx.sender.branchId === t.branchId || ctx.chat.branch?.id === t.branchId));
+  if (!mayView) throw new UserError(`${t.id} 不是交给你或你所在支部的督办事项：只有交办人、负责人、相关支部成员、领导和管理员可以查看。`, { showUsage: false });
   const nameOf = await namesFor(ctx, [t.assigner, ...t.assignees.map((a) => a.openId), ...t.history.map((e) => e.by)]);
   const today = todayOf(ctx);
   const state = (a: TaskAssignee) =>

@@ -102,6 +102,7 @@ describe('督办事项: extended, reassigned, returned once and accepted; a mist
     expect(await h.say(leader, leaders, '/办结 T1 @李四 很好')).toContain('（2/2 人已报告，待交办人办结：钱七）');
     expect(await h.say(leader, leaders, '/办结 T1')).toContain('（2/2 人已办结，事项已办结）');
 
+    expect(await h.say(zhang, 'oc_p2p_zhang', '/任务 T1', { chatType: 'p2p' })).toContain('T1 不是交给你或你所在支部的督办事项');
     const shown = await h.say(leader, leaders, '/任务 T1');
     expect(shown).toContain('T1【已办结】撰写数据共享专题调研报告');
     for (const line of ['张三 申请延期', '赵局长 同意延期：时限 2026-12-11 → 2026-12-18', '赵局长 改派负责人：张三、钱七 → 李四、钱七；张三借调至市局', '李四 报告办理结果：初稿已提交', '赵局长 退回办理结果：李四：缺少对策建议部分', '赵局长 办结：李四：已补充对策建议；意见：很好']) {
@@ -125,6 +126,7 @@ describe('督办事项: extended, reassigned, returned once and accepted; a mist
     expect(await h.say(zhang, chat, '/完成 T1 写好了')).toContain('T1 已于 2026-11-23 10:00 取消督办（交办对象有误），不能再报告办理结果');
     expect(await h.say(sec, chat, '/延期 T1 2026-12-31 再等等')).toContain('已于 2026-11-23 10:00 取消督办');
     expect(await h.say(sec, chat, '/任务 T1')).toContain('T1【已撤销】提交学习心得');
+    expect(await h.say(li, chat, '/任务 T1')).toContain('T1【已撤销】提交学习心得');
 
     // Every rung of the ladder, up to the leadership escalation, passes without a word about T1; T2 still escalates.
     let everything = '';
