@@ -90,9 +90,8 @@ export async function seedDemoOrgLife(tx: Tx, cast: DemoCast, { seed, today }: {
       if (month % 3 === 1 || i === 0) at('支部党员大会', when(m, 8, 20), { host: sec, recorder: members[0]!, expected: roster });
       if (month % 3 === 2 || (i === 0 && month % 3 === 0)) at('党课', when(m, 14, 24), { host: month === 8 ? cast.pairedLeader[b]! : sec, recorder: members[1]!, expected: roster });
       if (month === 12) {
-        const day = when(m, 15, 24);
-        at('组织生活会', day, { host: sec, recorder: members[0]!, expected: roster });
-        at('民主评议党员', day, { host: sec, recorder: members[0]!, expected: roster });
+        at('组织生活会', when(m, 15, 21), { host: sec, recorder: members[0]!, expected: roster });
+        at('民主评议党员', when(m, 22, 28), { host: sec, recorder: members[0]!, expected: roster });
       }
       if (month === 6) at('警示教育', when(m, 10, 20), { host: sec, recorder: members[1]!, expected: roster, place: '市廉政教育基地' });
       if (month % 6 === 3) {
