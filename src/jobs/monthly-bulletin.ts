@@ -4,7 +4,7 @@ import { md, type CardElement } from '../../commands/shared/card.js';
 import { fitCards } from '../../commands/shared/card-fit.js';
 import { joinMarkdown, markdown, type Markdown } from '../../commands/shared/markdown.js';
 import { formatRate } from '../../commands/figures/ledger-figures.js';
-import { headline, studyLine } from '../../commands/reports/summary-card.js';
+import { headline, sourceLine, studyLine } from '../../commands/reports/summary-card.js';
 import { missingMeetings } from '../../commands/org/meetings/org-life-gaps.js';
 import { slotList } from '../../commands/org/meetings/org-life-status.js';
 import type { Tx } from '../../storage/store.js';
@@ -85,7 +85,7 @@ export const monthlyBulletin: Job = {
       const people = new Map((await tx.listPeople()).map((p) => [p.id, p.name]));
       const t = f.ledger.total;
       const els: CardElement[] = [
-        md(markdown`**${headline(f)}**\n${month.label}新增问题 ${t.period?.found ?? 0} 个，销号 ${t.period?.rectified ?? 0} 个；新增措施 ${t.period?.measures ?? 0} 项，完成 ${t.period?.measuresDone ?? 0} 项。`),
+        md(markdown`**${headline(f)}**\n${sourceLine(f)}\n${month.label}新增问题 ${t.period?.found ?? 0} 个，销号 ${t.period?.rectified ?? 0} 个；新增措施 ${t.period?.measures ?? 0} 项，完成 ${t.period?.measuresDone ?? 0} 项。`),
         md(markdown`${studyLine(month.label, f.study.period)}\n${studyLine(`${month.end.slice(0, 4)}年累计`, f.study.year)}`),
       ];
       const rows = f.branches.map((b) => {

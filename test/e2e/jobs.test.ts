@@ -140,7 +140,7 @@ describe('scheduled jobs through the admin endpoint', () => {
     const { chat, leaders, zhang, sec } = await bureau();
     at('2026-11-10T10:00:00+08:00');
     await h.say(zhang, chat, '/问题 数据共享不直接 责任单位:数据资源科 时限:2026-11-20 负责人:@张三');
-    await h.say(zhang, chat, '/问题 办事指南不清楚 责任单位:政务服务科 时限:2026-12-31 负责人:@张三');
+    await h.say(zhang, chat, '/问题 办事指南不清楚 责任单位:政务服务科 时限:2026-12-31 负责人:@张三 专项整治:是');
     await h.say(zhang, chat, '/销号 P2 指南已重写并上网');
     await h.say(sec, chat, '/审核 P2 通过');
     at('2026-12-01T09:30:00+08:00');
@@ -149,6 +149,8 @@ describe('scheduled jobs through the admin endpoint', () => {
     const text = textOf(posted(leaders, before)[0]!);
     expect(text).toContain('2026年11月党建督办通报');
     expect(text).toContain('检视问题 2 个，已整改销号 1 个（50.0%），制定整改措施 0 项，逾期问题 1 个');
+    // Issue 15: the bulletin splits 检视问题 by source and counts the 专项整治 mark, in /进度's words.
+    expect(text).toContain('按来源：未注明 2 个；其中专项整治问题 1 个');
     const again = await run('monthly-bulletin');
     expect(again.sent).toHaveLength(0);
     expect(again.skipped[0]!.reason).toContain('已发布过');
