@@ -71,7 +71,15 @@ describe('the sandbox page API', () => {
     const s = await sb.state();
     expect(s.demo).toBe(true);
     expect(s.people).toHaveLength(40);
-    expect(s.people.slice(0, 6).map((p) => `${p.name}:${p.role}:${p.branch}`)).toEqual(['刘建华:admin:', '陈志远:leader:', '王立新:leader:', '赵敏:leader:', '孙国栋:leader:', '周文静:secretary:办公室党支部']);
+    expect(s.people.slice(0, 6).map((p) => `${p.name}:${p.role}:${p.branch}`)).toEqual([
+      '刘建华:admin:',
+      // Issue 14: each bureau leader has a home branch (双重组织生活).
+      '陈志远:leader:办公室党支部',
+      '王立新:leader:政务服务科党支部',
+      '赵敏:leader:数据资源科党支部',
+      '孙国栋:leader:行政审批科党支部',
+      '周文静:secretary:办公室党支部',
+    ]);
     expect(s.chats.filter((c) => c.kind !== 'p2p').map((c) => c.name)).toEqual(['办公室党支部群', '政务服务科党支部群', '数据资源科党支部群', '行政审批科党支部群', '信息中心党支部群', '领导班子群']);
     await sb.say('陈志远', '领导班子群', '/进度');
     const card = (await sb.lines('领导班子群')).find((l) => l.msgType === 'interactive')!.content;
