@@ -4,10 +4,10 @@ import { UserError, type Mention } from '../types.js';
 const SEPARATORS = ',，、;；。';
 const TRAILING = new RegExp(`[\\s${SEPARATORS}]+$`);
 
-/** Splits `描述 责任单位:数据科 时限:12月31日` (fields after spaces or Chinese punctuation) into free text and the named fields. */
+/** Splits `描述 责任单位:数据科 时限：12月31日` (fields after spaces or Chinese punctuation, either colon) into free text and the named fields. */
 export function splitFields(args: string, keys: readonly string[]): { rest: string; fields: Record<string, string> } {
   const fields: Record<string, string> = {};
-  const pattern = new RegExp(`(?:^|[\\s${SEPARATORS}])(${keys.map(escape).join('|')})\\s*:`, 'g');
+  const pattern = new RegExp(`(?:^|[\\s${SEPARATORS}])(${keys.map(escape).join('|')})\\s*[:：]`, 'g');
   const hits = [...args.matchAll(pattern)];
   if (hits.length === 0) return { rest: args.trim(), fields };
   const rest = args.slice(0, hits[0]!.index).replace(TRAILING, '').trim();

@@ -18,8 +18,8 @@ export type ParsedMessage =
 
 /** Normalises what phones and IMEs type: full-width colon, slash and spaces. */
 export function normalizeText(text: string): string {
+  // A full-width colon stays as typed: fields accept both (splitFields), and free text (`附件：整改报告.pdf`) keeps it.
   return text
-    .replace(/[：]/g, ':')
     .replace(/[／]/g, '/')
     .replace(/[\u00a0\u3000\t]/g, ' ')
     .replace(/ +/g, ' ')

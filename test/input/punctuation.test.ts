@@ -26,4 +26,12 @@ describe('Chinese punctuation between fields', () => {
     expect(reply).toContain('牵头负责人：李四');
     expect(reply).toContain('时限：2026-12-31（周四）');
   });
+
+  it('keeps a full-width colon inside free text: a close-out note reading 附件：… is stored as typed (issue 15)', async () => {
+    b = await bureau();
+    await b.h.say(b.zhang, b.chat, '/问题 测试 责任单位：办公室 时限：12月31日 负责人：@张三');
+    await b.h.say(b.zhang, b.chat, '/销号 P1 已整改完毕。附件：整改报告.pdf，会议纪要.docx');
+    const p = await b.h.app.store.read((tx) => tx.getProblem('P1'));
+    expect(JSON.stringify(p)).toContain('已整改完毕。附件：整改报告.pdf，会议纪要.docx');
+  });
 });
