@@ -6,13 +6,16 @@ import { formRefusal } from '../commands/ledger/may-act.js';
 import { parseMessage } from '../commands/shared/parse-message.js';
 import { loadCalendar } from '../commands/shared/load-calendar.js';
 import { mayRun, whoMay } from '../commands/org/roles.js';
-import { UserError, type ChatInfo, type Command, type CommandContext, type FileMessage, type Mention } from '../commands/types.js';
+import { UserError, type ChatInfo, type Command, type CommandContext, type FileMessage } from '../commands/types.js';
 import { ROLE_NAMES, type OutboundContent, type Person, type Role } from '../storage/records.js';
 import { StoreUnavailableError } from '../storage/errors.js';
 import type { Store, Tx } from '../storage/store.js';
 import type { CardAnswer, IncomingCardAction, IncomingEvent, IncomingMessage } from './events.js';
 import type { Logger } from './logger.js';
 import { intakeFile, type Resources } from './feishu/resources-intake.js';
+import { noting } from './noting-tx.js';
+import { register } from './register-sender.js';
+import { createSenderNames } from './sender-names.js';
 
 /** Looks up display names; answers undefined when the app lacks the contact scope. */
 export interface Directory {
@@ -40,7 +43,6 @@ const NAME_WAIT_MS = 1000;
 type Outgoing = { to: { kind: 'reply'; messageId: string; chatId: string } | { kind: 'chat'; chatId: string } | { kind: 'user'; openId: string }; content: OutboundContent | FileMessage };
 
 /** Tx verbs that change a ledger item; the router notes which items a command changed, to update the cards about them. */
-const ITEM_WRITES = new Set(['updateProblem', 'updateMeasure', 'updateTask']);
 
 const INTERNAL_ERROR = '抱歉，处理这条命令时出了内部错误，已记录日志，什么也没有改动。请稍后再试，或联系管理员。';
 
@@ -49,34 +51,7 @@ export function createRouter(deps: RouterDeps) {
   const words = deps.commands.flatMap((c) => [c.name, ...c.aliases]);
   const find = (w: string) => deps.commands.find((c) => c.name === w || c.aliases.includes(w));
   const clock = deps.clock ?? (() => new Date());
-  const filling = new Set<Promise<void>>();
-  let stopped = false;
-
-  /**
-   * Looks up the sender's name, waiting at most `waitMs`; a slower answer is saved by a later transaction of its own,
-   * so the command runs with the name already stored (from a mention) or the open_id placeholder.
-   */
-  async function senderName(openId: string, waitMs: number): Promise<string | undefined> {
-    const lookup = deps.directory.displayName(openId).catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const late = Symbol('late');
-    const quick = waitMs > 0 ? await Promise.race([lookup, new Promise<typeof late>((r) => (timer = setTimeout(r, waitMs, late)))]) : late;
-    clearTimeout(timer);
-    if (quick !== late) return quick;
-    void lookup.then((name) => {
-      if (!name || stopped) return;
-      const saving = deps.store
-        .transact(async (tx) => {
-          const p = await tx.getPerson(openId);
-          if (p?.nameSource === 'contact' && p.name === name) return;
-          await tx.savePerson({ id: openId, name, nameSource: 'contact' }, { by: openId, at: clock().toISOString() });
-        })
-        .catch((err) => deps.logger.warn({ err, openId }, 'could not save a looked-up name'))
-        .finally(() => filling.delete(saving));
-      filling.add(saving);
-    });
-    return undefined;
-  }
+  const names = createSenderNames({ directory: deps.directory, store: deps.store, logger: deps.logger, clock });
 
   /** A chat message as the router runs it: typed in a chat, or stood in for by a card button. */
   interface Input {
@@ -92,11 +67,6 @@ export function createRouter(deps: RouterDeps) {
     parentId?: string;
   }
 
-  /**
-   * Runs one message: registration, the command and its writes, its replies and the inbox mark in one transaction.
-   * With `capture`, replies are returned instead of posted (a card callback answers with a toast) and `onSuccess`
-   * joins the command's transaction.
-   */
   /** Messages with a file's bytes become messages naming the stored file; the bytes never enter the data log. */
   async function storeFiles(out: readonly Outgoing[]): Promise<(Outgoing & { content: OutboundContent })[]> {
     return Promise.all(
@@ -108,11 +78,16 @@ export function createRouter(deps: RouterDeps) {
     );
   }
 
+  /**
+   * Runs one message: registration, the command and its writes, its replies and the inbox mark in one transaction.
+   * With `capture`, replies are returned instead of posted (a card callback answers with a toast) and `onSuccess`
+   * joins the command's transaction.
+   */
   async function run(ev: Input, now: Date, opts: { capture?: boolean; onSuccess?: (tx: Tx) => Promise<void> } = {}): Promise<{ ok: boolean; replies: string[]; refreshed: Map<string, Card> }> {
     const known = await deps.store.read((tx) => tx.getPerson(ev.senderId));
     // Network lookups happen outside the transaction: the store lock is never held across I/O. A card callback
     // (captured) answers within Feishu's 3 s, so it never waits for one.
-    const name = known?.nameSource === 'contact' ? undefined : await senderName(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);
+    const name = known?.nameSource === 'contact' ? undefined : await names.lookup(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);
     // An image or file is fetched and kept outside the transaction, then run as /佐证 with it (or ignored in a group).
     const attachment = await intakeFile(deps.store, deps.resources, ev, now);
     const parsed = attachment
@@ -306,60 +281,7 @@ export function createRouter(deps: RouterDeps) {
     return undefined;
   }
 
-  /** Stops saving names that arrive from now on and waits for those being saved. */
-  async function stop(): Promise<void> {
-    stopped = true;
-    await Promise.all([...filling]);
-  }
-
-  return { handle, run, stop };
-}
-
-async function register(tx: Tx, ev: Pick<IncomingMessage, 'senderId' | 'chatId'>, name: string | undefined, now: Date, mentions: readonly Mention[], bootstrapAdmin: boolean): Promise<Person> {
-  const stamp = { by: ev.senderId, at: now.toISOString() };
-  const binding = await tx.getChat(ev.chatId);
-  const existing = await tx.getPerson(ev.senderId);
-  // Leaders and admins visit branch chats without becoming members; they join a branch only through /任命.
-  const observer = bootstrapAdmin || existing?.role === 'leader' || existing?.role === 'admin';
-  const joinBranch = binding?.kind === 'branch' && binding.branchId && !existing?.branchId && !observer ? { branchId: binding.branchId } : {};
-  const rename = name && name !== existing?.name ? { name, nameSource: 'contact' as const } : {};
-  for (const m of mentions) {
-    const p = await tx.getPerson(m.openId);
-    if (!p && m.openId !== ev.senderId) {
-      await tx.savePerson({ id: m.openId, name: m.name, nameSource: 'mention' }, stamp);
-    } else if (p && p.nameSource !== 'contact' && p.name !== m.name) {
-      await tx.savePerson({ id: m.openId, name: m.name, nameSource: 'mention' }, stamp);
-    }
-  }
-  if (existing && Object.keys(joinBranch).length === 0 && Object.keys(rename).length === 0) return existing;
-  return tx.savePerson(
-    {
-      id: ev.senderId,
-      ...(existing ? {} : { name: name ?? fallbackName(ev.senderId), nameSource: name ? ('contact' as const) : ('fallback' as const) }),
-      ...rename,
-      ...joinBranch,
-    },
-    stamp,
-  );
-}
-
-/** A readable stand-in when the contact API is not available: the tail of the open_id. */
-function fallbackName(openId: string): string {
-  return `用户${openId.slice(-4)}`;
-}
-
-/** The transaction with item writes noted in `touched`, so the cards about those items can be brought up to date. */
-function noting(tx: Tx, touched: Set<string>): Tx {
-  return new Proxy(tx, {
-    get(target, key, receiver) {
-      const verb = Reflect.get(target, key, receiver) as unknown;
-      if (typeof key !== 'string' || !ITEM_WRITES.has(key) || typeof verb !== 'function') return verb;
-      return (id: string, ...rest: unknown[]) => {
-        touched.add(id);
-        return (verb as (...a: unknown[]) => unknown).call(target, id, ...rest);
-      };
-    },
-  });
+  return { handle, run, stop: names.stop };
 }
 
 function toContent(c: string | OutboundContent | FileMessage): OutboundContent | FileMessage {
