@@ -12,10 +12,13 @@ import type { Store } from '../../storage/store.js';
 let store: Store;
 let bureau: ScaleManifest;
 let data: FigureData;
-const today = toLocalDate(new Date());
+// A fixed day, two weeks before the month's and the quarter's end, so the quota gap lists compared are not empty
+// (on the wall clock's 1 December they were, and the test said so).
+const ANCHOR = new Date('2026-11-20T02:00:00Z');
+const today = toLocalDate(ANCHOR);
 beforeAll(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'duban-slices-')), 'duban.json');
-  bureau = await buildScaleStore(file, { branches: 6, members: 120, studyRecords: 4000, problems: 300, measuresPerProblem: 2, tasks: 60, leaders: 3, history: false });
+  bureau = await buildScaleStore(file, { branches: 6, members: 120, studyRecords: 4000, problems: 300, measuresPerProblem: 2, tasks: 60, leaders: 3, history: false }, ANCHOR);
   store = await openLowdbStore(file);
   data = await store.read(async (tx) => ({
     problems: await tx.listProblems(),
