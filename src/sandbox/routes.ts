@@ -180,7 +180,7 @@ export function createSandboxRoutes(deps: {
     deps.clock.set(at);
     const report = await job.run(deps.clock.now(), deps.jobDeps);
     deps.onJobRan();
-    const { chats, people } = await bureau();
+    const { chats } = await bureau();
     const where = (to: string) => chats.find((c) => c.id === to)?.name ?? chats.find((c) => c.personId === to)?.name ?? to;
     ctx.body = { ...report, sent: report.sent.map((s) => ({ ...s, where: where(s.to) })), now: deps.clock.now().toISOString(), offsetMs: deps.clock.offset() };
   });
