@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { errorText, StoreUnavailableError } from '../errors.js';
 import type { FileArea } from '../store.js';
 
 /**
@@ -19,23 +20,29 @@ export function lowdbFileArea(dataFile: string, readOnly: boolean, area: 'files'
       if (readOnly) throw new Error('store is open read-only');
       // A key of its own per file, never the content's hash: two queued messages with the same bytes are dropped apart.
       const key = randomBytes(16).toString('hex');
-      await mkdir(dir, { recursive: true });
       const tmp = `${pathOf(key)}.${process.pid}.tmp`;
-      const fh = await open(tmp, 'w');
       try {
-        await fh.writeFile(bytes);
-        await fh.sync();
-      } finally {
-        await fh.close();
+        await mkdir(dir, { recursive: true });
+        const fh = await open(tmp, 'w');
+        try {
+          await fh.writeFile(bytes);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        await rename(tmp, pathOf(key));
+        const d = await open(dir, 'r');
+        try {
+          await d.sync();
+        } finally {
+          await d.close();
+        }
+        return key;
+      } catch (err) {
+        // A full disk is the store being unavailable, as for the data log: the event is retried, not answered 内部错误.
+        await unlink(tmp).catch(() => undefined);
+        throw new StoreUnavailableError(`could not write ${dir} (${errorText(err)})`, { cause: err });
       }
-      await rename(tmp, pathOf(key));
-      const d = await open(dir, 'r');
-      try {
-        await d.sync();
-      } finally {
-        await d.close();
-      }
-      return key;
     },
     async read(key) {
       try {

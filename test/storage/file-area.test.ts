@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../storage/errors.js';
 import { openLowdbStore } from '../../storage/lowdb/open.js';
 import type { Store } from '../../storage/store.js';
 
@@ -28,6 +29,16 @@ describe('the file area beside the data file', () => {
     expect(Buffer.compare((await store.files.read(b))!, bytes)).toBe(0);
     await store.files.drop(a);
     await expect(store.files.read('../duban.json')).rejects.toThrow('not a file key');
+  });
+
+  it('reports a file it cannot write as the store being unavailable, and leaves no partial file', async () => {
+    // A temp absolute path whose file area is taken by a plain file: every write into it fails, as on a broken disk.
+    const file = join(mkdtempSync(join(tmpdir(), 'duban-files-')), 'duban.json');
+    writeFileSync(`${file}.files`, 'not a directory');
+    const store = await openLowdbStore(file);
+    stores.push(store);
+    await expect(store.files.put(Buffer.from('x'))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(readFileSync(`${file}.files`, 'utf8')).toBe('not a directory');
   });
 
   it('refuses to store a file when the data is open read-only', async () => {
