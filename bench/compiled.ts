@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BENCH_OUT, ROOT } from './server-process.js';
 
 /** The bench's server entries that run as their own processes, compiled like the product for the compiled runs. */
-const ENTRIES = ['bench/app-server.ts', 'bench/baseline-server.ts'];
+const ENTRIES = ['bench/app-server.ts', 'bench/baseline-server.ts', 'bench/province-server.ts'];
 
 /** Brings dist/ up to date as `npm start` would and compiles the bench's server entries with the same settings. */
 export function buildCompiled(): void {

@@ -4,7 +4,7 @@ import { exportProblems, exportStudy } from '../commands/reports/export-files.js
 import { loadNames } from '../commands/reports/names.js';
 import { participantsOf } from '../storage/study.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
-import type { Tx } from '../storage/store.js';
+import type { Store, Tx } from '../storage/store.js';
 
 /** One timed export: wall and CPU time, the memory it added at its peak, and what it produced. */
 export interface ExportCost {
@@ -77,16 +77,21 @@ async function plainText(tx: Tx, period: { start: string; end: string }): Promis
 /** Times the bureau-wide study ledger for the past year and the bureau-wide problem ledger on the scale store. */
 export async function runExportCosts(dataFile: string, today: string): Promise<ExportCosts> {
   const store = await openLowdbStore(dataFile, { readOnly: true });
-  // The scale store spreads its records over the 365 days up to today: "the last 12 months" holds all of them.
-  const period = { start: new Date(Date.parse(today) - 366 * 86_400_000).toISOString().slice(0, 10), end: today, label: '近12个月' };
   try {
-    const baseline = await measure(() => store.read((tx) => plainText(tx, period)));
-    const study = await measure(() => store.read(async (tx) => toCount(await exportStudy(tx, { scopeLabel: '全部', period, today }))));
-    const problems = await measure(() => store.read(async (tx) => toCount(await exportProblems(tx, { scopeLabel: '全部', today }))));
-    return { baseline, study, problems };
+    return await measureExports(store, today);
   } finally {
     await store.close();
   }
+}
+
+/** runExportCosts on an open store of any kind. */
+export async function measureExports(store: Store, today: string): Promise<ExportCosts> {
+  // The scale store spreads its records over the 365 days up to today: "the last 12 months" holds all of them.
+  const period = { start: new Date(Date.parse(today) - 366 * 86_400_000).toISOString().slice(0, 10), end: today, label: '近12个月' };
+  const baseline = await measure(() => store.read((tx) => plainText(tx, period)));
+  const study = await measure(() => store.read(async (tx) => toCount(await exportStudy(tx, { scopeLabel: '全部', period, today }))));
+  const problems = await measure(() => store.read(async (tx) => toCount(await exportProblems(tx, { scopeLabel: '全部', today }))));
+  return { baseline, study, problems };
 }
 
 function toCount(f: { rows: number; bytes: Buffer }): { rows: number; bytes: number } {

@@ -8,6 +8,7 @@ import { monthlyBulletin } from '../src/jobs/monthly-bulletin.js';
 import { weeklyDigest } from '../src/jobs/weekly-digest.js';
 import { createLogger } from '../src/logger.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
+import type { Store } from '../storage/store.js';
 import { median } from './load.js';
 
 /** Milliseconds each job took on the scale store, and what it produced. */
@@ -21,6 +22,8 @@ export interface JobCosts {
   exportMs: number;
   exportRows: number;
   exportBytes: number;
+  /** `/进度` for one branch (measured when a branch is named). */
+  progressBranchMs?: number;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -37,40 +40,57 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
  */
 export async function runJobCosts(dataFile: string): Promise<JobCosts> {
   const store = await openLowdbStore(dataFile);
+  try {
+    return await measureJobs(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** runJobCosts on an open store of any kind (its jobs write their marks and queue their cards in it); `branchId` adds a branch's `/进度`. */
+export async function measureJobs(store: Store, opts: { branchId?: string } = {}): Promise<JobCosts> {
   const logger = createLogger('silent');
   const today = toLocalDate(new Date());
   const workday = (d: LocalDate) => (isWorkingDay(d) ? d : previousWorkingDay(d));
   const day = workday(today);
-  try {
-    const digests = [];
-    for (const weeksBack of [2, 1, 0]) digests.push(await timed(() => weeklyDigest.run(atShanghai(workday(addDays(today, -7 * weeksBack)), '10:00'), { store, logger })));
-    const bulletins = [];
-    for (const monthsBack of [2, 1, 0]) bulletins.push(await timed(() => monthlyBulletin.run(atShanghai(workday(addMonths(today, -monthsBack)), '10:00'), { store, logger })));
-    const progress = [];
-    const ledgers = [];
-    for (let i = 0; i < 3; i++) {
-      progress.push(
-        await timed(() =>
-          store.read(async (tx) => {
-            const f = await bureauFigures(tx, { period: periodRange(day, 'month'), asOf: day });
-            return renderSummaryCard(f, await loadNames(tx), '全局');
-          }),
-        ),
-      );
-      ledgers.push(await timed(() => store.read((tx) => exportProblems(tx, { scopeLabel: '全部', today: day }))));
-    }
-    return {
-      weeklyDigestMs: median(digests.map((d) => d.ms)),
-      weeklyDigestCards: digests.at(-1)!.value.sent.length,
-      monthlyBulletinMs: median(bulletins.map((b) => b.ms)),
-      monthlyBulletinCards: bulletins.at(-1)!.value.sent.length,
-      progressBureauMs: median(progress.map((p) => p.ms)),
-      progressCardBytes: Buffer.byteLength(JSON.stringify(progress[0]!.value)),
-      exportMs: median(ledgers.map((l) => l.ms)),
-      exportRows: ledgers[0]!.value.rows,
-      exportBytes: ledgers[0]!.value.bytes.length,
-    };
-  } finally {
-    await store.close();
+  const digests = [];
+  for (const weeksBack of [2, 1, 0]) digests.push(await timed(() => weeklyDigest.run(atShanghai(workday(addDays(today, -7 * weeksBack)), '10:00'), { store, logger })));
+  const bulletins = [];
+  for (const monthsBack of [2, 1, 0]) bulletins.push(await timed(() => monthlyBulletin.run(atShanghai(workday(addMonths(today, -monthsBack)), '10:00'), { store, logger })));
+  const progress = [];
+  const ledgers = [];
+  for (let i = 0; i < 3; i++) {
+    progress.push(
+      await timed(() =>
+        store.read(async (tx) => {
+          const f = await bureauFigures(tx, { period: periodRange(day, 'month'), asOf: day });
+          return renderSummaryCard(f, await loadNames(tx), '全局');
+        }),
+      ),
+    );
+    ledgers.push(await timed(() => store.read((tx) => exportProblems(tx, { scopeLabel: '全部', today: day }))));
   }
+  const branch = [];
+  for (let i = 0; i < 3 && opts.branchId !== undefined; i++) {
+    branch.push(
+      await timed(() =>
+        store.read(async (tx) => {
+          const f = await bureauFigures(tx, { period: periodRange(day, 'month'), asOf: day, branchId: opts.branchId });
+          return renderSummaryCard(f, await loadNames(tx), opts.branchId!);
+        }),
+      ),
+    );
+  }
+  return {
+    weeklyDigestMs: median(digests.map((d) => d.ms)),
+    weeklyDigestCards: digests.at(-1)!.value.sent.length,
+    monthlyBulletinMs: median(bulletins.map((b) => b.ms)),
+    monthlyBulletinCards: bulletins.at(-1)!.value.sent.length,
+    progressBureauMs: median(progress.map((p) => p.ms)),
+    progressCardBytes: Buffer.byteLength(JSON.stringify(progress[0]!.value)),
+    exportMs: median(ledgers.map((l) => l.ms)),
+    exportRows: ledgers[0]!.value.rows,
+    exportBytes: ledgers[0]!.value.bytes.length,
+    ...(branch.length > 0 ? { progressBranchMs: median(branch.map((b) => b.ms)) } : {}),
+  };
 }

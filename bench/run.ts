@@ -1,6 +1,8 @@
 // `npm run bench`: builds a bureau at scale, measures start-up, memory and intake compiled and under tsx side by
 // side, end-to-end latency, job cost and outbox fan-out on 127.0.0.1, prints one table (figure, target, met or
-// missed) and writes bench/results.json.
+// missed) and writes bench/results.json. `npm run bench -- --store postgres` runs the province bench instead
+// (bench/province.ts, in its own process with a heap that holds a province).
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,14 @@ import { runLatency } from './latency.js';
 import { exportRows, machine, table, type Row } from './report.js';
 import { buildScaleStore, ISSUE_SCALE } from './scale-store.js';
 import { ROOT, type Runtime } from './server-process.js';
+
+const storeFlag = process.argv.indexOf('--store');
+if (storeFlag >= 0) {
+  const store = process.argv[storeFlag + 1];
+  if (store !== 'postgres') throw new Error(`--store ${store ?? ''}: only --store postgres is a separate bench (lowdb is the default)`);
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', join(ROOT, 'bench', 'province.ts')], { cwd: ROOT, stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 /** The deployment first (its figures are held to the targets), then tsx as `npm run dev` runs it, side by side. */
 const RUNTIMES: readonly Runtime[] = ['compiled', 'tsx'];

@@ -46,11 +46,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs `entry` (a .ts path from the repo root) under tsx or compiled (see Runtime), and waits until /healthz answers 200. */
-export async function startServer(entry: string, env: Record<string, string>, opts: { runtime: Runtime; timeoutMs?: number; healthPath?: string }): Promise<ServerProcess> {
+/** Runs `entry` (a .ts path from the repo root) under tsx or compiled (see Runtime; `nodeFlags` replaces NODE_FLAGS), and waits until /healthz answers 200. */
+export async function startServer(entry: string, env: Record<string, string>, opts: { runtime: Runtime; timeoutMs?: number; healthPath?: string; nodeFlags?: readonly string[] }): Promise<ServerProcess> {
   const port = await freePort();
   const t0 = performance.now();
-  const args = opts.runtime === 'compiled' ? [...NODE_FLAGS, compiledPath(entry)] : ['--import', 'tsx', entry];
+  const args = opts.runtime === 'compiled' ? [...(opts.nodeFlags ?? NODE_FLAGS), compiledPath(entry)] : ['--import', 'tsx', entry];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },

@@ -1,0 +1,47 @@
+import { isDeepStrictEqual } from 'node:util';
+import { bureauFigures } from '../commands/figures/bureau-figures.js';
+import { addMonths, parts, periodRange, type LocalDate, type Period } from '../commands/shared/calendar.js';
+import type { Store } from '../storage/store.js';
+
+/** Every month, quarter and year from the one holding `from` to the one holding `today` (as migrate:postgres checks). */
+export function periodsBetween(from: LocalDate, today: LocalDate): { start: LocalDate; end: LocalDate; label: string }[] {
+  const seen = new Map<string, { start: LocalDate; end: LocalDate; label: string }>();
+  const { year, month } = parts(from);
+  for (let d = `${year}-${String(month).padStart(2, '0')}-01`; d <= today; d = addMonths(d, 1)) {
+    for (const p of ['month', 'quarter', 'year'] as Period[]) {
+      const range = periodRange(d, p);
+      seen.set(`${p}:${range.start}`, range);
+    }
+  }
+  return [...seen.values()];
+}
+
+/** What comparing the two stores found: how many figure sets, which differed, and how long it took. */
+export interface FigureCheck {
+  scopes: number;
+  periods: number;
+  checked: number;
+  differ: string[];
+  ms: number;
+}
+
+/**
+ * Compares bureauFigures on both stores for 全局 and the given branches over every period, as migrate:postgres's
+ * verification does (its functions live in a script that runs on import, hence this copy).
+ */
+export async function compareFigures(a: Store, b: Store, opts: { branchIds: readonly string[]; from: LocalDate; today: LocalDate }): Promise<FigureCheck> {
+  const t0 = performance.now();
+  const periods = periodsBetween(opts.from, opts.today);
+  const scopes = [undefined, ...opts.branchIds];
+  const differ: string[] = [];
+  let checked = 0;
+  for (const branchId of scopes) {
+    for (const period of periods) {
+      const o = { period, asOf: period.end < opts.today ? period.end : opts.today, branchId };
+      const [x, y] = await Promise.all([a.view((tx) => bureauFigures(tx, o)), b.view((tx) => bureauFigures(tx, o))]);
+      checked++;
+      if (!isDeepStrictEqual(x, y)) differ.push(`${branchId ?? '全局'} ${period.label}`);
+    }
+  }
+  return { scopes: scopes.length, periods: periods.length, checked, differ, ms: Math.round(performance.now() - t0) };
+}

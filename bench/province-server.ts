@@ -1,0 +1,20 @@
+// A replica as `npm start` runs it on PostgreSQL (DUBAN_DATABASE_URL), with the bench's knob BENCH_APP_RATE (see
+// app-server.ts) and BENCH_LOAD_FILE, where it writes how long opening the store (reading and parsing the snapshot
+// row and the log after it) took and the RSS right after.
+import { writeFileSync } from 'node:fs';
+import { startApp } from '../src/app.js';
+import { readConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { Throttle } from '../src/throttle.js';
+import { openPostgresStore } from '../storage/postgres/open.js';
+
+const config = readConfig(process.env);
+if (!config.databaseUrl) throw new Error('province-server needs DUBAN_DATABASE_URL');
+const rate = Number(process.env.BENCH_APP_RATE ?? 0);
+const throttle = rate > 0 ? new Throttle({ perKey: { max: 4, windowMs: 1000 }, global: [{ max: rate, windowMs: 1000 }, { max: rate * 60, windowMs: 60_000 }] }) : undefined;
+const t0 = performance.now();
+const store = await openPostgresStore(config.databaseUrl, { mode: config.mode, applicationName: 'duban-bench' });
+const loadMs = Math.round(performance.now() - t0);
+if (process.env.BENCH_LOAD_FILE) writeFileSync(process.env.BENCH_LOAD_FILE, JSON.stringify({ loadMs, rssMb: Math.round(process.memoryUsage.rss() / 1048576) }));
+const app = await startApp({ config, logger: createLogger(config.logLevel), throttle, store });
+process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
