@@ -1,0 +1,148 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPrng } from '../../src/sandbox/prng.js';
+import { newAppId, newChatId, newOpenId } from '../../src/sandbox/wire.js';
+import { openPostgresStore } from '../../storage/postgres/open.js';
+import { postgresReachable, testDatabase } from '../storage/postgres-db.js';
+import { deliverStream } from '../support/replicas-load.js';
+import { FakeFeishu } from '../support/replicas-fake.js';
+import { FEISHU_LIMITS, maxInWindow, maxPerChatSecond } from '../support/replicas-platform.js';
+import { buildOnce, healthOf, holderOf, pushTo, startReplicas, waitUntil } from '../support/replicas.js';
+import type { Bot, PushedEvent } from '../support/spawn-bot.js';
+
+const COMMANDS = 2000;
+const CHATS = 20;
+const BOT = 'ou_bot0000000000000000000000000000';
+// Printed with every failure, so a run's choices (which commands, where, which are redelivered) can be replayed.
+const SEED = Number(process.env.REPLICAS_SEED ?? Date.now() % 2 ** 31);
+
+const reachable = await postgresReachable();
+const db = testDatabase();
+const bots: Bot[] = [];
+const fakes: FakeFeishu[] = [];
+afterAll(async () => {
+  for (const b of bots) if (b.running) await b.kill9();
+  for (const f of fakes) await f.close();
+  await db.drop();
+});
+
+describe.runIf(reachable)('three replicas on one PostgreSQL database (npm start, a load balancer in front)', () => {
+  it('2,000 commands to random replicas with redelivery and the sender killed mid-stream: each effect and reply once, Feishu limits held', async () => {
+    buildOnce();
+    const prng = createPrng(SEED);
+    const keys = { appId: newAppId(), appSecret: 'secret', encryptKey: 'replicas-enc-key', verificationToken: 'replicas-token' };
+    const fake = await FakeFeishu.start({ appId: keys.appId, appSecret: keys.appSecret, botOpenId: BOT });
+    fakes.push(fake);
+    const admin = newOpenId();
+    await fake.setUser(admin, '王主任');
+    // Twenty branch chats of two members: every chat's 4 replies a second together exceed the app's 45.
+    const chats = Array.from({ length: CHATS }, (_, i) => ({ chat: newChatId(), members: [newOpenId(), newOpenId()], branch: `第${i + 1}支部` }));
+    for (const [i, c] of chats.entries()) for (const [j, m] of c.members.entries()) await fake.setUser(m, `党员${i + 1}-${j + 1}`);
+
+    const url = await db.location();
+    const replicas = await startReplicas(3, { databaseUrl: url, domain: fake.url, keys, botOpenId: BOT, admins: [admin] });
+    bots.push(...replicas);
+    const event = (from: string, chat: string, text: string): PushedEvent => {
+      const e = replicas[0]!.event(from, chat, text);
+      void fake.recordInbound(e.messageId, chat);
+      return e;
+    };
+    const binds = chats.map((c) => event(admin, c.chat, `/绑定 ${c.branch}`));
+    for (const e of binds) expect(await pushTo(prng.pick(replicas), e)).toBe(200);
+
+    // Six in ten create a study record (S-numbered, bureau-wide); the rest only read and reply.
+    const studies: string[] = [];
+    const commands = Array.from({ length: COMMANDS }, (_, i) => {
+      const c = chats[i % CHATS]!;
+      const member = c.members[Math.floor(i / CHATS) % 2]!;
+      if (prng.chance(0.6)) {
+        const content = `《党章》第${i + 1}遍`;
+        studies.push(content);
+        return event(member, c.chat, `/学习 10分钟 自学 ${content}`);
+      }
+      return event(member, c.chat, prng.chance(0.5) ? '/我的' : '/帮助 学习');
+    });
+
+    // A replica other than the sender is killed, not restarted: the load balancer pushes again elsewhere what it did
+    // not answer, and the sender adopts what it acknowledged and left. (replicas-scheduler kills the lease holder.)
+    const sender = await holderOf(replicas, 'sender');
+    const victim = prng.pick(replicas.filter((b) => b !== sender));
+    let killedAt = 0;
+    let killing: Promise<void> | undefined;
+    const started = Date.now();
+    const stream = await deliverStream({
+      events: commands,
+      replicas,
+      prng,
+      redeliverShare: 0.2,
+      concurrency: 8,
+      perSecond: 40,
+      onAcknowledged: (n) => {
+        if (n !== COMMANDS / 2) return;
+        killedAt = Date.now();
+        killing = victim.kill9();
+      },
+    });
+    const streamMs = Date.now() - started;
+    await killing;
+    const survivors = replicas.filter((b) => b.running);
+    expect(survivors).toHaveLength(2);
+
+    // Events the killed replica acknowledged and left are adopted by the sender after a minute; the sender's lease
+    // passes on within its 60 s ttl and one renewal period.
+    const all = [...binds, ...commands];
+    const unanswered = () => all.filter((e) => fake.repliesTo(e.messageId) === 0).length;
+    const replyMs = await waitUntil('a reply to every command', () => unanswered() === 0, 240_000, () => `seed ${SEED}: ${unanswered()} unanswered`);
+    await waitUntil('the cluster settled (no event pending, no message queued)', async () => {
+      const h = await healthOf(survivors[0]!);
+      return h?.inbox.pending === 0 && h.outbox.pending === 0;
+    }, 60_000);
+    for (const b of survivors) expect((await b.sigterm()).code, b.stderr).toBe(0);
+
+    const { sends, refusals } = await fake.counts();
+    const perSecond = maxInWindow(sends.map((s) => s.at), 1000);
+    const perMinute = maxInWindow(sends.map((s) => s.at), 60_000);
+    const perChat = maxPerChatSecond(sends);
+    const uuids = fake.sent.map((m) => m.uuid).filter(Boolean);
+    const store = await openPostgresStore(url, { mode: 'feishu' });
+    const records = await store.read((tx) => tx.listStudyRecords({ includeVoided: true }));
+    await store.close();
+    console.log(
+      JSON.stringify({
+        seed: SEED,
+        events: all.length,
+        pushes: stream.pushes,
+        acknowledged: stream.acknowledged + binds.length,
+        refused: stream.refused,
+        redeliveries: stream.redeliveries,
+        concurrentRedeliveries: stream.concurrent,
+        killed: 'a replica other than the sender, at 1,000 acknowledged; not restarted',
+        killedAtMs: Math.round(killedAt - started),
+        streamMs: Math.round(streamMs),
+        lastReplyAfterStreamMs: Math.round(replyMs),
+        records: records.length,
+        replies: fake.sent.filter((m) => m.replyTo).length,
+        sends: sends.length,
+        maxPerSecond: perSecond,
+        maxPerMinute: perMinute,
+        maxPerChatSecond: perChat,
+        refusals: refusals.map((r) => `${r.limit} at ${Math.round(r.at - started)} ms`),
+      }),
+    );
+
+    expect(stream.acknowledged).toBe(COMMANDS);
+    expect(stream.redeliveries).toBeGreaterThan(COMMANDS * 0.15);
+    expect(victim.running).toBe(false);
+    // Each effect once: one record per /学习, numbered S1…Sn without a gap or a repeat.
+    expect(records, `seed ${SEED}`).toHaveLength(studies.length);
+    expect(new Set(records.map((r) => r.content)), `seed ${SEED}`).toEqual(new Set(studies));
+    expect(records.map((r) => Number(r.id.slice(1))).sort((a, b) => a - b)).toEqual(studies.map((_, i) => i + 1));
+    // Each reply once, and no message sent twice under one idempotency key.
+    for (const e of all) expect(fake.repliesTo(e.messageId), `seed ${SEED}: replies to ${e.messageId}`).toBe(1);
+    expect(new Set(uuids).size).toBe(uuids.length);
+    // Feishu's limits for the app as a whole, as the platform counted what arrived; nothing refused.
+    expect(refusals).toEqual([]);
+    expect(perSecond).toBeLessThanOrEqual(FEISHU_LIMITS.perAppPerSecond);
+    expect(perMinute).toBeLessThanOrEqual(FEISHU_LIMITS.perAppPerMinute);
+    expect(perChat).toBeLessThanOrEqual(FEISHU_LIMITS.perChatPerSecond);
+  }, 420_000);
+});
