@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 describe.runIf(reachable)('three replicas on one PostgreSQL database (npm start, a load balancer in front)', () => {
-  it('2,000 commands to random replicas with redelivery and the sender killed mid-stream: each effect and reply once, Feishu limits held', async () => {
+  it('2,000 commands to random replicas with redelivery and a replica killed mid-stream: each effect and reply once, Feishu limits held', async () => {
     buildOnce();
     const prng = createPrng(SEED);
     const keys = { appId: newAppId(), appSecret: 'secret', encryptKey: 'replicas-enc-key', verificationToken: 'replicas-token' };
