@@ -100,6 +100,7 @@ export async function deliverOverWs(opts: {
   redeliverShare: number;
   concurrency: number;
   perSecond: number;
+  onAcknowledged?: (n: number) => void;
 }): Promise<WsStreamStats> {
   const stats: WsStreamStats = { events: opts.events.length, acknowledged: 0, failed: [], redeliveries: 0 };
   const late: Promise<unknown>[] = [];
@@ -121,7 +122,7 @@ export async function deliverOverWs(opts: {
         await once(e);
         if (again) late.push(sleep(opts.prng.int(0, 2000)).then(() => once(e)));
       }
-      stats.acknowledged++;
+      opts.onAcknowledged?.(++stats.acknowledged);
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
