@@ -1,4 +1,5 @@
 import type { Op, Rec, Tables } from './engine-types.js';
+import type { RecordMap } from './chunked-map.js';
 import type { Indexes } from './indexes.js';
 
 class ReadOnlyError extends Error {
@@ -7,9 +8,8 @@ class ReadOnlyError extends Error {
 
 /** What the tables of a transaction need from the engine that owns the data. */
 export interface TableHost {
-  coll(c: string): Map<string, Rec>;
-  /** The collection's map, copied first if an open read view holds it. */
-  writable(c: string): Map<string, Rec>;
+  /** The collection's live records; a write copies whatever part of it a read view shares (see ChunkedMap). */
+  coll(c: string): RecordMap<Rec>;
   indexes(): Indexes;
   counters(): Record<string, number>;
   /** Adds a write to the running transaction's log line, with the step that undoes it. */
@@ -32,27 +32,26 @@ export function engineTables(mode: 'read' | 'write', host: TableHost): Tables {
     },
     insert: <R extends Rec>(c: string, r: R) => {
       guard();
-      const m = host.writable(c);
+      const m = host.coll(c);
       if (m.has(r.id)) throw new Error(`duplicate id ${c}/${r.id}`);
       m.set(r.id, r);
       host.indexes().update(c, undefined, r);
-      // Looked up again when undone: a read view may have been taken since, and its copy must stay as it is.
       host.record({ t: 'ins', c, v: r }, () => {
-        host.writable(c).delete(r.id);
+        host.coll(c).delete(r.id);
         host.indexes().update(c, r, undefined);
       });
       return r;
     },
     patch: <R extends Rec>(c: string, id: string, set: Partial<R>) => {
       guard();
-      const m = host.writable(c);
+      const m = host.coll(c);
       const old = m.get(id);
       if (!old) throw new Error(`no record ${c}/${id}`);
       const next = { ...old, ...set, id } as R;
       m.set(id, next);
       host.indexes().update(c, old, next);
       host.record({ t: 'set', c, id, v: set as Record<string, unknown> }, () => {
-        host.writable(c).set(id, old);
+        host.coll(c).set(id, old);
         host.indexes().update(c, next, old);
       });
       return next;

@@ -1,3 +1,4 @@
+import { ChunkedMap } from './chunked-map.js';
 import { CowCollections } from './cow-collections.js';
 import { engineTables } from './engine-tables.js';
 import type { IndexFn, Op, Rec, Snapshot, Tables } from './engine-types.js';
@@ -22,7 +23,6 @@ export class MemoryData {
     const host = (mode: 'read' | 'write') =>
       engineTables(mode, {
         coll: (c) => this.colls.get(c),
-        writable: (c) => this.colls.writable(c),
         indexes: () => this.indexes,
         counters: () => this.counters,
         record: (op, undo) => {
@@ -38,7 +38,7 @@ export class MemoryData {
     this.indexes = new Indexes(this.defs);
     this.counters = { ...snap.counters };
     for (const name of Object.keys(this.defs)) {
-      const map = new Map<string, Rec>();
+      const map = new ChunkedMap<Rec>();
       this.colls.maps.set(name, map);
       for (const r of snap.collections[name] ?? []) {
         map.set(r.id, r);
@@ -59,7 +59,7 @@ export class MemoryData {
         this.counters[op.k] = op.v;
         continue;
       }
-      const m = this.colls.writable(op.c);
+      const m = this.colls.get(op.c);
       const old = op.t === 'ins' ? undefined : m.get(op.id);
       if (op.t === 'set' && !old) continue;
       const next = op.t === 'ins' ? op.v : ({ ...old, ...op.v, id: op.id } as Rec);
@@ -70,7 +70,7 @@ export class MemoryData {
 
   /** Removes a record that left memory (archived), unless it changed since it was chosen. */
   drop(c: string, v: Rec): void {
-    const map = this.colls.writable(c);
+    const map = this.colls.get(c);
     if (map.get(v.id) !== v) return;
     map.delete(v.id);
     this.indexes.update(c, v, undefined);
@@ -82,10 +82,10 @@ export class MemoryData {
     return this.ctx;
   }
 
-  /** Tables over the data as of now, kept as they are while later writes go on, until `release`. */
+  /** Tables over the data as of now, kept as they are while later writes go on. */
   freeze(): { tables: Tables; release: () => void } {
-    const { frozen, release } = this.colls.freeze();
-    return { tables: createReadView(frozen, this.defs, this.colls.viewIndexes), release };
+    // Nothing to release: a snapshot is dropped with the view that holds it; `release` stays for the engines' use.
+    return { tables: createReadView(this.colls.freeze(), this.defs, this.colls.viewIndexes), release: () => undefined };
   }
 
   /** The whole data as of now, for a snapshot row; records are never changed in place, so copying the lists suffices. */

@@ -1,0 +1,88 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ChunkedMap } from '../../storage/lowdb/chunked-map.js';
+
+type Step = { op: 'set'; k: string; v: number } | { op: 'delete'; k: string } | { op: 'snapshot' };
+
+const key = fc.integer({ min: 0, max: 40 }).map((n) => `k${n}`);
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), k: key, v: fc.integer() }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), k: key }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'snapshot' as const }) },
+);
+
+const contents = (m: ReadonlyMap<string, number>) => [...m.entries()];
+
+describe('ChunkedMap', () => {
+  it('behaves as a Map, and every snapshot keeps the contents and order it had when taken, whatever is written after', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(step, { maxLength: 200 }), (chunkSize, steps) => {
+        const live = new ChunkedMap<number>(chunkSize);
+        const model = new Map<string, number>();
+        const snaps: { snap: ChunkedMap<number>; expected: [string, number][] }[] = [];
+        for (const s of steps) {
+          if (s.op === 'set') {
+            expect(live.set(s.k, s.v)).toBe(live);
+            model.set(s.k, s.v);
+          } else if (s.op === 'delete') {
+            expect(live.delete(s.k)).toBe(model.delete(s.k));
+          } else {
+            const snap = live.snapshot();
+            snaps.push({ snap, expected: contents(live) });
+          }
+          expect(live.size).toBe(model.size);
+          // Compared as maps, order aside: a key deleted and set again keeps its old place here, where a Map moves it
+          // to the end (only undo and archiving delete, and neither sets the key again).
+          expect(new Map(contents(live))).toEqual(model);
+          for (let i = 0; i <= 40; i++) {
+            expect(live.get(`k${i}`)).toBe(model.get(`k${i}`));
+            expect(live.has(`k${i}`)).toBe(model.has(`k${i}`));
+          }
+        }
+        for (const { snap, expected } of snaps) {
+          expect(contents(snap)).toEqual(expected);
+          expect(snap.size).toBe(expected.length);
+          for (const [k, v] of expected) expect(snap.get(k)).toBe(v);
+          for (let i = 0; i <= 40; i++) if (!expected.some(([k]) => k === `k${i}`)) expect(snap.has(`k${i}`)).toBe(false);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps insertion order for keys set once, across chunks', () => {
+    const m = new ChunkedMap<number>(3);
+    const keys = Array.from({ length: 10 }, (_, i) => `id${9 - i}`);
+    keys.forEach((k, i) => m.set(k, i));
+    m.set('id5', 99);
+    expect([...m.keys()]).toEqual(keys);
+    expect(m.get('id5')).toBe(99);
+  });
+
+  it('hands out the same snapshot until the next write, and refuses writes to a snapshot', () => {
+    const m = new ChunkedMap<number>(2);
+    m.set('a', 1);
+    const s1 = m.snapshot();
+    expect(m.snapshot()).toBe(s1);
+    m.set('b', 2);
+    const s2 = m.snapshot();
+    expect(s2).not.toBe(s1);
+    expect([...s1.keys()]).toEqual(['a']);
+    expect([...s2.keys()]).toEqual(['a', 'b']);
+    expect(() => s2.set('c', 3)).toThrow('write to a snapshot');
+  });
+
+  it('copies one chunk, not the collection, on the first write after a snapshot', () => {
+    const m = new ChunkedMap<number>(4);
+    for (let i = 0; i < 40; i++) m.set(`k${i}`, i);
+    const before = m.snapshot();
+    m.set('k5', -5);
+    const after = m.snapshot();
+    // Chunks are compared through their maps: all but the one written to are the same objects in both snapshots.
+    const chunksOf = (s: ChunkedMap<number>) => (s as unknown as { chunks: { map: Map<string, number> }[] }).chunks.map((c) => c.map);
+    const shared = chunksOf(before).filter((c, i) => c === chunksOf(after)[i]).length;
+    expect(shared).toBe(9);
+    expect(before.get('k5')).toBe(5);
+    expect(after.get('k5')).toBe(-5);
+  });
+});
