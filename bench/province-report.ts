@@ -81,11 +81,11 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
       ...(target ? { target: target[0], met: p < target[1] } : {}),
     });
   };
-  job('/进度 全局 (bureau-wide on a bureau, province-wide on the province), median of 3', (j) => j.progressBureauMs, (j) => ` (${Math.round(j.progressCardBytes / 1024)} KB card)`, ['< 300 ms', 300]);
-  job('/进度 one branch, median of 3', (j) => j.progressBranchMs ?? NaN, () => '', ['< 300 ms', 300]);
-  job('weekly digest, all branches, median of 3', (j) => j.weeklyDigestMs, (j) => ` (${j.weeklyDigestCards} cards)`);
-  job('monthly bulletin, all branches, median of 3', (j) => j.monthlyBulletinMs, (j) => ` (${j.monthlyBulletinCards} card)`, ['< 30,000 ms', 30_000]);
-  job('problem ledger export (.xlsx) in the jobs pass, median of 3', (j) => j.exportMs, (j) => ` (${j.exportRows} rows)`);
+  job('/进度 全局 (bureau-wide on a bureau, province-wide on the province)', (j) => j.progressBureauMs, (j) => ` (${Math.round(j.progressCardBytes / 1024)} KB card)`, ['< 300 ms', 300]);
+  job('/进度 one branch', (j) => j.progressBranchMs ?? NaN, () => '', ['< 300 ms', 300]);
+  job('weekly digest, all branches', (j) => j.weeklyDigestMs, (j) => ` (${j.weeklyDigestCards} cards)`);
+  job('monthly bulletin, all branches', (j) => j.monthlyBulletinMs, (j) => ` (${j.monthlyBulletinCards} card)`, ['< 30,000 ms', 30_000]);
+  job('problem ledger export (.xlsx) in the jobs pass', (j) => j.exportMs, (j) => ` (${j.exportRows} rows)`);
   const exp = (figure: string, pick: (e: ExportCosts) => ExportCost) => {
     const b = pick(f.bureauExports);
     const p = pick(f.provinceExports);

@@ -54,6 +54,13 @@ const timed = async <T>(fn: () => Promise<T>) => {
   return { ms: Math.round(performance.now() - s), value };
 };
 const closeAll = (...stores: Store[]) => Promise.all(stores.map((s) => s.close()));
+const cleanUp = async () => {
+  clearInterval(sampler);
+  for (const drop of drops.splice(0)) await drop().catch((err: unknown) => log(`dropping a bench database failed: ${String(err)}`));
+  rmSync(dir, { recursive: true, force: true });
+};
+// An interrupted run still drops its databases (each holds a quarter of a gigabyte per snapshot written).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 
 try {
   log(`load average before starting: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
@@ -97,8 +104,8 @@ try {
   const lowProvince = await openLowdbStore(join(dir, 'province', 'duban.json'), { readOnly: true });
   const step = Math.max(1, Math.floor(pm.branches.length / SAMPLED_BRANCHES));
   const sampled = pm.branches.filter((_b, i) => i % step === 0).map((b) => b.id);
-  log(`province: comparing 全局 and ${sampled.length} branches, every period, lowdb against PostgreSQL`);
-  const provinceCheck = await compareFigures(lowProvince, pgProvince, { branchIds: sampled, from, today: pm.today });
+  log(`province: comparing 全局 this month and ${sampled.length} branches every period, lowdb against PostgreSQL`);
+  const provinceCheck = await compareFigures(lowProvince, pgProvince, { branchIds: sampled, from, today: pm.today, globalPeriods: 'month' });
   log(`  ${provinceCheck.checked} figure sets, ${provinceCheck.differ.length} differ`);
   await lowProvince.close();
 
@@ -107,8 +114,8 @@ try {
   const replicas = await runReplicaLatency(pm, provinceDb.url, { count: 3, rate: RATE, seconds: SECONDS, appRate: 250, tag: 'province' });
   const after = await databaseActivity(provinceDb.url);
   log(`  p99 ${replicas.latency.p99} ms, ${replicas.replies}/${replicas.events} replies; replicas ${JSON.stringify(replicas.replicas)}`);
-  log('province on PostgreSQL: jobs, /进度, exports (in this process, replicas stopped)');
-  const provinceJobs = await measureJobs(pgProvince, { branchId: pm.branches[0]!.id });
+  log('province on PostgreSQL: jobs, /进度, exports (in this process, replicas stopped; one run each: 全局 figures take minutes)');
+  const provinceJobs = await measureJobs(pgProvince, { branchId: pm.branches[0]!.id, runs: 1 });
   const provinceExports = await measureExports(pgProvince, pm.today);
   await pgProvince.close();
 
@@ -137,7 +144,8 @@ try {
     `bureau: ${JSON.stringify(bm.counts)}, generated in ${bureauGen.ms} ms; PG import ${bureauImport.importMs} ms (snapshot row ${bureauImport.snapshotMb} MB)`,
     `province: ${JSON.stringify(pm.counts)}, generated in ${provinceGen.ms} ms (the data file through the Store verbs, 5,000 inserts a transaction); read back ${provinceImport.readMs} ms, PG import ${provinceImport.importMs} ms (one snapshot row, ${provinceImport.snapshotMb} MB); first open in the bench ${firstOpen.ms} ms (writes the mode into the row)`,
     'no journal rows at either scale. lowdb: the deployment flags (--max-old-space-size=256); PG replicas: --max-old-space-size=4096 (the store holds the province in memory). App send budget 250/s in both end-to-end runs.',
-    'Jobs, /进度 and exports run in the bench process on an open store (opening not counted). "× (prov/bureau)" is PostgreSQL at province scale over lowdb at bureau scale.',
+    'Jobs, /进度 and exports run in the bench process on an open store (opening not counted): medians of 3 at bureau scale, one run at province scale. "× (prov/bureau)" is PostgreSQL at province scale over lowdb at bureau scale.',
+    'The command mix is sent by members and secretaries: their /进度 is their own or their branch\'s figures, never 全局.',
     '',
     provinceTable(rows),
     '',
@@ -149,7 +157,5 @@ try {
     JSON.stringify({ at: new Date().toISOString(), machine: host, seconds, small, load, scale: { bureau: bm.counts, province: pm.counts }, generation: { bureauMs: bureauGen.ms, provinceMs: provinceGen.ms, bureauImport, provinceImport, firstOpenMs: firstOpen.ms }, rows, raw: figures }, null, 2) + '\n',
   );
 } finally {
-  clearInterval(sampler);
-  for (const drop of drops) await drop().catch((err: unknown) => log(`dropping a bench database failed: ${String(err)}`));
-  rmSync(dir, { recursive: true, force: true });
+  await cleanUp();
 }
