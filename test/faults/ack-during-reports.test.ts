@@ -1,9 +1,12 @@
-import { join } from 'node:path';
+import { fork } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildScaleStore } from '../../bench/scale-store.js';
+import { buildScaleStore, ISSUE_SCALE } from '../../bench/scale-store.js';
 import { createOpenPlatform } from '../../src/sandbox/open-platform.js';
 import { newAppId } from '../../src/sandbox/wire.js';
+import type { Ack, ProbeStart } from '../support/ack-prober.js';
 import { Bot, createRunDir, type PushedEvent } from '../support/spawn-bot.js';
 
 // Monday 2026-11-30 09:00 China time: the weekly digest's day and hour.
@@ -17,21 +20,18 @@ afterAll(async () => {
   for (const b of bots) if (b.running) await b.kill9();
 });
 
-function p99(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+function quantile(acks: Ack[], q: number): number {
+  const sorted = acks.map((a) => a.ms).sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 }
 
 describe('acknowledging events never waits for a report', () => {
-  it('keeps ack p99 far inside Feishu’s 3 s while the whole study ledger is exported and the weekly digest runs, on npm start', async () => {
+  it('keeps ack p99 under 100 ms while the whole year’s study ledger is exported and the weekly digest runs, on npm start', async () => {
     const dir = createRunDir();
     // The bureau is generated into the default ./data/duban.json of the run directory before the bot starts.
     mkdirSync(join(dir, 'data'));
-    const manifest = await buildScaleStore(
-      join(dir, 'data', 'duban.json'),
-      { branches: 50, members: 1000, studyRecords: 30_000, problems: 1500, measuresPerProblem: 2, tasks: 200, leaders: 5, history: false },
-      new Date(ANCHOR),
-    );
+    // The issue's bureau: 50 branches, 2,000 members, 100,000 study records, 5,000 problems, with message history.
+    const manifest = await buildScaleStore(join(dir, 'data', 'duban.json'), ISSUE_SCALE, new Date(ANCHOR));
     const keys = { appId: newAppId(), appSecret: 'secret', encryptKey: 'ack-enc-key', verificationToken: 'ack-token' };
     const platform = createOpenPlatform({ appId: keys.appId, appSecret: keys.appSecret, botOpenId: BOT });
     const fake = await platform.listen();
@@ -60,27 +60,45 @@ describe('acknowledging events never waits for a report', () => {
     await runDigest(ANCHOR - 7 * 86_400_000);
     await exportReply(`/导出 学习台账 ${branch.name} 本月`);
 
-    const exported = exportReply('/导出 学习台账 全部 2026年');
-    const digest = runDigest(ANCHOR);
-    let reportsDone = false;
-    void Promise.all([exported, digest]).finally(() => (reportsDone = true));
-    const acks: number[] = [];
-    // A member's chat keeps sending for as long as the reports run, as Feishu would, from another process.
-    while (!reportsDone || acks.length < 50) {
-      const e = event(branch.members[0]!, branch.chatId, '/帮助');
-      const started = performance.now();
-      expect(await bot.send(e)).toBe(200);
-      acks.push(performance.now() - started);
-      await new Promise((r) => setTimeout(r, 5));
+    // Acks are timed by a process that does nothing else (test/support/ack-prober.ts): this one also plays Feishu,
+    // receiving the digest's cards and the export's upload, and its own busy turns would be counted as the bot's.
+    // Two members' chats send in turn, 5 ms apart, each a signed `/帮助` as Feishu would deliver it.
+    const probe = async (until: Promise<unknown> | undefined, count: number): Promise<Ack[]> => {
+      const requests = Array.from({ length: count }, (_, i) => bot.request(event(branch.members[i % 2]!, branch.chatId, '/帮助')));
+      const child = fork(fileURLToPath(new URL('../support/ack-prober.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+      const result = new Promise<{ acks: Ack[]; exhausted: boolean }>((resolve, reject) => {
+        child.once('message', resolve as (m: unknown) => void);
+        child.once('exit', (code) => reject(new Error(`ack prober exited (${code})`)));
+      });
+      child.send({ url: `${bot.url}/webhook/event`, requests, senders: 2, gapMs: 5 } satisfies ProbeStart);
+      void until?.finally(() => child.send('stop'));
+      const { acks, exhausted } = await result;
+      // Ran out of events before the reports finished: some of the time under reports went unmeasured.
+      if (until) expect(exhausted).toBe(false);
+      expect(acks.map((a) => a.status)).toEqual(acks.map(() => 200));
+      return acks;
+    };
+    // The same two chats with no report running: what the disk and the machine give an ack on their own, printed
+    // beside the figure under reports so that a slow run shows which one was slow.
+    const idle = await probe(undefined, 200);
+    // Three rounds of the year's whole study ledger exported while a weekly digest runs (this week's, then the two
+    // before it, each a slot not yet sent). Only acks sent while a report ran are counted.
+    const acks: Ack[] = [];
+    let rows = 0;
+    for (const weeksBack of [0, 2, 3]) {
+      const exported = exportReply('/导出 学习台账 全部 2026年');
+      const digest = runDigest(ANCHOR - weeksBack * 7 * 86_400_000);
+      acks.push(...(await probe(Promise.all([exported, digest]), 2000)));
+      const [reply, report] = await Promise.all([exported, digest]);
+      // The export is the whole year's ledger, not a slice of it.
+      rows = Number(/（(\d+) 条记录）/.exec(JSON.stringify(reply.content))?.[1]);
+      expect(rows).toBeGreaterThan(80_000);
+      expect(report.sent.length).toBeGreaterThan(0);
     }
-    const [reply, report] = await Promise.all([exported, digest]);
-    expect(JSON.stringify(reply.content)).toContain('已生成');
-    expect(report.sent.length).toBeGreaterThan(0);
     expect(acks.length).toBeGreaterThanOrEqual(50);
-    // Measured from a separate process over HTTP, as Feishu sees it. Issue 11 asks for p99 < 100 ms; measured here
-    // 110-410 ms on a loaded 2-core machine (the export alone 110-150, the digest alone 130-175), against 5,175 ms
-    // before reports left the writer lock. The guard holds what is met: no report brings an ack near the 3 s at
-    // which Feishu redelivers. The 100 ms target stays open (issue 11).
-    expect(p99(acks), `acks (ms): ${acks.map((a) => a.toFixed(0)).join(' ')}`).toBeLessThan(1000);
+    const summary = (xs: Ack[]) => `${xs.length}, p50 ${quantile(xs, 0.5).toFixed(0)} ms, p99 ${quantile(xs, 0.99).toFixed(0)} ms, max ${quantile(xs, 1).toFixed(0)} ms`;
+    console.log(`acks with no report running: ${summary(idle)}; while a ${rows}-row ledger was exported and the digest ran: ${summary(acks)}`);
+    // Measured from a separate process over HTTP, as Feishu sees it: issue 11's target.
+    expect(quantile(acks, 0.99), `acks (ms): ${acks.map((a) => a.ms.toFixed(0)).join(' ')}`).toBeLessThan(100);
   }, 240_000);
 });

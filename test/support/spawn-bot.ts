@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { LOCAL_APP } from '../../src/app.js';
-import { messageEvent, newEventId, newMessageId, toRequest, type WireKeys } from '../../src/sandbox/wire.js';
+import { messageEvent, newEventId, newMessageId, toRequest, type WireKeys, type WireRequest } from '../../src/sandbox/wire.js';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
@@ -162,9 +162,14 @@ export class Bot {
     return { eventId, messageId, body: messageEvent(this.keys, { text: `@_user_1 ${text}`, senderOpenId: from, chatId: chat, messageId, eventId, mentions }) };
   }
 
+  /** The signed HTTP request Feishu would make for an event, for a sender in another process. */
+  request(e: PushedEvent): WireRequest {
+    return toRequest(this.keys, e.body);
+  }
+
   /** Pushes an event signed and encrypted as Feishu does; the HTTP status, or 0 when nothing answered. */
   async send(e: PushedEvent): Promise<number> {
-    const req = toRequest(this.keys, e.body);
+    const req = this.request(e);
     try {
       const res = await fetch(`${this.url}/webhook/event`, { method: 'POST', headers: req.headers, body: req.body });
       await res.arrayBuffer();
