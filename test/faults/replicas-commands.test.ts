@@ -87,8 +87,7 @@ describe.runIf(reachable)('three replicas on one PostgreSQL database (npm start,
     const survivors = replicas.filter((b) => b.running);
     expect(survivors).toHaveLength(2);
 
-    // Events the killed replica acknowledged and left are adopted by the sender after a minute; the sender's lease
-    // passes on within its 60 s ttl and one renewal period.
+    // Events the killed replica acknowledged and left are adopted by the sender once they are a minute old.
     const all = [...binds, ...commands];
     const unanswered = () => all.filter((e) => fake.repliesTo(e.messageId) === 0).length;
     const replyMs = await waitUntil('a reply to every command', () => unanswered() === 0, 240_000, () => `seed ${SEED}: ${unanswered()} unanswered`);

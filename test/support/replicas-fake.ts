@@ -3,7 +3,7 @@ import type { WsAck, WsDelivery, WsGatewayOptions } from '../../src/sandbox/open
 import type { FakeRequest, SentSummary } from './replicas-platform-main.js';
 import type { CountedSend } from './replicas-platform.js';
 
-type Op = FakeRequest extends infer R ? (R extends { op: infer O } ? O : never) : never;
+type Op = FakeRequest['op'];
 
 /** What the fake's gateway counted; `at` in epoch ms. */
 export interface FakeCounts {
