@@ -7,7 +7,7 @@ import { ledgerFigures, type LedgerFigures } from './ledger-figures.js';
 import { openItems, overdueItems, type OverdueItem } from './open-items.js';
 import { quotaStandings, standingsByGroup, toGap, type QuotaGap, type QuotaTally } from './quota-figures.js';
 import { groupOf, type FigureScope } from './scope.js';
-import { spanUpTo, studyFigures, type StudyFigures } from './study-figures.js';
+import { spanUpTo, studyFigures, studyFiguresByBranch, type StudyFigures } from './study-figures.js';
 import { shortBranchName } from './branch-names.js';
 import { loadCalendar } from '../shared/load-calendar.js';
 import { yieldIfBusy } from '../shared/event-loop.js';
@@ -147,8 +147,7 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
   const upToAsOf = spanUpTo(opts.period, asOf);
   const year = { start: periodRange(asOf, 'year').start, end: asOf };
   const study = { period: studyFigures(data.records, data.people, scope, upToAsOf), year: studyFigures(data.records, data.people, scope, year) };
-  const studyByBranch: Record<string, StudyFigures> = {};
-  if (personId === undefined) for (const b of data.branches.filter((x) => inBranch(x.id))) studyByBranch[b.id] = studyFigures(data.records, data.people, { branchId: b.id }, upToAsOf);
+  const studyByBranch: Record<string, StudyFigures> = personId === undefined ? studyFiguresByBranch(data.records, data.people, data.branches.filter((x) => inBranch(x.id)).map((b) => b.id), upToAsOf) : {};
 
   const byId = new Map(data.people.map((p) => [p.id, p]));
   const standings = quotaStandings(data, { asOf, until: opts.period.end, ...scope });

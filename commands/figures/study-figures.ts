@@ -67,6 +67,27 @@ export function studyFigures(records: readonly StudyRecord[], people: readonly P
   return { sessions, hours: round1(minutes / 60), participations, participants: roster.filter((p) => took.has(p.id)).length, roster: roster.length, byForm };
 }
 
+/**
+ * `studyFigures` of each branch, from one pass that hands each branch only the records that can count for it (held
+ * by it, or with one of its people taking part): the same figures as calling it per branch on everything, without
+ * reading every record once per branch (a province's 1,000 branches and 500,000 records).
+ */
+export function studyFiguresByBranch(records: readonly StudyRecord[], people: readonly Pick<Person, 'id' | 'branchId'>[], branchIds: readonly string[], span: Span): Record<string, StudyFigures> {
+  const branchOf = new Map(people.map((p) => [p.id, p.branchId]));
+  const wanted = new Set(branchIds);
+  const slices = new Map<string, { records: StudyRecord[]; people: Pick<Person, 'id' | 'branchId'>[] }>(branchIds.map((b) => [b, { records: [], people: [] }]));
+  for (const p of people) if (p.branchId !== undefined && wanted.has(p.branchId)) slices.get(p.branchId)!.people.push(p);
+  for (const r of records) {
+    if (!countsIn(r, span)) continue;
+    const bs = new Set<string | undefined>([r.branchId]);
+    for (const id of participantsOf(r)) bs.add(branchOf.get(id));
+    for (const b of bs) if (b !== undefined) slices.get(b)?.records.push(r);
+  }
+  const out: Record<string, StudyFigures> = {};
+  for (const b of branchIds) out[b] = studyFigures(slices.get(b)!.records, slices.get(b)!.people, { branchId: b }, span);
+  return out;
+}
+
 /** 参与率: participants over roster, 0 for an empty roster. */
 export function turnout(s: Pick<StudyFigures, 'participants' | 'roster'>): number {
   return s.roster === 0 ? 0 : s.participants / s.roster;
