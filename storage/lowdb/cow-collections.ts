@@ -8,11 +8,6 @@ import type { Rec } from './engine-types.js';
  */
 export class CowCollections {
   readonly maps = new Map<string, ChunkedMap<Rec>>();
-  /**
-   * Indexes read views built over each snapshot, reused by later views while the collection is unchanged (its
-   * snapshot is then the same object): a view of 100,000 study records otherwise rebuilt its index on every command.
-   */
-  readonly viewIndexes = new WeakMap<ReadonlyMap<string, Rec>, Map<string, Map<string, Rec[]>>>();
 
   get(c: string): ChunkedMap<Rec> {
     const m = this.maps.get(c);
@@ -21,8 +16,8 @@ export class CowCollections {
   }
 
   /** The collections as of now, unchanged by later writes. */
-  freeze(): ReadonlyMap<string, ReadonlyMap<string, Rec>> {
-    const frozen = new Map<string, ReadonlyMap<string, Rec>>();
+  freeze(): ReadonlyMap<string, ChunkedMap<Rec>> {
+    const frozen = new Map<string, ChunkedMap<Rec>>();
     for (const [name, m] of this.maps) frozen.set(name, m.snapshot());
     return frozen;
   }

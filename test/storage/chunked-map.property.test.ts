@@ -86,3 +86,57 @@ describe('ChunkedMap', () => {
     expect(after.get('k5')).toBe(-5);
   });
 });
+
+describe('ChunkedMap.index', () => {
+  type Row = { id: string; tag?: string; tags: string[] };
+  const byTag = (r: Row) => r.tag;
+  const byTags = (r: Row) => r.tags;
+  const fresh = (m: ReadonlyMap<string, Row>, keysOf: (r: Row) => string | string[] | undefined) => {
+    const idx = new Map<string, string[]>();
+    for (const r of m.values()) for (const k of [keysOf(r) ?? []].flat()) idx.set(k, [...(idx.get(k) ?? []), r.id]);
+    return idx;
+  };
+  const ids = (idx: ReadonlyMap<string, readonly Row[]>) => new Map([...idx].map(([k, l]) => [k, l.map((r) => r.id)]));
+  const sorted = (idx: Map<string, string[]>) => new Map([...idx].sort(([a], [b]) => a.localeCompare(b)).map(([k, l]) => [k, [...l].sort()]));
+  const tag = fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined });
+  const rowStep = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), k: key, tag, tags: fc.subarray(['x', 'y', 'z']) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), k: key }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant('view' as const), which: fc.constantFrom('tag', 'tags', 'both') }) },
+  );
+
+  it('carried over from an earlier snapshot, holds the same values under each key as an index built afresh', () => {
+    let carried = 0;
+    fc.assert(
+      fc.property(fc.array(rowStep, { maxLength: 150 }), (steps) => {
+        const live = new ChunkedMap<Row>(3);
+        for (const s of steps) {
+          if (s.op === 'set') live.set(s.k, { id: s.k, ...(s.tag ? { tag: s.tag } : {}), tags: s.tags });
+          else if (s.op === 'delete') live.delete(s.k);
+          else {
+            const snap = live.snapshot();
+            const base = (snap as unknown as { base?: unknown }).base;
+            if (s.which !== 'tags') expect(sorted(ids(snap.index('tag', byTag)))).toEqual(sorted(fresh(snap, byTag)));
+            if (s.which !== 'tag') expect(sorted(ids(snap.index('tags', byTags)))).toEqual(sorted(fresh(snap, byTags)));
+            if (base) carried++;
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(carried).toBeGreaterThan(100);
+  });
+
+  it('keeps the collection order when values are only added or changed in place', () => {
+    const live = new ChunkedMap<Row>(2);
+    for (let i = 0; i < 9; i++) live.set(`k${i}`, { id: `k${i}`, tag: i % 2 ? 'odd' : 'even', tags: [] });
+    live.snapshot().index('tag', byTag);
+    live.set('k9', { id: 'k9', tag: 'odd', tags: [] });
+    live.set('k3', { id: 'k3', tag: 'odd', tags: ['changed'] });
+    live.set('k0', { id: 'k0', tag: 'even', tags: ['changed'] });
+    const snap = live.snapshot();
+    expect((snap as unknown as { base?: unknown }).base).toBeDefined();
+    expect(ids(snap.index('tag', byTag))).toEqual(fresh(snap, byTag));
+    expect(snap.index('tag', byTag).get('odd')!.find((r) => r.id === 'k3')!.tags).toEqual(['changed']);
+  });
+});
