@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newAppId, newChatId, newOpenId } from '../../src/sandbox/wire.js';
+import { messageEvent, newAppId, newChatId, newEventId, newMessageId, newOpenId } from '../../src/sandbox/wire.js';
 import { openPostgresStore } from '../../storage/postgres/open.js';
 import { postgresReachable, testDatabase } from '../storage/postgres-db.js';
 import { FakeFeishu } from '../support/replicas-fake.js';
@@ -37,14 +37,15 @@ afterAll(async () => {
 });
 
 describe.runIf(reachable && faketime)('three replicas: the scheduler lease holder killed before a job slot', () => {
-  it('another replica takes over within a minute and runs the slot once: one digest per branch chat', async () => {
+  it('another replica takes over within a minute and runs the slot once: one digest per branch chat, one reminder per problem due', async () => {
     buildOnce();
     const keys = { appId: newAppId(), appSecret: 'secret', encryptKey: 'sched-enc-key', verificationToken: 'sched-token' };
     const fake = await FakeFeishu.start({ appId: keys.appId, appSecret: keys.appSecret, botOpenId: BOT });
     fakes.push(fake);
     const admin = newOpenId();
     await fake.setUser(admin, '王主任');
-    const chats = Array.from({ length: BRANCHES }, (_, i) => ({ chat: newChatId(), branch: `第${i + 1}支部` }));
+    const chats = Array.from({ length: BRANCHES }, (_, i) => ({ chat: newChatId(), branch: `第${i + 1}支部`, lead: newOpenId() }));
+    for (const [i, c] of chats.entries()) await fake.setUser(c.lead, `负责人${i + 1}`);
     const url = await db.location();
 
     // Every job at 10:00, so none is due at start-up (a catch-up would run it before the kill).
@@ -67,6 +68,24 @@ describe.runIf(reachable && faketime)('three replicas: the scheduler lease holde
     });
     for (const [i, e] of binds.entries()) expect(await pushTo(replicas[i % 3]!, e, skewMs)).toBe(200);
     await waitUntil('a reply to every /绑定', () => binds.every((e) => fake.repliesTo(e.messageId) > 0), 30_000);
+    // Half the branches have a problem due on the slot's day: on a digest day its reminder goes to the lead privately.
+    const problems: PushedEvent[] = chats.slice(0, BRANCHES / 2).map((c, i) => {
+      const messageId = newMessageId();
+      const eventId = newEventId();
+      const mentions = [
+        { key: '@_user_1', openId: BOT, name: '督办' },
+        { key: '@_user_2', openId: c.lead, name: `负责人${i + 1}` },
+      ];
+      const text = `@_user_1 /问题 学习制度落实不到位${i + 1} 责任单位:${c.branch} 时限:2026-12-07 负责人:@_user_2`;
+      void fake.recordInbound(messageId, c.chat);
+      return { eventId, messageId, body: messageEvent(keys, { text, senderOpenId: admin, chatId: c.chat, messageId, eventId, mentions, createTime: new Date(Date.now() + skewMs) }) };
+    });
+    for (const [i, e] of problems.entries()) expect(await pushTo(replicas[i % 3]!, e, skewMs)).toBe(200);
+    await waitUntil('a reply to every /问题', () => problems.every((e) => fake.repliesTo(e.messageId) > 0), 30_000);
+    await waitUntil('the cluster settled before the slot', async () => {
+      const h = await healthOf(replicas[0]!);
+      return h?.inbox.pending === 0 && h.outbox.pending === 0;
+    }, 30_000);
 
     const leader = await holderOf(replicas, 'scheduler');
     const leaderSent = (await healthOf(leader))?.sender === true;
@@ -80,10 +99,14 @@ describe.runIf(reachable && faketime)('three replicas: the scheduler lease holde
     const next = await holderOf(survivors, 'scheduler', 90_000);
     const takeoverMs = fakeNow() - killedAt;
 
-    const digestChats = new Set(chats.map((c) => c.chat));
-    const digests = () => fake.sent.filter((m) => m.kind === 'create' && m.chatId !== undefined && digestChats.has(m.chatId));
-    await waitUntil('a digest in every branch chat', () => digests().length >= BRANCHES, 60_000, () => `${digests().length} of ${BRANCHES}`);
-    const lastDigest = Math.max(...digests().map((m) => m.at));
+    const branchChats = new Set(chats.map((c) => c.chat));
+    const notices = () => fake.sent.filter((m) => m.kind === 'create' && m.chatId !== undefined && branchChats.has(m.chatId));
+    // Each lead was told privately when the problem was opened; the reminders come on top.
+    const leads = new Set(chats.map((c) => c.lead));
+    const privately = () => fake.sent.filter((m) => m.kind === 'create' && leads.has(m.receiveId ?? ''));
+    const told = privately().length;
+    await waitUntil('a digest in every branch chat and a reminder to each lead with a problem due', () => notices().length >= BRANCHES && privately().length >= told + BRANCHES / 2, 60_000, () => `${notices().length} digests, ${privately().length - told} reminders`);
+    const lastNotice = Math.max(...[...notices(), ...privately()].map((m) => m.at));
     await waitUntil('the cluster settled', async () => {
       const h = await healthOf(next);
       return h?.inbox.pending === 0 && h.outbox.pending === 0;
@@ -95,19 +118,22 @@ describe.runIf(reachable && faketime)('three replicas: the scheduler lease holde
     const store = await openPostgresStore(url, { mode: 'feishu' });
     const [runs, outbound] = await store.read(async (tx) => [await tx.listJobRuns(), await tx.listOutbound()] as const);
     await store.close();
-    const notices = outbound.filter((o) => o.to.kind !== 'reply');
+    const queued = outbound.filter((o) => o.to.kind !== 'reply');
     const sentUuids = fake.sent.map((m) => m.uuid);
     const { sends, refusals } = await fake.counts();
-    const digestRuns = runs.filter((r) => r.job === 'weekly-digest');
+    const runOf = (job: string) => runs.filter((r) => r.job === job);
+    const bySource = (source: string) => new Set(queued.filter((o) => o.source === source).map((o) => o.id));
+    const of = (source: string) => fake.sent.filter((m) => bySource(source).has(m.uuid ?? ''));
     console.log(
       JSON.stringify({
         killed: `the scheduler holder (${leaderSent ? 'also' : 'not'} the sender), ${KILL_BEFORE_MS / 1000} s before the 10:00 slot`,
         setupMs,
         takeoverMs,
-        lastDigestAfterSlotMs: lastDigest + skewMs - SLOT,
+        lastNoticeAfterSlotMs: lastNotice + skewMs - SLOT,
         runs: runs.map((r) => `${r.job} ${r.slot} ${r.trigger} sent ${r.sent}`),
-        notices: notices.map((o) => `${o.source ?? '?'} ${o.status}`),
-        digests: digests().length,
+        queued: queued.length,
+        digests: notices().length,
+        reminders: privately().length - told,
         sends: sends.length,
         maxPerSecond: maxInWindow(sends.map((s) => s.at), 1000),
         refusals: refusals.length,
@@ -117,16 +143,21 @@ describe.runIf(reachable && faketime)('three replicas: the scheduler lease holde
     // The lease runs out at most its 60 s ttl after the dead holder's last renewal; /healthz is polled every 250 ms.
     expect(takeoverMs).toBeLessThan(61_000);
     // The slot ran once, by the replica that took over (catching up the slot it found missed), never by the dead one.
-    expect(digestRuns).toHaveLength(1);
-    expect(digestRuns[0]).toMatchObject({ slot: '2026-12-07', trigger: 'catch-up', sent: BRANCHES });
+    expect(runOf('weekly-digest')).toEqual([expect.objectContaining({ slot: '2026-12-07', trigger: 'catch-up', sent: BRANCHES })]);
+    expect(runOf('reminders')).toEqual([expect.objectContaining({ slot: '2026-12-07', trigger: 'catch-up', sent: BRANCHES / 2 })]);
     expect(new Set(runs.map((r) => `${r.job} ${r.slot}`)).size).toBe(runs.length);
-    // One digest per branch chat reached Feishu; every queued notice was sent, once, under its own uuid.
-    for (const c of chats) expect(digests().filter((m) => m.chatId === c.chat), c.branch).toHaveLength(1);
-    for (const o of notices) {
+    // One digest per branch chat and one private reminder per lead with a problem due reached Feishu, nothing else
+    // went to those chats and people, and every queued notice was sent once under its own uuid.
+    for (const [i, c] of chats.entries()) {
+      expect(of('weekly-digest').filter((m) => m.chatId === c.chat), c.branch).toHaveLength(1);
+      expect(of('reminders').filter((m) => m.receiveId === c.lead), c.branch).toHaveLength(i < BRANCHES / 2 ? 1 : 0);
+    }
+    expect(notices()).toHaveLength(BRANCHES);
+    expect(privately()).toHaveLength(told + BRANCHES / 2);
+    for (const o of queued) {
       expect(o.status, o.id).toBe('sent');
       expect(sentUuids.filter((u) => u === o.id), o.id).toHaveLength(1);
     }
-    expect(notices.filter((o) => o.source === 'weekly-digest')).toHaveLength(BRANCHES);
     expect(refusals).toEqual([]);
     expect(maxInWindow(sends.map((s) => s.at), 1000)).toBeLessThanOrEqual(FEISHU_LIMITS.perAppPerSecond);
   }, 300_000);

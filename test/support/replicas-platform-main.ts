@@ -16,6 +16,7 @@ export interface SentSummary {
   kind: string;
   chatId?: string;
   replyTo?: string;
+  receiveId?: string;
   uuid?: string;
   msgType: string;
   at: number;
@@ -28,7 +29,7 @@ const chats = new Map<string, string>();
 const fake = await startCountingPlatform({ ...opts, chatOfMessage: (id) => chats.get(id) });
 const { platform } = fake;
 const send = (m: unknown) => process.send!(m);
-platform.on('message', (m) => send({ type: 'sent', m: { seq: m.seq, kind: m.kind, chatId: m.chatId, replyTo: m.replyTo, uuid: m.uuid, msgType: m.msgType, at: m.at.getTime() } satisfies SentSummary }));
+platform.on('message', (m) => send({ type: 'sent', m: { seq: m.seq, kind: m.kind, chatId: m.chatId, replyTo: m.replyTo, receiveId: m.receiveId, uuid: m.uuid, msgType: m.msgType, at: m.at.getTime() } satisfies SentSummary }));
 
 process.on('message', (r: FakeRequest) => {
   const answer = (result: unknown) => send({ type: 'answer', id: r.id, result });
