@@ -36,7 +36,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-describe.runIf(reachable && faketime)('three replicas: the scheduler lease holder killed before a job slot', () => {
+describe.runIf(reachable && faketime)('three replicas: the holder of the scheduler and sender leases killed before a job slot', () => {
   it('another replica takes over within a minute and runs the slot once: one digest per branch chat, one reminder per problem due', async () => {
     buildOnce();
     const keys = { appId: newAppId(), appSecret: 'secret', encryptKey: 'sched-enc-key', verificationToken: 'sched-token' };
