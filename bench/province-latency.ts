@@ -43,7 +43,7 @@ export interface ReplicaLatency {
  * command mix at a fixed rate, shot i to replica i mod count (a round-robin balancer), timing each event from its
  * due moment to its reply at the fake platform (no coordinated omission: see load.ts openLoop).
  */
-export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, opts: { count: number; rate: number; seconds: number; appRate: number; tag: string }): Promise<ReplicaLatency> {
+export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, opts: { count: number; rate: number; seconds: number; appRate: number; tag: string; extra?: Record<string, string> }): Promise<ReplicaLatency> {
   const platform = createOpenPlatform({ appId: BENCH_KEYS.appId, appSecret: BENCH_KEYS.appSecret, botOpenId: BENCH_BOT });
   const fake = await platform.listen();
   const dir = mkdtempSync(join(tmpdir(), 'duban-replicas-'));
@@ -52,7 +52,7 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
   try {
     for (let i = 0; i < opts.count; i++) {
       const loadFile = join(dir, `load-${i}.json`);
-      const env = serverEnv({ platformUrl: fake.url, dataFile: join(dir, 'unused.json'), extra: { DUBAN_DATABASE_URL: databaseUrl, BENCH_APP_RATE: String(opts.appRate), BENCH_LOAD_FILE: loadFile } });
+      const env = serverEnv({ platformUrl: fake.url, dataFile: join(dir, 'unused.json'), extra: { ...opts.extra, DUBAN_DATABASE_URL: databaseUrl, BENCH_APP_RATE: String(opts.appRate), BENCH_LOAD_FILE: loadFile } });
       bots.push(await startServer('bench/province-server.ts', env, { runtime: 'compiled', timeoutMs: 180_000, nodeFlags: REPLICA_FLAGS }));
       loads.push(JSON.parse(readFileSync(loadFile, 'utf8')) as { loadMs: number; rssMb: number });
     }

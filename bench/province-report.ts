@@ -95,11 +95,12 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
   exp('study rows as plain text, past year (export baseline)', (e) => e.baseline);
   exp('study ledger export, past year, .xlsx', (e) => e.study);
   exp('problem ledger export, .xlsx', (e) => e.problems);
-  const check = (c: FigureCheck) => `${c.checked} figure sets (${c.scopes} scopes × ${c.periods} periods) in ${ms(c.ms)}, ${c.differ.length} differ${c.differ.length ? `: ${c.differ.slice(0, 5).join(', ')}` : ''}`;
+  const check = (c: FigureCheck) => `${c.checked} figure sets in ${ms(c.ms)}, ${c.differ.length} differ${c.differ.length ? `: ${c.differ.slice(0, 5).join(', ')}` : ''}`;
+  const { bureau: bc, province: pc } = f.checks;
   rows.push({
     figure: 'same data in lowdb and PostgreSQL: bureauFigures compared',
-    bureau: `every branch: ${check(f.checks.bureau)}`,
-    province: `全局 + sampled branches: ${check(f.checks.province)}`,
+    bureau: `全局 and ${bc.scopes - 1} branches × ${bc.periods} periods: ${check(bc)}`,
+    province: `全局 this month, ${pc.scopes - 1} branches × ${pc.periods} periods: ${check(pc)}`,
     target: '0 differ',
     met: f.checks.bureau.differ.length === 0 && f.checks.province.differ.length === 0,
   });

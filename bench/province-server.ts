@@ -1,6 +1,7 @@
 // A replica as `npm start` runs it on PostgreSQL (DUBAN_DATABASE_URL), with the bench's knob BENCH_APP_RATE (see
 // app-server.ts) and BENCH_LOAD_FILE, where it writes how long opening the store (reading and parsing the snapshot
-// row and the log after it) took and the RSS right after.
+// row and the log after it) took and the RSS right after; BENCH_SNAPSHOT_EVERY overrides the store's snapshot interval
+// (bench/province-replicas.ts, to see what the snapshot rows cost).
 import { writeFileSync } from 'node:fs';
 import { startApp } from '../src/app.js';
 import { readConfig } from '../src/config.js';
@@ -13,7 +14,8 @@ if (!config.databaseUrl) throw new Error('province-server needs DUBAN_DATABASE_U
 const rate = Number(process.env.BENCH_APP_RATE ?? 0);
 const throttle = rate > 0 ? new Throttle({ perKey: { max: 4, windowMs: 1000 }, global: [{ max: rate, windowMs: 1000 }, { max: rate * 60, windowMs: 60_000 }] }) : undefined;
 const t0 = performance.now();
-const store = await openPostgresStore(config.databaseUrl, { mode: config.mode, applicationName: 'duban-bench' });
+const snapshotEvery = Number(process.env.BENCH_SNAPSHOT_EVERY ?? 0);
+const store = await openPostgresStore(config.databaseUrl, { mode: config.mode, applicationName: 'duban-bench', ...(snapshotEvery > 0 ? { snapshotEvery } : {}) });
 const loadMs = Math.round(performance.now() - t0);
 if (process.env.BENCH_LOAD_FILE) writeFileSync(process.env.BENCH_LOAD_FILE, JSON.stringify({ loadMs, rssMb: Math.round(process.memoryUsage.rss() / 1048576) }));
 const app = await startApp({ config, logger: createLogger(config.logLevel), throttle, store });

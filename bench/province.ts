@@ -21,12 +21,11 @@ import { createBenchDatabase, databaseActivity, importDataFile } from './provinc
 import { compareFigures } from './province-figures.js';
 import { runReplicaLatency } from './province-latency.js';
 import { provinceRows, provinceTable } from './province-report.js';
+import { PROVINCE_SCALE } from './province-scale.js';
 import { machine } from './report.js';
 import { buildScaleStore, ISSUE_SCALE, type ScaleSpec } from './scale-store.js';
 import { ROOT } from './server-process.js';
 
-/** Issue 17's province: 1,000 branches of 40 people, 500,000 study records, 20,000 problems (tasks and measures in the bureau's proportion). */
-export const PROVINCE_SCALE: ScaleSpec = { branches: 1000, members: 40_000, studyRecords: 500_000, problems: 20_000, measuresPerProblem: 2, tasks: 10_000, leaders: 10, history: false };
 
 const small = process.env.BENCH_PROVINCE_SMALL === '1';
 const shrink = (s: ScaleSpec): ScaleSpec => (small ? { ...s, branches: s.branches / 10, members: s.members / 10, studyRecords: s.studyRecords / 10, problems: s.problems / 10, tasks: s.tasks / 10 } : s);
