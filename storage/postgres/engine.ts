@@ -4,7 +4,7 @@ import type { IndexFn, Migration, Snapshot, Tables } from '../lowdb/engine-types
 import { MemoryData } from '../lowdb/memory-data.js';
 import { createSerialLock } from '../lowdb/serial-lock.js';
 import { WRITER_LOCK } from './schema.js';
-import { logRowsAfter, readDatabaseState, writeSnapshot } from './state.js';
+import { logRowsAfter, readDatabaseState, snapshotRowTx, writeSnapshot } from './state.js';
 
 export interface PgEngineOptions {
   collections: Record<string, Record<string, IndexFn>>;
@@ -165,7 +165,7 @@ export class PgEngine {
         return out;
       });
       if (ctx!.ops.length > 0) this.lastTx += 1;
-      if (this.lastTx - this.snapshotTx >= this.opts.snapshotEvery) void this.snapshot().catch(() => undefined);
+      if (this.snapshotDue()) void this.snapshot({ whenDue: true }).catch(() => undefined);
       return result;
     } catch (err) {
       // A commit that failed may still have reached the database: its row is then read back at the next catch-up.
@@ -198,9 +198,23 @@ export class PgEngine {
     }
   }
 
+  /**
+   * Whether enough of the log has passed for a new snapshot row: `snapshotEvery` transactions, or a quarter as many
+   * as there are records, whichever is more, since writing the whole state costs in proportion to it (a province's
+   * 600,000 records every 1,000 transactions was most of what its replicas did).
+   */
+  private snapshotDue(): boolean {
+    let records = 0;
+    for (const m of this.data.maps.values()) records += m.size;
+    return this.lastTx - this.snapshotTx >= Math.max(this.opts.snapshotEvery, Math.floor(records / 4));
+  }
+
   /** Writes the snapshot row from this replica's data, so a starting replica replays only the log after it. */
-  snapshot(): Promise<void> {
+  snapshot(opts: { whenDue?: boolean } = {}): Promise<void> {
     this.snapshotting ??= (async () => {
+      // Another replica wrote one since: every replica reaches the same count, and one snapshot serves them all.
+      this.snapshotTx = Math.max(this.snapshotTx, await snapshotRowTx(this.pool));
+      if (opts.whenDue && !this.snapshotDue()) return;
       const release = await this.lock();
       let snap: Snapshot;
       try {

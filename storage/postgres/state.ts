@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { yieldIfBusy } from '../event-loop.js';
 import type { Op, Snapshot } from '../lowdb/engine-types.js';
 import { replay, type Positions } from '../lowdb/log-files.js';
 
@@ -46,6 +47,31 @@ export async function writeSnapshot(q: Queryable, snap: Snapshot): Promise<void>
        counters = excluded.counters, collections = excluded.collections, at = excluded.at
      WHERE duban_snapshot.last_tx < excluded.last_tx OR (duban_snapshot.last_tx = excluded.last_tx
        AND (duban_snapshot.schema_version < excluded.schema_version OR duban_snapshot.mode IS DISTINCT FROM excluded.mode))`,
-    [snap.lastTx, snap.schemaVersion, snap.mode ?? null, JSON.stringify(snap.counters), JSON.stringify(snap.collections)],
+    [snap.lastTx, snap.schemaVersion, snap.mode ?? null, JSON.stringify(snap.counters), await collectionsJson(snap.collections)],
   );
+}
+
+/** The last transaction the snapshot row holds (0 when there is none). */
+export async function snapshotRowTx(q: Queryable): Promise<number> {
+  const { rows } = await q.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1');
+  return rows[0] ? Number(rows[0].last_tx) : 0;
+}
+
+/**
+ * `JSON.stringify(collections)` a record at a time, letting waiting I/O run between slices: a province's state is
+ * ~250 MB of JSON, whose one-call stringify held every acknowledgement for seconds.
+ */
+async function collectionsJson(collections: Snapshot['collections']): Promise<string> {
+  const parts: string[] = ['{'];
+  let n = 0;
+  for (const [i, [name, list]] of Object.entries(collections).entries()) {
+    parts.push(`${i > 0 ? ',' : ''}${JSON.stringify(name)}:[`);
+    for (let j = 0; j < list.length; j++) {
+      if (++n % 256 === 0) await yieldIfBusy();
+      parts.push((j > 0 ? ',' : '') + JSON.stringify(list[j]));
+    }
+    parts.push(']');
+  }
+  parts.push('}');
+  return parts.join('');
 }

@@ -189,4 +189,36 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
     expect(await take(b, 'after')).toBe(21);
     await b.close();
   });
+
+  it('writes the snapshot row after a quarter as many transactions as there are records, not after each snapshotEvery', async () => {
+    const url = await db.location();
+    const a = await openPostgresStore(url, { applicationName: 'duban-a', snapshotEvery: 1 });
+    const row = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        const { rows } = await c.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1');
+        return rows[0] ? Number(rows[0].last_tx) : 0;
+      } finally {
+        await c.end();
+      }
+    };
+    // 80 records in one transaction, then one more with each: at transaction t a snapshot is due once t reaches a
+    // quarter of the 79 + t records there are, which is first at 26.
+    await a.transact(async (tx) => {
+      for (let i = 0; i < 80; i++) await tx.recordInbound(event(`seed${i}`));
+    });
+    for (let i = 0; i < 15; i++) await take(a, `q${i}`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await row()).toBe(0);
+    for (let i = 15; i < 25; i++) await take(a, `q${i}`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await row()).toBe(26);
+    for (let i = 25; i < 27; i++) await take(a, `q${i}`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await row()).toBe(26);
+    await a.close();
+    // Closing writes the last one whatever the count.
+    expect(await row()).toBe(28);
+  });
 });
