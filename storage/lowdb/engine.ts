@@ -163,13 +163,9 @@ export class Engine {
   async view<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
     const release = await this.lock();
-    const { tables, release: unhold } = this.data.freeze();
+    const tables = this.data.freeze();
     release();
-    try {
-      return await fn(tables);
-    } finally {
-      unhold();
-    }
+    return fn(tables);
   }
 
   private dueForCheckpoint(): boolean {

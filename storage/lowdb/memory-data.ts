@@ -83,9 +83,8 @@ export class MemoryData {
   }
 
   /** Tables over the data as of now, kept as they are while later writes go on. */
-  freeze(): { tables: Tables; release: () => void } {
-    // Nothing to release: a snapshot is dropped with the view that holds it; `release` stays for the engines' use.
-    return { tables: createReadView(this.colls.freeze(), this.defs), release: () => undefined };
+  freeze(): Tables {
+    return createReadView(this.colls.freeze(), this.defs);
   }
 
   /** The whole data as of now, for a snapshot row; records are never changed in place, so copying the lists suffices. */

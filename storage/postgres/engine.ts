@@ -182,7 +182,7 @@ export class PgEngine {
   async view<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
     const release = await this.lock();
-    let frozen: ReturnType<MemoryData['freeze']>;
+    let frozen: Tables;
     try {
       await this.catchUp(this.pool).catch((err) => {
         throw unavailable(`read of ${this.opts.where}`, err);
@@ -191,11 +191,7 @@ export class PgEngine {
     } finally {
       release();
     }
-    try {
-      return await fn(frozen.tables);
-    } finally {
-      frozen.release();
-    }
+    return fn(frozen);
   }
 
   /**
