@@ -1,12 +1,12 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPrng } from '../../src/sandbox/prng.js';
 import { newAppId, newChatId, newOpenId } from '../../src/sandbox/wire.js';
 import { openPostgresStore } from '../../storage/postgres/open.js';
-import { postgresReachable, testDatabase } from '../storage/postgres-db.js';
+import { postgresReachable } from '../storage/postgres-db.js';
 import { deliverStream } from '../support/replicas-load.js';
 import { FakeFeishu } from '../support/replicas-fake.js';
 import { FEISHU_LIMITS, maxInWindow, maxPerChatSecond } from '../support/replicas-platform.js';
-import { buildOnce, healthOf, holderOf, pushTo, startReplicas, waitUntil } from '../support/replicas.js';
+import { buildOnce, healthOf, holderOf, pushTo, replicaRun, startReplicas, waitUntil } from '../support/replicas.js';
 import type { Bot, PushedEvent } from '../support/spawn-bot.js';
 
 const COMMANDS = 2000;
@@ -16,14 +16,7 @@ const BOT = 'ou_bot0000000000000000000000000000';
 const SEED = Number(process.env.REPLICAS_SEED ?? Date.now() % 2 ** 31);
 
 const reachable = await postgresReachable();
-const db = testDatabase();
-const bots: Bot[] = [];
-const fakes: FakeFeishu[] = [];
-afterAll(async () => {
-  for (const b of bots) if (b.running) await b.kill9();
-  for (const f of fakes) await f.close();
-  await db.drop();
-});
+const { db, bots, fakes } = replicaRun();
 
 describe.runIf(reachable)('three replicas on one PostgreSQL database (npm start, a load balancer in front)', () => {
   it('2,000 commands to random replicas with redelivery and a replica killed mid-stream: each effect and reply once, Feishu limits held', async () => {

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messageEvent, newAppId, newChatId, newEventId, newMessageId, newOpenId } from '../../src/sandbox/wire.js';
 import { openPostgresStore } from '../../storage/postgres/open.js';
-import { postgresReachable, testDatabase } from '../storage/postgres-db.js';
+import { postgresReachable } from '../storage/postgres-db.js';
 import { FakeFeishu } from '../support/replicas-fake.js';
 import { FEISHU_LIMITS, maxInWindow } from '../support/replicas-platform.js';
-import { buildOnce, healthOf, holderOf, pushTo, startReplicas, waitUntil } from '../support/replicas.js';
+import { buildOnce, healthOf, holderOf, pushTo, replicaRun, startReplicas, waitUntil } from '../support/replicas.js';
 import { sleep, type Bot, type PushedEvent } from '../support/spawn-bot.js';
 
 // Debian's libfaketime (apt-get install faketime; .ci/run installs it): the replicas' wall clock is moved to a
@@ -27,14 +27,7 @@ if (!faketime) {
   if (process.env.CI) throw new Error(`${LIBFAKETIME} is missing in CI (.ci/run installs Debian's faketime)`);
   console.warn(`replica scheduler test skipped: no ${LIBFAKETIME} (apt-get install faketime)`);
 }
-const db = testDatabase();
-const bots: Bot[] = [];
-const fakes: FakeFeishu[] = [];
-afterAll(async () => {
-  for (const b of bots) if (b.running) await b.kill9();
-  for (const f of fakes) await f.close();
-  await db.drop();
-});
+const { db, bots, fakes } = replicaRun();
 
 describe.runIf(reachable && faketime)('three replicas: the holder of the scheduler and sender leases killed before a job slot', () => {
   it('another replica takes over within a minute and runs the slot once: one digest per branch chat, one reminder per problem due', async () => {

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { afterAll } from 'vitest';
+import { testDatabase } from '../storage/postgres-db.js';
+import type { FakeFeishu } from './replicas-fake.js';
 import { toRequest } from '../../src/sandbox/wire.js';
 import { Bot, createRunDir, sleep, type AppKeys, type PushedEvent } from './spawn-bot.js';
 
@@ -82,4 +85,15 @@ export async function waitUntil(what: string, cond: () => boolean | Promise<bool
     await sleep(250);
   }
   return performance.now() - started;
+}
+
+/** A test file's database, replicas and fake platforms, killed, closed and dropped after its tests. */
+export function replicaRun(): { db: ReturnType<typeof testDatabase>; bots: Bot[]; fakes: FakeFeishu[] } {
+  const run = { db: testDatabase(), bots: [] as Bot[], fakes: [] as FakeFeishu[] };
+  afterAll(async () => {
+    for (const b of run.bots) if (b.running) await b.kill9();
+    for (const f of run.fakes) await f.close();
+    await run.db.drop();
+  });
+  return run;
 }
