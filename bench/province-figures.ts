@@ -1,20 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { bureauFigures } from '../commands/figures/bureau-figures.js';
-import { addMonths, parts, periodRange, type LocalDate, type Period } from '../commands/shared/calendar.js';
+import { periodRange, type LocalDate } from '../commands/shared/calendar.js';
+import { periodsBetween } from '../commands/shared/periods.js';
 import type { Store } from '../storage/store.js';
-
-/** Every month, quarter and year from the one holding `from` to the one holding `today` (as migrate:postgres checks). */
-export function periodsBetween(from: LocalDate, today: LocalDate): { start: LocalDate; end: LocalDate; label: string }[] {
-  const seen = new Map<string, { start: LocalDate; end: LocalDate; label: string }>();
-  const { year, month } = parts(from);
-  for (let d = `${year}-${String(month).padStart(2, '0')}-01`; d <= today; d = addMonths(d, 1)) {
-    for (const p of ['month', 'quarter', 'year'] as Period[]) {
-      const range = periodRange(d, p);
-      seen.set(`${p}:${range.start}`, range);
-    }
-  }
-  return [...seen.values()];
-}
 
 /** What comparing the two stores found: how many figure sets, which differed, and how long it took. */
 export interface FigureCheck {

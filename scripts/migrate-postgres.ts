@@ -6,7 +6,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs, isDeepStrictEqual } from 'node:util';
 import { bureauFigures } from '../commands/figures/bureau-figures.js';
-import { addMonths, parts, periodRange, toLocalDate, type LocalDate, type Period } from '../commands/shared/calendar.js';
+import { toLocalDate, type LocalDate } from '../commands/shared/calendar.js';
+import { periodsBetween } from '../commands/shared/periods.js';
 import { COLLECTIONS, MIGRATIONS } from '../storage/lowdb/collections.js';
 import type { Snapshot } from '../storage/lowdb/engine-types.js';
 import { readState } from '../storage/lowdb/load-state.js';
@@ -33,19 +34,6 @@ function firstDay(snap: Snapshot, today: LocalDate): LocalDate {
     }
   }
   return first;
-}
-
-/** Every month, quarter and year from the one holding `from` to the one holding `today`. */
-function periodsBetween(from: LocalDate, today: LocalDate): { start: LocalDate; end: LocalDate; label: string }[] {
-  const seen = new Map<string, { start: LocalDate; end: LocalDate; label: string }>();
-  const { year, month } = parts(from);
-  for (let d = `${year}-${String(month).padStart(2, '0')}-01`; d <= today; d = addMonths(d, 1)) {
-    for (const p of ['month', 'quarter', 'year'] as Period[]) {
-      const range = periodRange(d, p);
-      seen.set(`${p}:${range.start}`, range);
-    }
-  }
-  return [...seen.values()];
 }
 
 /** Compares bureauFigures for the bureau and each branch over every period on both stores; returns the differences. */

@@ -56,3 +56,16 @@ export function parsePeriodWord(word: string, today: LocalDate): NamedPeriod | u
   }
   return undefined;
 }
+
+/** Every month, quarter and year from the one holding `from` to the one holding `today`: what a store-to-store figure check compares. */
+export function periodsBetween(from: LocalDate, today: LocalDate): { start: LocalDate; end: LocalDate; label: string }[] {
+  const seen = new Map<string, { start: LocalDate; end: LocalDate; label: string }>();
+  const { year, month } = parts(from);
+  for (let d = `${year}-${String(month).padStart(2, '0')}-01`; d <= today; d = addMonths(d, 1)) {
+    for (const p of ['month', 'quarter', 'year'] as Period[]) {
+      const range = periodRange(d, p);
+      seen.set(`${p}:${range.start}`, range);
+    }
+  }
+  return [...seen.values()];
+}
