@@ -5,9 +5,10 @@ import { openPostgresStore } from '../../storage/postgres/open.js';
 import { postgresReachable } from '../storage/postgres-db.js';
 import { deliverStream } from '../support/replicas-load.js';
 import { FakeFeishu } from '../support/replicas-fake.js';
-import { FEISHU_LIMITS, maxInWindow, maxPerChatSecond } from '../support/replicas-platform.js';
-import { buildOnce, healthOf, holderOf, pushTo, replicaRun, startReplicas, waitUntil } from '../support/replicas.js';
-import type { Bot, PushedEvent } from '../support/spawn-bot.js';
+import { maxInWindow, maxPerChatSecond } from '../support/replicas-platform.js';
+import { buildOnce, holderOf, pushTo, replicaRun, startReplicas } from '../support/replicas.js';
+import { commandMix, expectExactlyOnce, settle } from '../support/replicas-checks.js';
+import type { PushedEvent } from '../support/spawn-bot.js';
 
 const COMMANDS = 2000;
 const CHATS = 20;
@@ -42,18 +43,7 @@ describe.runIf(reachable)('three replicas on one PostgreSQL database (npm start,
     const binds = chats.map((c) => event(admin, c.chat, `/绑定 ${c.branch}`));
     for (const e of binds) expect(await pushTo(prng.pick(replicas), e)).toBe(200);
 
-    // Six in ten create a study record (S-numbered, bureau-wide); the rest only read and reply.
-    const studies: string[] = [];
-    const commands = Array.from({ length: COMMANDS }, (_, i) => {
-      const c = chats[i % CHATS]!;
-      const member = c.members[Math.floor(i / CHATS) % 2]!;
-      if (prng.chance(0.6)) {
-        const content = `《党章》第${i + 1}遍`;
-        studies.push(content);
-        return event(member, c.chat, `/学习 10分钟 自学 ${content}`);
-      }
-      return event(member, c.chat, prng.chance(0.5) ? '/我的' : '/帮助 学习');
-    });
+    const { commands, studies } = commandMix(chats, COMMANDS, prng, event);
 
     // A replica other than the sender is killed, not restarted: the load balancer pushes again elsewhere what it did
     // not answer, and the sender adopts what it acknowledged and left. (replicas-scheduler kills the lease holder.)
@@ -80,21 +70,14 @@ describe.runIf(reachable)('three replicas on one PostgreSQL database (npm start,
     const survivors = replicas.filter((b) => b.running);
     expect(survivors).toHaveLength(2);
 
-    // Events the killed replica acknowledged and left are adopted by the sender once they are a minute old.
     const all = [...binds, ...commands];
-    const unanswered = () => all.filter((e) => fake.repliesTo(e.messageId) === 0).length;
-    const replyMs = await waitUntil('a reply to every command', () => unanswered() === 0, 240_000, () => `seed ${SEED}: ${unanswered()} unanswered`);
-    await waitUntil('the cluster settled (no event pending, no message queued)', async () => {
-      const h = await healthOf(survivors[0]!);
-      return h?.inbox.pending === 0 && h.outbox.pending === 0;
-    }, 60_000);
-    for (const b of survivors) expect((await b.sigterm()).code, b.stderr).toBe(0);
+    const replyMs = await settle(fake, all, survivors, SEED);
 
-    const { sends, refusals } = await fake.counts();
+    const counts = await fake.counts();
+    const { sends, refusals } = counts;
     const perSecond = maxInWindow(sends.map((s) => s.at), 1000);
     const perMinute = maxInWindow(sends.map((s) => s.at), 60_000);
     const perChat = maxPerChatSecond(sends);
-    const uuids = fake.sent.map((m) => m.uuid).filter(Boolean);
     const store = await openPostgresStore(url, { mode: 'feishu' });
     const records = await store.read((tx) => tx.listStudyRecords({ includeVoided: true }));
     await store.close();
@@ -124,17 +107,6 @@ describe.runIf(reachable)('three replicas on one PostgreSQL database (npm start,
     expect(stream.acknowledged).toBe(COMMANDS);
     expect(stream.redeliveries).toBeGreaterThan(COMMANDS * 0.15);
     expect(victim.running).toBe(false);
-    // Each effect once: one record per /学习, numbered S1…Sn without a gap or a repeat.
-    expect(records, `seed ${SEED}`).toHaveLength(studies.length);
-    expect(new Set(records.map((r) => r.content)), `seed ${SEED}`).toEqual(new Set(studies));
-    expect(records.map((r) => Number(r.id.slice(1))).sort((a, b) => a - b)).toEqual(studies.map((_, i) => i + 1));
-    // Each reply once, and no message sent twice under one idempotency key.
-    for (const e of all) expect(fake.repliesTo(e.messageId), `seed ${SEED}: replies to ${e.messageId}`).toBe(1);
-    expect(new Set(uuids).size).toBe(uuids.length);
-    // Feishu's limits for the app as a whole, as the platform counted what arrived; nothing refused.
-    expect(refusals).toEqual([]);
-    expect(perSecond).toBeLessThanOrEqual(FEISHU_LIMITS.perAppPerSecond);
-    expect(perMinute).toBeLessThanOrEqual(FEISHU_LIMITS.perAppPerMinute);
-    expect(perChat).toBeLessThanOrEqual(FEISHU_LIMITS.perChatPerSecond);
+    expectExactlyOnce({ records, studies, all, fake, counts, seed: SEED });
   }, 420_000);
 });

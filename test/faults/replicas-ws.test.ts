@@ -5,9 +5,10 @@ import { openPostgresStore } from '../../storage/postgres/open.js';
 import { postgresReachable } from '../storage/postgres-db.js';
 import { FakeFeishu } from '../support/replicas-fake.js';
 import { deliverOverWs } from '../support/replicas-load.js';
-import { FEISHU_LIMITS, maxInWindow, maxPerChatSecond } from '../support/replicas-platform.js';
+import { maxInWindow, maxPerChatSecond } from '../support/replicas-platform.js';
 import { buildOnce, healthOf, holderOf, replicaRun, startReplicas, waitUntil } from '../support/replicas.js';
-import type { Bot, PushedEvent } from '../support/spawn-bot.js';
+import { commandMix, expectExactlyOnce, settle } from '../support/replicas-checks.js';
+import type { PushedEvent } from '../support/spawn-bot.js';
 
 const COMMANDS = 2000;
 const CHATS = 20;
@@ -44,17 +45,7 @@ describe.runIf(reachable)('three replicas with FEISHU_MODE=ws on one PostgreSQL 
     };
     const binds = chats.map((c) => event(admin, c.chat, `/绑定 ${c.branch}`));
     for (const e of binds) expect(await fake.push(e.body)).toMatchObject({ code: 200 });
-    const studies: string[] = [];
-    const commands = Array.from({ length: COMMANDS }, (_, i) => {
-      const c = chats[i % CHATS]!;
-      const member = c.members[Math.floor(i / CHATS) % 2]!;
-      if (prng.chance(0.6)) {
-        const content = `《党章》第${i + 1}遍`;
-        studies.push(content);
-        return event(member, c.chat, `/学习 10分钟 自学 ${content}`);
-      }
-      return event(member, c.chat, prng.chance(0.5) ? '/我的' : '/帮助 学习');
-    });
+    const { commands, studies } = commandMix(chats, COMMANDS, prng, event);
     // A replica other than the sender dies with its connection: pushes on it are lost and Feishu pushes them again to
     // another; what it acknowledged and left, the sender adopts after a minute.
     const sender = await holderOf(replicas, 'sender');
@@ -78,22 +69,16 @@ describe.runIf(reachable)('three replicas with FEISHU_MODE=ws on one PostgreSQL 
     expect(survivors).toHaveLength(2);
 
     const all = [...binds, ...commands];
-    const unanswered = () => all.filter((e) => fake.repliesTo(e.messageId) === 0).length;
-    const replyMs = await waitUntil('a reply to every command', () => unanswered() === 0, 240_000, () => `seed ${SEED}: ${unanswered()} unanswered`);
-    await waitUntil('the cluster settled', async () => {
-      const h = await healthOf(survivors[0]!);
-      return h?.inbox.pending === 0 && h.outbox.pending === 0;
-    }, 60_000);
-    for (const b of survivors) expect((await b.sigterm()).code, b.stderr).toBe(0);
+    const replyMs = await settle(fake, all, survivors, SEED);
 
     const deliveries = await fake.deliveries();
     const byEvent = new Map<string, Set<number>>();
     for (const d of deliveries) if (d.outcome === 'acked') byEvent.set(d.eventId, (byEvent.get(d.eventId) ?? new Set()).add(d.connection));
-    const { sends, refusals } = await fake.counts();
+    const counts = await fake.counts();
+    const { sends, refusals } = counts;
     const store = await openPostgresStore(url, { mode: 'feishu' });
     const records = await store.read((tx) => tx.listStudyRecords({ includeVoided: true }));
     await store.close();
-    const uuids = fake.sent.map((m) => m.uuid).filter(Boolean);
     console.log(
       JSON.stringify({
         seed: SEED,
@@ -121,14 +106,6 @@ describe.runIf(reachable)('three replicas with FEISHU_MODE=ws on one PostgreSQL 
     expect(new Set(deliveries.map((d) => d.connection)).size).toBe(3);
     // Some events were taken by two replicas: the case that needs the database's deduplication.
     expect([...byEvent.values()].filter((s) => s.size > 1).length).toBeGreaterThan(COMMANDS * 0.05);
-    expect(records, `seed ${SEED}`).toHaveLength(studies.length);
-    expect(new Set(records.map((r) => r.content))).toEqual(new Set(studies));
-    expect(records.map((r) => Number(r.id.slice(1))).sort((a, b) => a - b)).toEqual(studies.map((_, i) => i + 1));
-    for (const e of all) expect(fake.repliesTo(e.messageId), `seed ${SEED}: replies to ${e.messageId}`).toBe(1);
-    expect(new Set(uuids).size).toBe(uuids.length);
-    expect(refusals).toEqual([]);
-    expect(maxInWindow(sends.map((s) => s.at), 1000)).toBeLessThanOrEqual(FEISHU_LIMITS.perAppPerSecond);
-    expect(maxInWindow(sends.map((s) => s.at), 60_000)).toBeLessThanOrEqual(FEISHU_LIMITS.perAppPerMinute);
-    expect(maxPerChatSecond(sends)).toBeLessThanOrEqual(FEISHU_LIMITS.perChatPerSecond);
+    expectExactlyOnce({ records, studies, all, fake, counts, seed: SEED });
   }, 300_000);
 });
