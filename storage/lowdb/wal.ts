@@ -7,7 +7,7 @@ const SYNCED = constants.O_DSYNC;
 const APPEND = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | (SYNCED ?? 0);
 
 /**
- * An append-only file where concurrent appends share one write and one fsync (group commit); each append resolves
+ * An append-only file where concurrent appends share one synced write (group commit); each append resolves
  * only once its line is on disk. After a failed write (a full disk) every later append fails too, until reset() has
  * cut the file back to its last durable byte: a transaction must never land after one it may depend on was lost.
  */
