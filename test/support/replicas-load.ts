@@ -51,32 +51,24 @@ export async function deliverStream(opts: {
       bot = pick(bot);
     }
   };
-  let next = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < opts.events.length) {
-      const i = next++;
-      const e = opts.events[i]!;
-      await sleep(started + (i * 1000) / opts.perSecond - performance.now());
-      const again = opts.prng.chance(opts.redeliverShare);
-      const together = again && opts.prng.chance(0.5);
-      const a = pick();
-      if (together) {
+  await paced(opts, async (e) => {
+    const again = opts.prng.chance(opts.redeliverShare);
+    const together = again && opts.prng.chance(0.5);
+    const a = pick();
+    if (together) {
+      stats.redeliveries++;
+      stats.concurrent++;
+      await Promise.all([untilOk(e, a), untilOk(e, pick(a))]);
+    } else {
+      const answered = await untilOk(e, a);
+      if (again) {
         stats.redeliveries++;
-        stats.concurrent++;
-        await Promise.all([untilOk(e, a), untilOk(e, pick(a))]);
-      } else {
-        const answered = await untilOk(e, a);
-        if (again) {
-          stats.redeliveries++;
-          const wait = opts.prng.int(0, 2000);
-          late.push(sleep(wait).then(() => untilOk(e, pick(answered))));
-        }
+        const wait = opts.prng.int(0, 2000);
+        late.push(sleep(wait).then(() => untilOk(e, pick(answered))));
       }
-      opts.onAcknowledged?.(++stats.acknowledged);
     }
-  };
-  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+    opts.onAcknowledged?.(++stats.acknowledged);
+  });
   await Promise.all(late);
   return stats;
 }
@@ -108,24 +100,30 @@ export async function deliverOverWs(opts: {
     const ack = await opts.push(e.body);
     if ('error' in ack) stats.failed.push(ack.error);
   };
+  await paced(opts, async (e) => {
+    const again = opts.prng.chance(opts.redeliverShare);
+    if (again) stats.redeliveries++;
+    if (again && opts.prng.chance(0.5)) await Promise.all([once(e), once(e)]);
+    else {
+      await once(e);
+      if (again) late.push(sleep(opts.prng.int(0, 2000)).then(() => once(e)));
+    }
+    opts.onAcknowledged?.(++stats.acknowledged);
+  });
+  await Promise.all(late);
+  return stats;
+}
+
+/** Runs `deliver` on each event in order from `concurrency` workers, the i-th starting no sooner than i / perSecond s in. */
+async function paced(opts: { events: readonly PushedEvent[]; concurrency: number; perSecond: number }, deliver: (e: PushedEvent) => Promise<void>): Promise<void> {
   let next = 0;
   const started = performance.now();
   const worker = async () => {
     while (next < opts.events.length) {
       const i = next++;
-      const e = opts.events[i]!;
       await sleep(started + (i * 1000) / opts.perSecond - performance.now());
-      const again = opts.prng.chance(opts.redeliverShare);
-      if (again) stats.redeliveries++;
-      if (again && opts.prng.chance(0.5)) await Promise.all([once(e), once(e)]);
-      else {
-        await once(e);
-        if (again) late.push(sleep(opts.prng.int(0, 2000)).then(() => once(e)));
-      }
-      opts.onAcknowledged?.(++stats.acknowledged);
+      await deliver(opts.events[i]!);
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  await Promise.all(late);
-  return stats;
 }
