@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { openPool } from './pool.js';
 import { StoreOpenError } from '../errors.js';
 import type { Snapshot } from '../lowdb/engine-types.js';
 import { describeDatabase } from './open.js';
@@ -22,7 +23,7 @@ async function holdsData(client: pg.PoolClient): Promise<boolean> {
  * A database that holds any data is refused.
  */
 export async function importState(url: string, snap: Snapshot, files: Record<'duban_files' | 'duban_evidence', { key: string; bytes: Buffer }[]>): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'duban-migrate' });
+  const pool = openPool(url, { max: 1, applicationName: 'duban-migrate' });
   try {
     await migrateSchema(pool);
     const client = await pool.connect();

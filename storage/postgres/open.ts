@@ -1,10 +1,10 @@
-import pg from 'pg';
 import { errorText, StoreOpenError } from '../errors.js';
 import { COLLECTIONS, MIGRATIONS } from '../lowdb/collections.js';
 import type { Store } from '../store.js';
 import { verbsCache, verbs, yielding } from '../verbs.js';
 import { PgEngine } from './engine.js';
 import { postgresFileArea } from './files.js';
+import { openPool } from './pool.js';
 import { migrateSchema } from './schema.js';
 
 /** How the PostgreSQL store is opened. */
@@ -35,9 +35,7 @@ export function describeDatabase(url: string): string {
  */
 export async function openPostgresStore(url: string, opts: PostgresOpenOptions = {}): Promise<Store> {
   const where = describeDatabase(url);
-  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: opts.applicationName ?? 'duban' });
-  // An idle connection the server dropped is reported here; the next query opens a new one.
-  pool.on('error', () => undefined);
+  const pool = openPool(url, { max: 4, applicationName: opts.applicationName ?? 'duban' });
   let engine: PgEngine;
   try {
     await migrateSchema(pool);

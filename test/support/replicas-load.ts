@@ -121,7 +121,7 @@ async function paced(opts: { events: readonly PushedEvent[]; concurrency: number
   const worker = async () => {
     while (next < opts.events.length) {
       const i = next++;
-      await sleep(started + (i * 1000) / opts.perSecond - performance.now());
+      await sleep(Math.max(0, started + (i * 1000) / opts.perSecond - performance.now()));
       await deliver(opts.events[i]!);
     }
   };
