@@ -18,6 +18,19 @@ export interface PgEngineOptions {
   where: string;
 }
 
+/** Writes committed together at most: bounds how long one replica holds the writer lock. */
+const MAX_BATCH = 200;
+
+interface QueuedWrite {
+  fn: (t: Tables) => Promise<unknown>;
+  resolve: (out: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+function undoAll(steps: readonly (() => void)[]): void {
+  for (let i = steps.length - 1; i >= 0; i--) steps[i]!();
+}
+
 /** A database call failed: nothing of the transaction was kept, and trying again later may succeed. */
 function unavailable(where: string, err: unknown): StoreUnavailableError {
   return new StoreUnavailableError(`PostgreSQL ${where} failed (${errorText(err)}); the transaction was undone`, { cause: err });
@@ -33,6 +46,8 @@ export class PgEngine {
   private readonly lock = createSerialLock();
   private snapshotTx = 0;
   private snapshotting: Promise<void> | undefined;
+  private readonly queue: QueuedWrite[] = [];
+  private flushing: Promise<void> | undefined;
   private closed = false;
   lastTx = 0;
   schemaVersion = 0;
@@ -131,48 +146,89 @@ export class PgEngine {
    */
   async run<T>(mode: 'read' | 'write', fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
+    if (mode === 'write') return this.write(fn);
     const release = await this.lock();
     try {
-      if (mode === 'read') {
-        await this.catchUp(this.pool).catch((err) => {
-          throw unavailable(`read of ${this.opts.where}`, err);
-        });
-        return await fn(this.data.views.read);
-      }
-      return await this.write(fn);
+      await this.catchUp(this.pool).catch((err) => {
+        throw unavailable(`read of ${this.opts.where}`, err);
+      });
+      return await fn(this.data.views.read);
     } finally {
       release();
     }
   }
 
-  private async write<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
-    let ctx: ReturnType<MemoryData['begin']> | undefined;
-    let own = false;
+  /** Queues fn for the next group commit and starts one if none is running. */
+  private write<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
     try {
-      const result = await this.locked(async (client) => {
+      while (this.queue.length > 0) {
+        const release = await this.lock();
+        try {
+          await this.commitBatch();
+        } finally {
+          release();
+        }
+      }
+    } finally {
+      // Cleared in the same turn as the last look at the queue, so a write queued after it starts a new flush.
+      this.flushing = undefined;
+    }
+  }
+
+  /**
+   * Group commit: the writes queued on this replica run one after another in memory and are committed together, one
+   * log row each, in one database transaction under the writer lock. Under load the lock, the catch-up and the commit's
+   * flush to disk are paid once per batch rather than once per write, and the writer lock is held as briefly. A write
+   * whose own code throws is undone alone; a failed database call undoes and refuses the whole batch.
+   */
+  private async commitBatch(): Promise<void> {
+    const batch = this.queue.splice(0, MAX_BATCH);
+    const done: { job: QueuedWrite; out: unknown; undo: (() => void)[] }[] = [];
+    let rows = 0;
+    try {
+      await this.locked(async (client) => {
         await this.catchUp(client).catch((err) => {
           throw unavailable(`catch-up from ${this.opts.where}`, err);
         });
-        ctx = this.data.begin();
-        own = true;
-        const out = await fn(this.data.views.write);
-        own = false;
-        if (ctx.ops.length > 0) {
-          await client.query('INSERT INTO duban_log (tx, ops) VALUES ($1, $2)', [this.lastTx + 1, JSON.stringify(ctx.ops)]).catch((err) => {
-            throw unavailable(`write to ${this.opts.where}`, err);
-          });
+        // Writes queued while the lock was awaited join this commit.
+        batch.push(...this.queue.splice(0, MAX_BATCH - batch.length));
+        const ops: string[] = [];
+        for (const job of batch) {
+          const ctx = this.data.begin();
+          try {
+            const out = await job.fn(this.data.views.write);
+            if (ctx.ops.length > 0) ops.push(JSON.stringify(ctx.ops));
+            done.push({ job, out, undo: ctx.undo });
+          } catch (err) {
+            undoAll(ctx.undo);
+            job.reject(err);
+          }
         }
-        return out;
+        if (ops.length === 0) return;
+        const txs = ops.map((_, i) => this.lastTx + 1 + i);
+        await client.query('INSERT INTO duban_log (tx, ops) SELECT * FROM unnest($1::bigint[], $2::json[])', [txs, ops]).catch((err) => {
+          throw unavailable(`write to ${this.opts.where}`, err);
+        });
+        rows = ops.length;
       });
-      if (ctx!.ops.length > 0) this.lastTx += 1;
-      if (this.snapshotDue()) void this.snapshot({ whenDue: true }).catch(() => undefined);
-      return result;
     } catch (err) {
-      // A commit that failed may still have reached the database: its row is then read back at the next catch-up.
-      if (ctx) for (let i = ctx.undo.length - 1; i >= 0; i--) ctx.undo[i]!();
-      if (own || err instanceof StoreUnavailableError) throw err;
-      throw unavailable(`commit to ${this.opts.where}`, err);
+      // A commit that failed may still have reached the database: its rows are then read back at the next catch-up.
+      for (let i = done.length - 1; i >= 0; i--) undoAll(done[i]!.undo);
+      const refusal = err instanceof StoreUnavailableError ? err : unavailable(`commit to ${this.opts.where}`, err);
+      // A write that already failed on its own keeps its own error (a settled promise ignores the second).
+      for (const job of batch) job.reject(refusal);
+      return;
     }
+    this.lastTx += rows;
+    for (const d of done) d.job.resolve(d.out);
+    if (this.snapshotDue()) void this.snapshot({ whenDue: true }).catch(() => undefined);
   }
 
   /**
@@ -229,6 +285,7 @@ export class PgEngine {
   /** Waits for running work, writes a last snapshot (nothing is lost without it: the log has every transaction). */
   async close(): Promise<void> {
     if (this.closed) return;
+    await this.flushing;
     await this.snapshotting?.catch(() => undefined);
     let error: unknown;
     await this.snapshot().catch((e) => (error = e));
