@@ -51,6 +51,7 @@ export const summary: Command = {
     const asOf = period.end < today ? period.end : today;
     const figures = await bureauFigures(ctx.store, { period, asOf, branchId, personId });
     const linked = branchId ? leadersLinkedTo(await ctx.store.listPeople({ role: 'leader' }), branchId).map((p) => p.name) : [];
-    ctx.reply(cardMessage(renderSummaryCard(figures, await loadNames(ctx.store), scope, linked)));
+    const named = [...figures.overdue.flatMap((o) => o.owners), ...figures.gaps.map((g) => g.personId)];
+    ctx.reply(cardMessage(renderSummaryCard(figures, await loadNames(ctx.store, named), scope, linked)));
   },
 };

@@ -23,8 +23,8 @@ export function orgVerbs(t: Tables): OrgVerbs {
       return t.patch<Person>('people', p.id, p);
     },
     async listPeople(filter = {}) {
-      const base = filter.branchId !== undefined ? t.by<Person>('people', 'branch', filter.branchId) : [...t.all<Person>('people')];
-      return base.filter((p) => filter.role === undefined || p.role === filter.role);
+      if (filter.branchId !== undefined) return t.by<Person>('people', 'branch', filter.branchId).filter((p) => filter.role === undefined || p.role === filter.role);
+      return filter.role !== undefined ? t.by<Person>('people', 'role', filter.role) : [...t.all<Person>('people')];
     },
     async findPeopleByName(name) {
       return t.by<Person>('people', 'name', name);
