@@ -3,6 +3,9 @@ const CHUNK = 1024;
 /** More changes than this between two snapshots and a snapshot's indexes are built afresh rather than carried over. */
 const MAX_DELTA = 20_000;
 
+/** Layers an index may stack over the one it was carried over from before it is made one map again. */
+const MAX_LAYERS = 16;
+
 /** One write: the value before (absent for an insert) and after (absent for a delete). */
 export type Change<V> = readonly [before: V | undefined, after: V | undefined];
 
@@ -42,7 +45,7 @@ export class ChunkedMap<V> implements RecordMap<V> {
   private base: ChunkedMap<V> | undefined;
   private delta: readonly Change<V>[] | undefined;
   /** On a snapshot: its indexes by name, built or carried over on first use. */
-  private readonly indexes = new Map<string, Map<string, V[]>>();
+  private readonly indexes = new Map<string, Index<V>>();
 
   /** `chunkSize` is for tests that cross chunk boundaries with a few keys. */
   constructor(private readonly chunkSize = CHUNK) {}
@@ -119,7 +122,7 @@ export class ChunkedMap<V> implements RecordMap<V> {
    * snapshot's with the writes between them where it has one (a pass over the changes and the keys), else built from
    * every value (a pass over the collection, which at 100,000 study records each view after a write repeated).
    */
-  index(name: string, keysOf: IndexKeys<V>): ReadonlyMap<string, readonly V[]> {
+  index(name: string, keysOf: IndexKeys<V>): Index<V> {
     if (!this.frozen) throw new Error('indexes are built on snapshots');
     let idx = this.indexes.get(name);
     if (idx) return idx;
@@ -185,8 +188,73 @@ function build<V>(values: Iterable<V>, keysOf: IndexKeys<V>): Map<string, V[]> {
   return idx;
 }
 
-/** The base's index with the changes applied; a list the base holds is copied before it changes. */
-function carryOver<V>(from: Map<string, V[]>, delta: readonly Change<V>[], keysOf: IndexKeys<V>): Map<string, V[]> {
+type Index<V> = ReadonlyMap<string, readonly V[]>;
+
+/**
+ * An index as the lists of the keys that changed, over the index it was carried over from: carrying an index over
+ * costs the changes, where copying it cost every key (40,000 people's study lists at each view after a write, a
+ * tenth of a busy province replica's time). `get` looks down the layers; anything else makes one map first.
+ */
+class LayeredIndex<V> implements Index<V> {
+  private flat: Map<string, readonly V[]> | undefined;
+
+  constructor(
+    /** Changed keys; an empty list is a key no value is under any more. */
+    private readonly top: ReadonlyMap<string, readonly V[]>,
+    private readonly below: Index<V>,
+    readonly layers: number,
+  ) {}
+
+  get(key: string): readonly V[] | undefined {
+    const l = this.top.get(key);
+    if (l !== undefined) return l.length > 0 ? l : undefined;
+    return this.below.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** The index as one map, in the order a map copied and then changed would have (keys keep their first place). */
+  flatten(): Map<string, readonly V[]> {
+    if (!this.flat) {
+      const m = new Map(this.below);
+      for (const [k, l] of this.top) {
+        if (l.length > 0) m.set(k, l);
+        else m.delete(k);
+      }
+      this.flat = m;
+    }
+    return this.flat;
+  }
+
+  get size(): number {
+    return this.flatten().size;
+  }
+
+  entries(): MapIterator<[string, readonly V[]]> {
+    return this.flatten().entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.flatten().keys();
+  }
+
+  values(): MapIterator<readonly V[]> {
+    return this.flatten().values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, readonly V[]]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: readonly V[], key: string, map: Index<V>) => void): void {
+    for (const [k, l] of this.entries()) fn(l, k, this);
+  }
+}
+
+/** The base's index with the changes applied, as a layer over it; a list the base holds is copied before it changes. */
+function carryOver<V>(from: Index<V>, delta: readonly Change<V>[], keysOf: IndexKeys<V>): Index<V> {
   const changed = new Map<string, V[]>();
   const list = (k: string): V[] => {
     let l = changed.get(k);
@@ -206,10 +274,8 @@ function carryOver<V>(from: Map<string, V[]>, delta: readonly Change<V>[], keysO
     }
     for (const k of now) if (!was.includes(k)) list(k).push(after!);
   }
-  const idx = new Map(from);
-  for (const [k, l] of changed) {
-    if (l.length > 0) idx.set(k, l);
-    else idx.delete(k);
-  }
-  return idx;
+  const layers = from instanceof LayeredIndex ? from.layers + 1 : 1;
+  const idx = new LayeredIndex<V>(changed, from, layers);
+  // A deep stack makes every lookup walk it and keeps old layers alive: one map again, paid once per MAX_LAYERS.
+  return layers >= MAX_LAYERS ? idx.flatten() : idx;
 }

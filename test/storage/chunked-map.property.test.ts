@@ -98,6 +98,9 @@ describe('ChunkedMap.index', () => {
   };
   const ids = (idx: ReadonlyMap<string, readonly Row[]>) => new Map([...idx].map(([k, l]) => [k, l.map((r) => r.id)]));
   const sorted = (idx: Map<string, string[]>) => new Map([...idx].sort(([a], [b]) => a.localeCompare(b)).map(([k, l]) => [k, [...l].sort()]));
+  // Every key a value could be under, looked up one by one (how the store reads an index), absent ones left out.
+  const looked = (idx: ReadonlyMap<string, readonly Row[]>) =>
+    sorted(new Map(['a', 'b', 'c', 'x', 'y', 'z'].flatMap((k) => (idx.has(k) ? [[k, idx.get(k)!.map((r) => r.id)] as [string, string[]]] : [])).filter(([, l]) => l.length > 0)));
   const tag = fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined });
   const rowStep = fc.oneof(
     { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), k: key, tag, tags: fc.subarray(['x', 'y', 'z']) }) },
@@ -116,6 +119,8 @@ describe('ChunkedMap.index', () => {
           else {
             const snap = live.snapshot();
             const base = (snap as unknown as { base?: unknown }).base;
+            if (s.which !== 'tags') expect(looked(snap.index('tag', byTag))).toEqual(sorted(fresh(snap, byTag)));
+            if (s.which !== 'tag') expect(looked(snap.index('tags', byTags))).toEqual(sorted(fresh(snap, byTags)));
             if (s.which !== 'tags') expect(sorted(ids(snap.index('tag', byTag)))).toEqual(sorted(fresh(snap, byTag)));
             if (s.which !== 'tag') expect(sorted(ids(snap.index('tags', byTags)))).toEqual(sorted(fresh(snap, byTags)));
             if (base) carried++;
@@ -125,6 +130,33 @@ describe('ChunkedMap.index', () => {
       { numRuns: 400 },
     );
     expect(carried).toBeGreaterThan(100);
+  });
+
+  it('looks up the same lists as an index built afresh through many views in a row, each a layer over the last', () => {
+    const layersOf = (idx: unknown) => (idx as { layers?: number }).layers ?? 0;
+    let deepest = 0;
+    let flattened = 0;
+    fc.assert(
+      fc.property(fc.array(fc.array(rowStep.filter((s) => s.op !== 'view'), { minLength: 1, maxLength: 4 }), { minLength: 40, maxLength: 60 }), (rounds) => {
+        const live = new ChunkedMap<Row>(3);
+        let before = 0;
+        for (const writes of rounds) {
+          for (const s of writes) {
+            if (s.op === 'set') live.set(s.k, { id: s.k, ...(s.tag ? { tag: s.tag } : {}), tags: s.tags });
+            else if (s.op === 'delete') live.delete(s.k);
+          }
+          const snap = live.snapshot();
+          const idx = snap.index('tags', byTags);
+          expect(looked(idx)).toEqual(sorted(fresh(snap, byTags)));
+          const layers = layersOf(idx);
+          deepest = Math.max(deepest, layers);
+          if (before === 15 && layers === 0) flattened++;
+          before = layers;
+        }
+      }),
+      { numRuns: 50 },
+    );
+    expect([deepest, flattened > 0]).toEqual([15, true]);
   });
 
   it('keeps the collection order when values are only added or changed in place', () => {
