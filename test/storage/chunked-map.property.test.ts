@@ -129,7 +129,8 @@ describe('ChunkedMap.index', () => {
       }),
       { numRuns: 400 },
     );
-    expect(carried).toBeGreaterThan(100);
+    // It varies with the generated steps (99 in one CI run): the bound says carrying over was exercised, not how often.
+    expect(carried, `carried over in ${carried} views`).toBeGreaterThan(40);
   });
 
   it('looks up the same lists as an index built afresh through many views in a row, each a layer over the last', () => {
