@@ -217,15 +217,24 @@ class LayeredIndex<V> implements Index<V> {
 
   /** The index as one map, in the order a map copied and then changed would have (keys keep their first place). */
   flatten(): Map<string, readonly V[]> {
-    if (!this.flat) {
-      const m = new Map(this.below);
-      for (const [k, l] of this.top) {
+    if (this.flat) return this.flat;
+    // One copy of the bottom map with each layer's changes applied from the bottom up (flattening each layer in turn
+    // would copy every key once per layer).
+    const tops: ReadonlyMap<string, readonly V[]>[] = [];
+    let at: Index<V> = this;
+    while (at instanceof LayeredIndex && !at.flat) {
+      tops.push(at.top);
+      at = at.below;
+    }
+    const m = new Map(at instanceof LayeredIndex ? at.flat! : at);
+    for (let i = tops.length - 1; i >= 0; i--) {
+      for (const [k, l] of tops[i]!) {
         if (l.length > 0) m.set(k, l);
         else m.delete(k);
       }
-      this.flat = m;
     }
-    return this.flat;
+    this.flat = m;
+    return m;
   }
 
   get size(): number {
