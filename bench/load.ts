@@ -49,16 +49,21 @@ export function poster(url: string, sockets: number): { post(shot: Shot): Promis
   return {
     post(shot) {
       return new Promise((resolve) => {
-        const req = request(
-          { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { ...shot.headers, 'content-length': Buffer.byteLength(shot.body) } },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-            res.on('error', () => resolve(0));
-          },
-        );
-        req.on('error', () => resolve(0));
-        req.end(shot.body);
+        const send = (again: boolean) => {
+          const req = request(
+            { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { ...shot.headers, 'content-length': Buffer.byteLength(shot.body) } },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+              res.on('error', () => resolve(0));
+            },
+          );
+          // A kept-alive socket the server closed (its 5 s keep-alive timeout) as this request went out: Node's
+          // documented race, seen as ECONNRESET on a reused socket in the province bench; sent once more on a new one.
+          req.on('error', (err: NodeJS.ErrnoException) => (again && req.reusedSocket && err.code === 'ECONNRESET' ? send(false) : resolve(0)));
+          req.end(shot.body);
+        };
+        send(true);
       });
     },
     close: () => agent.destroy(),

@@ -33,7 +33,11 @@ export class MemoryData {
     this.views = { read: host('read'), write: host('write') };
   }
 
-  /** Replaces the data with a snapshot's (read views already taken keep theirs). */
+  /**
+   * Replaces the data with a snapshot's (read views already taken keep theirs) and builds the read views' indexes
+   * once: the first views after a start carry them over instead of each building its own (at province scale each
+   * index of the study records took a second, and the first ten seconds of replies waited behind them).
+   */
   load(snap: Snapshot): void {
     this.indexes = new Indexes(this.defs);
     this.counters = { ...snap.counters };
@@ -45,6 +49,8 @@ export class MemoryData {
         this.indexes.update(name, undefined, r);
       }
     }
+    const frozen = this.colls.freeze();
+    for (const [name, fns] of Object.entries(this.defs)) for (const [index, fn] of Object.entries(fns)) frozen.get(name)!.index(index, fn);
   }
 
   /** The live collections (read only: writes go through the tables, `apply` or `drop`). */
