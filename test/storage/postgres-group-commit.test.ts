@@ -46,4 +46,16 @@ describe.runIf(reachable)('group commit on PostgreSQL', () => {
     expect(await again.transact((tx) => tx.nextNumber('S'))).toBe(55);
     await again.close();
   });
+
+  it('passes any user text through the batched insert unchanged: quotes, backslashes, braces, NUL, line separators', async () => {
+    const url = await db.location();
+    const a = await openPostgresStore(url, { applicationName: 'duban-text' });
+    const nasty = 'q"uo\\te {a,b} NULL \u0000 \n 中文 \u2028 ${x} \'; DROP TABLE duban_log; --';
+    await Promise.all([1, 2, 3].map((i) => a.transact((tx) => tx.recordInbound({ id: `t${i}`, kind: 'message', messageId: `om_t${i}`, receivedAt: '2026-11-30T01:00:00.000Z', payload: { text: `${nasty}${i}` } }))));
+    // Read back from the log rows by another replica (the first has written no snapshot since).
+    const b = await openPostgresStore(url, { applicationName: 'duban-text-b' });
+    const texts = (await b.read((tx) => tx.pendingInbound())).filter((e) => e.id.startsWith('t')).map((e) => (e.payload as { text: string }).text);
+    expect(texts.sort()).toEqual([1, 2, 3].map((i) => `${nasty}${i}`));
+    await Promise.all([a.close(), b.close()]);
+  });
 });
