@@ -75,7 +75,10 @@ export async function readFigureData(tx: Tx, opts: FigureOptions): Promise<Figur
 export async function readLedgerData(tx: Tx, scope: FigureScope): Promise<Pick<FigureData, 'problems' | 'measures' | 'tasks' | 'people'>> {
   const { personId, branchId } = scope;
   // Only the scope's people: every figure of a scope counts its own people (`inScopePerson`), and a province has 40,000.
-  const people = personId !== undefined ? [await tx.getPerson(personId)].filter((p): p is Person => p !== undefined) : await tx.listPeople(branchId !== undefined ? { branchId } : {});
+  const people =
+    personId !== undefined
+      ? [await tx.getPerson(personId)].filter((p): p is Person => p !== undefined)
+      : await tx.listPeople(branchId !== undefined ? { branchId } : {});
   if (personId !== undefined) {
     const measures = await tx.listMeasures({ owner: personId });
     const ids = new Set([...(await tx.listProblems({ leadPerson: personId })).map((p) => p.id), ...measures.map((m) => m.problemId)]);

@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { openPool } from './pool.js';
 import { StoreOpenError } from '../errors.js';
 import type { Snapshot } from '../lowdb/engine-types.js';
 import { describeDatabase } from './open.js';
+import { openPool } from './pool.js';
 import { WRITER_LOCK, migrateSchema } from './schema.js';
 import { writeSnapshot } from './state.js';
 
