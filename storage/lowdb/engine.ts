@@ -8,7 +8,7 @@ import { readState } from './load-state.js';
 import { SnapshotFile } from './snapshot-file.js';
 import type { EngineOptions, Rec, Snapshot, Tables } from './engine-types.js';
 import { removeRotatedLogs } from './log-files.js';
-import { MemoryData } from './memory-data.js';
+import { MemoryData, undoAll } from './memory-data.js';
 import { createSerialLock } from './serial-lock.js';
 import { archiveRecords, settledRecords } from './retire.js';
 import { GroupCommitLog } from './wal.js';
@@ -125,7 +125,7 @@ export class Engine {
       return result;
     } catch (err) {
       if (!durable) {
-        for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+        undoAll(undo);
         release();
       }
       throw err;
@@ -139,10 +139,7 @@ export class Engine {
       try {
         await this.log!.idle();
         const lost = this.pending.filter((p) => !p.durable);
-        for (let i = lost.length - 1; i >= 0; i--) {
-          const steps = lost[i]!.undo;
-          for (let j = steps.length - 1; j >= 0; j--) steps[j]!();
-        }
+        for (let i = lost.length - 1; i >= 0; i--) undoAll(lost[i]!.undo);
         if (lost.length > 0) this.lastTx = lost[0]!.tx - 1;
         this.pending = [];
         await this.log!.reset();

@@ -5,6 +5,11 @@ import type { IndexFn, Op, Rec, Snapshot, Tables } from './engine-types.js';
 import { Indexes } from './indexes.js';
 import { createReadView } from './read-view.js';
 
+/** Runs a transaction's undo steps (from `MemoryData.begin`), newest first. */
+export function undoAll(steps: readonly (() => void)[]): void {
+  for (let i = steps.length - 1; i >= 0; i--) steps[i]!();
+}
+
 /**
  * The data in memory (copy-on-write collections, live indexes, counters) and the tables transactions see over it,
  * whatever keeps it durable: a write-ahead file (the embedded store) or a log table other replicas also write to.

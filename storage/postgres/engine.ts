@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { errorText, StoreOpenError, StoreUnavailableError } from '../errors.js';
 import type { IndexFn, Migration, Snapshot, Tables } from '../lowdb/engine-types.js';
-import { MemoryData } from '../lowdb/memory-data.js';
+import { MemoryData, undoAll } from '../lowdb/memory-data.js';
 import { createSerialLock } from '../lowdb/serial-lock.js';
 import { WRITER_LOCK } from './schema.js';
 import { logRowsAfter, readDatabaseState, snapshotRowTx, writeSnapshot } from './state.js';
@@ -25,10 +25,6 @@ interface QueuedWrite {
   fn: (t: Tables) => Promise<unknown>;
   resolve: (out: unknown) => void;
   reject: (err: unknown) => void;
-}
-
-function undoAll(steps: readonly (() => void)[]): void {
-  for (let i = steps.length - 1; i >= 0; i--) steps[i]!();
 }
 
 /** A database call failed: nothing of the transaction was kept, and trying again later may succeed. */
