@@ -5,7 +5,7 @@ import type { Quota, StudyRecord } from '../../storage/study.js';
 import { addDays, periodRange, type LocalDate } from '../shared/calendar.js';
 import { ledgerFigures, type LedgerFigures } from './ledger-figures.js';
 import { openItems, overdueItems, type OverdueItem } from './open-items.js';
-import { quotaStandings, standingsByGroup, toGap, type QuotaGap, type QuotaTally } from './quota-figures.js';
+import { quotaStandings, standingsByGroup, toGaps, type QuotaGap, type QuotaTally } from './quota-figures.js';
 import { groupOf, type FigureScope } from './scope.js';
 import { spanUpTo, studyFigures, studyFiguresByBranch, type StudyFigures } from './study-figures.js';
 import { shortBranchName } from './branch-names.js';
@@ -129,9 +129,7 @@ export async function sliceByBranch(data: FigureData): Promise<Map<string, Figur
 export function quotaGaps(data: Pick<FigureData, 'people' | 'quotas' | 'records' | 'branches'>, o: { asOf: LocalDate; until: LocalDate } & FigureScope): QuotaGap[] {
   const names = new Map(data.branches.map((b) => [b.id, b.name]));
   const byId = new Map(data.people.map((p) => [p.id, p]));
-  return quotaStandings(data, o)
-    .filter((s) => !s.met)
-    .map((s) => toGap(s, byId.get(s.personId), (id) => names.get(id)));
+  return toGaps(quotaStandings(data, o), (id) => byId.get(id), (id) => names.get(id));
 }
 
 /** The pure part of `bureauFigures`, for callers that already hold the data. */
@@ -155,7 +153,7 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
 
   const byId = new Map(data.people.map((p) => [p.id, p]));
   const standings = quotaStandings(data, { asOf, until: opts.period.end, ...scope });
-  const gaps = standings.filter((s) => !s.met).map((s) => toGap(s, byId.get(s.personId), (id) => names.get(id)));
+  const gaps = toGaps(standings, (id) => byId.get(id), (id) => names.get(id));
 
   return {
     scope,

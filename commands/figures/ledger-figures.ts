@@ -59,9 +59,13 @@ export function ledgerFigures(
 ): LedgerFigures {
   const asOf = opts.asOf ?? opts.period?.end;
   if (asOf === undefined) throw new Error('ledgerFigures needs asOf or a period');
-  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
-  const window = opts.period && { from: startOfDay(opts.period.start).getTime(), to: startOfDay(addDays(opts.period.end, 1)).getTime() };
-  const inWindow = (at: string | undefined) => window !== undefined && at !== undefined && Date.parse(at) >= window.from && Date.parse(at) < window.to;
+  const cutoff = endOfDay(asOf);
+  const window = opts.period && { from: startOfDay(opts.period.start).getTime(), to: endOfDay(opts.period.end) };
+  const inWindow = (at: string | undefined) => {
+    if (window === undefined || at === undefined) return false;
+    const t = Date.parse(at);
+    return t >= window.from && t < window.to;
+  };
 
   const total = empty(window !== undefined);
   const byBranch: Record<string, LedgerCounts> = {};
@@ -76,8 +80,8 @@ export function ledgerFigures(
       continue;
     }
     const groups = [total, (byBranch[p.branchId] ??= empty(window !== undefined)), (bySource[sourceOf(p) ?? NO_SOURCE] ??= empty(window !== undefined))];
-    const status = valueAsOf(p.history, 'status', '整改中', cutoff) as ProblemStatus;
-    const deadline = valueAsOf(p.history, 'deadline', originalDeadline(p), cutoff);
+    const state = stateBefore(p, cutoff);
+    const [status, deadline] = [state.status as ProblemStatus, state.deadline];
     const closed = status === '已整改销号';
     live.set(p.id, { p, closed, groups });
     const closedAt = p.history.find((e) => e.action === 'close-approve')?.at;
@@ -101,11 +105,10 @@ export function ledgerFigures(
   for (const m of data.measures) {
     const parent = live.get(m.problemId);
     if (!parent || Date.parse(m.created.at) >= cutoff) continue;
-    const state = valueAsOf(m.history, 'status', '整改中', cutoff);
+    const { status: state, deadline } = stateBefore(m, cutoff);
     // A cancelled measure (已撤销) stays in the ledger but is no longer one of the problem's measures.
     if (state === '已撤销') continue;
     const done = state === '已完成';
-    const deadline = valueAsOf(m.history, 'deadline', originalDeadline(m), cutoff);
     const doneAt = m.history.find((e) => e.action === 'measure-done')?.at;
     for (const g of parent.groups) {
       g.measures++;
@@ -124,7 +127,7 @@ export function ledgerFigures(
 
 /** Whether a problem counts in the ledger at the end of `asOf`: opened by then and not voided by then. */
 export function countedOn(p: { created: { at: string }; voided?: { at: string } }, asOf: LocalDate): boolean {
-  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
+  const cutoff = endOfDay(asOf);
   return Date.parse(p.created.at) < cutoff && !(p.voided && Date.parse(p.voided.at) < cutoff);
 }
 
@@ -159,16 +162,26 @@ function originalDeadline(r: { deadline: string; history: readonly HistoryEntry[
 
 /** A problem's or measure's status and deadline as they stood at the end of `asOf`, replayed from its history. */
 export function stateAsOf(r: { deadline: string; history: readonly HistoryEntry[] }, asOf: LocalDate, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
-  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
-  return { status: valueAsOf(r.history, 'status', initialStatus, cutoff), deadline: valueAsOf(r.history, 'deadline', originalDeadline(r), cutoff) };
+  return stateBefore(r, endOfDay(asOf), initialStatus);
 }
 
-// A field's value at the cutoff: its initial value with every recorded change before the cutoff applied.
-function valueAsOf(history: readonly HistoryEntry[], field: string, initial: string, cutoff: number): string {
-  let value = initial;
-  for (const e of history) {
-    if (e.field !== field || e.from === undefined || Date.parse(e.at) >= cutoff) continue;
-    if (e.to !== undefined) value = e.to;
+/** The end of `asOf` (the start of the next day) in epoch ms: what `stateBefore` and the figures compare times with. */
+export function endOfDay(asOf: LocalDate): number {
+  return startOfDay(addDays(asOf, 1)).getTime();
+}
+
+/**
+ * `stateAsOf` at an instant computed once by the caller: each change's time is parsed once, for both fields, and
+ * only for the fields that matter (a province's ledger replays 60,000 histories for one 全局 card).
+ */
+export function stateBefore(r: { deadline: string; history: readonly HistoryEntry[] }, cutoff: number, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
+  let status = initialStatus;
+  let deadline = originalDeadline(r);
+  for (const e of r.history) {
+    // A field's value at the cutoff: its initial value with every recorded change before the cutoff applied.
+    if ((e.field !== 'status' && e.field !== 'deadline') || e.from === undefined || e.to === undefined || Date.parse(e.at) >= cutoff) continue;
+    if (e.field === 'status') status = e.to;
+    else deadline = e.to;
   }
-  return value;
+  return { status, deadline };
 }

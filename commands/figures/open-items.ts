@@ -1,8 +1,8 @@
 import type { Measure, Problem, Task } from '../../storage/ledger.js';
 import type { Person } from '../../storage/records.js';
-import { addDays, packageCalendar, startOfDay, type LocalDate } from '../shared/calendar.js';
+import { packageCalendar, type LocalDate } from '../shared/calendar.js';
 import type { Calendar } from '../shared/working-calendar.js';
-import { stateAsOf } from './ledger-figures.js';
+import { endOfDay, stateBefore } from './ledger-figures.js';
 import type { FigureScope } from './scope.js';
 
 /** An open problem, measure or task as it stood at the end of a day, with who still has to act on it. */
@@ -50,7 +50,7 @@ export function openItems(
   scope: FigureScope,
   asOf: LocalDate,
 ): OpenItem[] {
-  const cutoff = startOfDay(addDays(asOf, 1)).getTime();
+  const cutoff = endOfDay(asOf);
   const before = (at: string | undefined) => at !== undefined && Date.parse(at) < cutoff;
   const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
   const { branchId, personId } = scope;
@@ -58,7 +58,7 @@ export function openItems(
   const open = new Map<string, { p: Problem; status: string }>();
   for (const p of data.problems) {
     if (!before(p.created.at) || before(p.voided?.at)) continue;
-    const s = stateAsOf(p, asOf);
+    const s = stateBefore(p, cutoff);
     if (s.status === '已整改销号') continue;
     open.set(p.id, { p, status: s.status });
     if ((branchId !== undefined && p.branchId !== branchId) || (personId !== undefined && p.leadPerson !== personId)) continue;
@@ -68,7 +68,7 @@ export function openItems(
     const parent = open.get(m.problemId);
     if (!parent || !before(m.created.at)) continue;
     if ((branchId !== undefined && parent.p.branchId !== branchId) || (personId !== undefined && m.owner !== personId)) continue;
-    const s = stateAsOf(m, asOf);
+    const s = stateBefore(m, cutoff);
     if (s.status !== '整改中') continue;
     items.push({ kind: 'measure', id: m.id, title: m.content, owners: [m.owner], branchId: parent.p.branchId, deadline: s.deadline, status: s.status, awaitingReview: parent.status === '待审核' });
   }
@@ -78,17 +78,23 @@ export function openItems(
     const waiting = t.assignees.filter((a) => !before(a.reportedAt)).map((a) => a.openId);
     const owners = personId !== undefined ? waiting.filter((id) => id === personId) : branchId !== undefined && t.branchId !== branchId ? waiting.filter((id) => branchOf.get(id) === branchId) : waiting;
     if (owners.length === 0) continue;
-    items.push({ kind: 'task', id: t.id, title: t.content, owners, branchId: t.branchId, deadline: deadlineAsOf(t, asOf), status: '办理中', awaitingReview: false });
+    items.push({ kind: 'task', id: t.id, title: t.content, owners, branchId: t.branchId, deadline: stateBefore(t, cutoff).deadline, status: '办理中', awaitingReview: false });
   }
   return items;
 }
 
+// localeCompare(…, 'en', { numeric: true })'s order with the collator made once (a province has 10,000 overdue items).
+const byNumber = new Intl.Collator('en', { numeric: true }).compare;
+
 /** The overdue ones among `items` on `today`, latest first. */
 export function overdueItems(items: readonly OpenItem[], today: LocalDate, cal?: Pick<Calendar, 'workingDaysUntil'>): OverdueItem[] {
+  // Many items share a deadline: each one's working days are counted once.
+  const days = new Map<LocalDate, number>();
+  const daysLate = (d: LocalDate) => days.get(d) ?? days.set(d, overdueWorkingDays(d, today, cal)).get(d)!;
   return items
     .filter((i) => isOverdueOn(i, today))
-    .map((i) => ({ ...i, owner: i.owners[0]!, days: overdueWorkingDays(i.deadline, today, cal) }))
-    .sort((a, b) => b.days - a.days || a.id.localeCompare(b.id, 'en', { numeric: true }));
+    .map((i) => ({ ...i, owner: i.owners[0]!, days: daysLate(i.deadline) }))
+    .sort((a, b) => b.days - a.days || byNumber(a.id, b.id));
 }
 
 /** 逾期事项 by kind: `{ problem: 2, measure: 1, task: 1 }`. */
@@ -96,8 +102,4 @@ export function countByKind(items: readonly Pick<OpenItem, 'kind'>[]): Record<Op
   const n = { problem: 0, measure: 0, task: 0 };
   for (const i of items) n[i.kind]++;
   return n;
-}
-
-function deadlineAsOf(t: Task, asOf: LocalDate): LocalDate {
-  return stateAsOf(t, asOf).deadline;
 }

@@ -1,6 +1,6 @@
 import type { Person } from '../../storage/records.js';
 import type { Quota, StudyRecord } from '../../storage/study.js';
-import type { LocalDate } from '../shared/calendar.js';
+import { periodRange, type LocalDate } from '../shared/calendar.js';
 import { describeQuota, progress, quotaStatus, type QuotaStatus } from '../study/quotas.js';
 import { groupOf, inScopePerson, type FigureScope } from './scope.js';
 
@@ -27,7 +27,9 @@ export interface QuotaTally {
  */
 export function quotaStandings(data: { people: readonly Pick<Person, 'id' | 'role' | 'branchId'>[]; quotas: readonly Quota[]; records: readonly StudyRecord[] }, o: { asOf: LocalDate; until: LocalDate } & FigureScope): QuotaStatus[] {
   const judged = data.people.filter((p) => inScopePerson(p, o));
-  return quotaStatus({ quotas: data.quotas, records: data.records, people: judged, asOf: o.asOf }).filter((s) => s.periodEnd <= o.until);
+  // Quotas whose period ends after `until` are left out before counting, not after (a month's report skips the year's).
+  const quotas = data.quotas.filter((q) => periodRange(o.asOf, q.period).end <= o.until);
+  return quotaStatus({ quotas, records: data.records, people: judged, asOf: o.asOf });
 }
 
 /** Standings tallied by a key (a branch id, a quota id). */
@@ -41,7 +43,18 @@ export function standingsByGroup(standings: readonly QuotaStatus[], key: (person
   return out;
 }
 
-/** A standing not met, as a gap-list line. */
-export function toGap(s: QuotaStatus, person: Pick<Person, 'role' | 'branchId'> | undefined, branchName: (id: string) => string | undefined): QuotaGap {
-  return { ...(person?.branchId ? { branchId: person.branchId } : {}), group: groupOf(person, branchName), personId: s.personId, quota: describeQuota(s.quota), progress: progress(s), periodEnd: s.periodEnd };
+/** The standings not met, as gap-list lines (each quota described once: a province has 100,000 gaps on a few quotas). */
+export function toGaps(standings: readonly QuotaStatus[], person: (id: string) => Pick<Person, 'role' | 'branchId'> | undefined, branchName: (id: string) => string | undefined): QuotaGap[] {
+  const described = new Map<Quota, string>();
+  const out: QuotaGap[] = [];
+  for (const s of standings) {
+    if (s.met) continue;
+    let quota = described.get(s.quota);
+    if (quota === undefined) described.set(s.quota, (quota = describeQuota(s.quota)));
+    const p = person(s.personId);
+    const gap: QuotaGap = { group: groupOf(p, branchName), personId: s.personId, quota, progress: progress(s), periodEnd: s.periodEnd };
+    if (p?.branchId) gap.branchId = p.branchId;
+    out.push(gap);
+  }
+  return out;
 }

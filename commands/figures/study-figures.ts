@@ -1,5 +1,5 @@
 import type { Person } from '../../storage/records.js';
-import { participantsOf, type Form, type StudyRecord } from '../../storage/study.js';
+import { type Form, type StudyRecord } from '../../storage/study.js';
 import type { LocalDate } from '../shared/calendar.js';
 import { inScopeActivity, inScopePerson, type FigureScope } from './scope.js';
 
@@ -48,15 +48,17 @@ export function studyFigures(records: readonly StudyRecord[], people: readonly P
   let sessions = 0;
   let minutes = 0;
   let participations = 0;
+  const took1 = (id: string) => {
+    if (!inRoster(id)) return;
+    participations++;
+    took.add(id);
+  };
+  // One pass, no array per record (participantsOf's people, in its order): a province's year is 500,000 records.
   for (const r of records) {
     if (!countsIn(r, span)) continue;
-    for (const id of participantsOf(r)) {
-      if (!inRoster(id)) continue;
-      participations++;
-      took.add(id);
-    }
-  }
-  for (const r of activitiesIn(records, scope, span)) {
+    took1(r.personId);
+    for (const id of r.attendees) if (id !== r.personId) took1(id);
+    if (!inScopeActivity(r, scope)) continue;
     sessions++;
     minutes += r.minutes ?? 0;
     const f = (byForm[r.form] ??= { sessions: 0, hours: 0 });
@@ -77,10 +79,17 @@ export function studyFiguresByBranch(records: readonly StudyRecord[], people: re
   const wanted = new Set(branchIds);
   const slices = new Map<string, { records: StudyRecord[]; people: Pick<Person, 'id' | 'branchId'>[] }>(branchIds.map((b) => [b, { records: [], people: [] }]));
   for (const p of people) if (p.branchId !== undefined && wanted.has(p.branchId)) slices.get(p.branchId)!.people.push(p);
+  const bs: (string | undefined)[] = [];
   for (const r of records) {
     if (!countsIn(r, span)) continue;
-    const bs = new Set<string | undefined>([r.branchId]);
-    for (const id of participantsOf(r)) bs.add(branchOf.get(id));
+    bs.length = 0;
+    bs.push(r.branchId);
+    for (const id of r.attendees) {
+      const b = branchOf.get(id);
+      if (!bs.includes(b)) bs.push(b);
+    }
+    const own = branchOf.get(r.personId);
+    if (!bs.includes(own)) bs.push(own);
     for (const b of bs) if (b !== undefined) slices.get(b)?.records.push(r);
   }
   const out: Record<string, StudyFigures> = {};

@@ -187,8 +187,11 @@ function barSpec(values: { branch: string; series: string; value: number }[], o:
   };
 }
 
+// localeCompare's order, with the collator made once: a province's 全局 card sorts 100,000 gaps.
+const collate = new Intl.Collator().compare;
+
 function sortGaps(gaps: readonly QuotaGap[]): QuotaGap[] {
-  return [...gaps].sort((a, b) => (a.branchId ?? '').localeCompare(b.branchId ?? '') || a.personId.localeCompare(b.personId));
+  return [...gaps].sort((a, b) => collate(a.branchId ?? '', b.branchId ?? '') || collate(a.personId, b.personId));
 }
 
 function clip(s: string, n: number): string {

@@ -38,35 +38,43 @@ export function quotaStatus(input: {
   people: readonly Pick<Person, 'id' | 'role'>[];
   asOf: LocalDate;
 }): QuotaStatus[] {
-  const out: QuotaStatus[] = [];
-  // Each person's own records, in input order: a quota only ever counts records the person took part in.
-  const forms = new Set(input.quotas.filter((q) => !q.removed).map((q) => q.form));
-  const judged = new Set(input.people.map((p) => p.id));
-  const mine = new Map<string, StudyRecord[]>();
-  const add = (id: string, r: StudyRecord) => {
-    if (!judged.has(id)) return;
-    const list = mine.get(id);
-    if (list) list.push(r);
-    else mine.set(id, [r]);
+  const periods = new Map<Period, ReturnType<typeof periodRange>>();
+  const live = input.quotas.filter((q) => !q.removed);
+  const spans = live.map((q) => {
+    let period = periods.get(q.period);
+    if (!period) periods.set(q.period, (period = periodRange(input.asOf, q.period)));
+    return period;
+  });
+  // Each judged person's count and minutes per quota, from one pass over the records: only records a person took
+  // part in count for her (a 专题党课 only for who gave it), and only in the quota's form and period.
+  const byForm = new Map<string, number[]>();
+  live.forEach((q, i) => byForm.set(q.form, [...(byForm.get(q.form) ?? []), i]));
+  const tallies = new Map<string, Float64Array>(input.people.map((p) => [p.id, new Float64Array(live.length * 2)]));
+  const add = (id: string, i: number, minutes: number) => {
+    const t = tallies.get(id);
+    if (!t) return;
+    t[2 * i]!++;
+    t[2 * i + 1]! += minutes;
   };
   for (const r of input.records) {
-    if (r.voided || !forms.has(r.form)) continue;
-    add(r.personId, r);
-    for (const id of r.attendees) if (id !== r.personId) add(id, r);
-  }
-  const periods = new Map<Period, ReturnType<typeof periodRange>>();
-  for (const person of input.people) {
-    const own = mine.get(person.id) ?? [];
-    for (const quota of input.quotas) {
-      if (quota.removed || !quotaAppliesTo(quota, person.role)) continue;
-      let period = periods.get(quota.period);
-      if (!period) periods.set(quota.period, (period = periodRange(input.asOf, quota.period)));
-      const { start, end } = period;
-      // `own` holds only records the person took part in, so countsToward reduces to the form and the lecturer rule.
-      const counted = own.filter((r) => r.form === quota.form && r.date >= start && r.date <= end && (quota.form !== '专题党课' || r.personId === person.id));
-      const done = quota.unit === 'count' ? counted.length : counted.reduce((sum, r) => sum + (r.minutes ?? 0), 0) / 60;
-      out.push({ personId: person.id, quota, period, done, required: quota.min, unit: quota.unit, periodEnd: period.end, met: done >= quota.min });
+    const qs = r.voided ? undefined : byForm.get(r.form);
+    if (!qs) continue;
+    for (const i of qs) {
+      if (r.date < spans[i]!.start || r.date > spans[i]!.end) continue;
+      const minutes = r.minutes ?? 0;
+      add(r.personId, i, minutes);
+      if (r.form !== '专题党课') for (const id of r.attendees) if (id !== r.personId) add(id, i, minutes);
     }
+  }
+  const out: QuotaStatus[] = [];
+  for (const person of input.people) {
+    const t = tallies.get(person.id)!;
+    live.forEach((quota, i) => {
+      if (!quotaAppliesTo(quota, person.role)) return;
+      const period = spans[i]!;
+      const done = quota.unit === 'count' ? t[2 * i]! : t[2 * i + 1]! / 60;
+      out.push({ personId: person.id, quota, period, done, required: quota.min, unit: quota.unit, periodEnd: period.end, met: done >= quota.min });
+    });
   }
   return out;
 }
