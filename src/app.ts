@@ -183,6 +183,8 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     adopting.unref();
   }
   outbox.start();
+  // What another replica queued is sent as soon as it commits, not at the sender's next poll of the outbox.
+  const unwatch = replicated ? store.watch?.(() => outbox.kick()) : undefined;
   const scheduler = createScheduler({ jobs, jobDeps: { store, logger }, clock, logger, times: config.schedule, onRan: () => outbox.kick(), lease: schedulerLease });
   if (config.scheduler) {
     scheduler.start();
@@ -225,6 +227,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
       await schedulerLease?.stop();
       server.closeAllConnections();
       await serverClosed;
+      unwatch?.();
       await Promise.all([router.stop(), outbox.stop()]);
       await senderLease?.stop();
       await store.close();

@@ -87,6 +87,11 @@ export interface Store {
   files: FileArea;
   /** Bytes of evidence files (佐证材料) kept for the ledger: never dropped; absent where the store keeps none. */
   evidence?: FileArea;
+  /**
+   * Calls `listener` soon after another process commits to the same data (PostgreSQL replicas: what one replica
+   * queues, the sender wakes for); returns a function that stops it. Absent where this process is the only writer.
+   */
+  watch?(listener: () => void): () => void;
   /** Flushes everything and releases files; later calls fail. */
   close(): Promise<void>;
 }

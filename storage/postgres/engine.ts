@@ -3,6 +3,7 @@ import { errorText, StoreOpenError, StoreUnavailableError } from '../errors.js';
 import type { IndexFn, Migration, Snapshot, Tables } from '../lowdb/engine-types.js';
 import { MemoryData, undoAll } from '../lowdb/memory-data.js';
 import { createSerialLock } from '../lowdb/serial-lock.js';
+import { COMMIT_CHANNEL } from './commit-watch.js';
 import { WRITER_LOCK } from './schema.js';
 import { logRowsAfter, readDatabaseState, snapshotRowTx, writeSnapshot } from './state.js';
 
@@ -209,7 +210,10 @@ export class PgEngine {
         }
         if (ops.length === 0) return;
         const txs = ops.map((_, i) => this.lastTx + 1 + i);
-        await client.query('INSERT INTO duban_log (tx, ops) SELECT * FROM unnest($1::bigint[], $2::json[])', [txs, ops]).catch((err) => {
+        // The notification leaves at COMMIT, and only if it commits: it wakes the other replicas' watchers.
+        const insert = `WITH rows AS (INSERT INTO duban_log (tx, ops) SELECT * FROM unnest($1::bigint[], $2::json[]) RETURNING tx)
+          SELECT pg_notify('${COMMIT_CHANNEL}', max(tx)::text) FROM rows`;
+        await client.query(insert, [txs, ops]).catch((err) => {
           throw unavailable(`write to ${this.opts.where}`, err);
         });
         rows = ops.length;

@@ -2,6 +2,7 @@ import { errorText, StoreOpenError } from '../errors.js';
 import { COLLECTIONS, MIGRATIONS } from '../lowdb/collections.js';
 import type { Store } from '../store.js';
 import { verbsCache, verbs, yielding } from '../verbs.js';
+import { watchCommits } from './commit-watch.js';
 import { PgEngine } from './engine.js';
 import { postgresFileArea } from './files.js';
 import { openPool } from './pool.js';
@@ -46,6 +47,7 @@ export async function openPostgresStore(url: string, opts: PostgresOpenOptions =
     throw new StoreOpenError(`could not open PostgreSQL database ${where}: ${errorText(err)}. Check DUBAN_DATABASE_URL and that the server is reachable.`, { cause: err });
   }
   const tx = verbsCache();
+  const commits = watchCommits(url, { applicationName: opts.applicationName ?? 'duban', seen: () => engine.lastTx });
   let closing: Promise<void> | undefined;
   return {
     transact: (fn) => engine.run('write', (t) => fn(tx(t))),
@@ -54,9 +56,11 @@ export async function openPostgresStore(url: string, opts: PostgresOpenOptions =
     health: () => ({ ok: true, kind: 'postgres', schemaVersion: engine.schemaVersion, lastTx: engine.lastTx, detail: { database: where } }),
     files: postgresFileArea(pool, 'duban_files'),
     evidence: postgresFileArea(pool, 'duban_evidence'),
+    watch: (listener) => commits.add(listener),
     close: () =>
       (closing ??= (async () => {
         try {
+          await commits.close();
           await engine.close();
         } finally {
           await pool.end();
