@@ -80,8 +80,8 @@ export function ledgerFigures(
       continue;
     }
     const groups = [total, (byBranch[p.branchId] ??= empty(window !== undefined)), (bySource[sourceOf(p) ?? NO_SOURCE] ??= empty(window !== undefined))];
-    const state = stateBefore(p, cutoff);
-    const [status, deadline] = [state.status as ProblemStatus, state.deadline];
+    const { status: replayed, deadline } = stateBefore(p, cutoff);
+    const status = replayed as ProblemStatus;
     const closed = status === '已整改销号';
     live.set(p.id, { p, closed, groups });
     const closedAt = p.history.find((e) => e.action === 'close-approve')?.at;
