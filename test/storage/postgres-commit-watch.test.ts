@@ -72,7 +72,8 @@ describe.runIf(reachable)('a replica watches the other replicas’ commits (LIST
       await a.close();
       await b.close();
     }
-    // Closing the store closes its listening connection.
+    // Closing the store closes its listening connection (the server's process may take a moment to go).
+    for (let i = 0; i < 50 && (await listeningConnections(url, 'duban-b (listen)')) > 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(await listeningConnections(url, 'duban-b (listen)')).toBe(0);
   });
 });
