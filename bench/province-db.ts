@@ -1,29 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { COLLECTIONS, MIGRATIONS } from '../storage/lowdb/collections.js';
 import { readState } from '../storage/lowdb/load-state.js';
 import { importState } from '../storage/postgres/import-state.js';
+import { databaseUrl, withClient } from './pg-admin.js';
 
 /** The server the bench creates its databases on: DUBAN_BENCH_DATABASE_URL, else the local one CI starts. */
 export const BENCH_ADMIN_URL = process.env.DUBAN_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-async function admin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 /** A fresh database (duban_bench_<tag>_<random>) on the bench's server; `drop` removes it even while replicas are connected. */
 export async function createBenchDatabase(tag: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `duban_bench_${tag}_${randomBytes(4).toString('hex')}`;
-  await admin(BENCH_ADMIN_URL, (c) => c.query(`CREATE DATABASE ${name}`));
-  const u = new URL(BENCH_ADMIN_URL);
-  u.pathname = `/${name}`;
-  return { url: u.toString(), drop: () => admin(BENCH_ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+  await withClient(BENCH_ADMIN_URL, (c) => c.query(`CREATE DATABASE ${name}`));
+  return { url: databaseUrl(BENCH_ADMIN_URL, name).toString(), drop: () => withClient(BENCH_ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
 }
 
 /** What copying a data file into a database cost: reading and folding the file, then the one import transaction. */
@@ -46,13 +34,13 @@ export async function importDataFile(file: string, url: string): Promise<ImportC
   await importState(url, snap, { duban_files: [], duban_evidence: [] });
   const importMs = Math.round(performance.now() - t1);
   const records = Object.values(snap.collections).reduce((n, l) => n + l.length, 0);
-  const snapshotMb = await admin(url, async (c) => Number((await c.query<{ n: string }>('SELECT octet_length(collections::text) AS n FROM duban_snapshot')).rows[0]?.n ?? 0) / 1e6);
+  const snapshotMb = await withClient(url, async (c) => Number((await c.query<{ n: string }>('SELECT octet_length(collections::text) AS n FROM duban_snapshot')).rows[0]?.n ?? 0) / 1e6);
   return { readMs: Math.round(t1 - t0), importMs, records, snapshotMb: Math.round(snapshotMb * 10) / 10 };
 }
 
 /** How often the snapshot row was written (inserted or updated) and how many log rows the database holds. */
 export async function databaseActivity(url: string): Promise<{ snapshotWrites: number; logRows: number }> {
-  return admin(url, async (c) => {
+  return withClient(url, async (c) => {
     const s = await c.query<{ n: string }>("SELECT n_tup_ins + n_tup_upd AS n FROM pg_stat_user_tables WHERE relname = 'duban_snapshot'");
     const l = await c.query<{ n: string }>('SELECT count(*) AS n FROM duban_log');
     return { snapshotWrites: Number(s.rows[0]?.n ?? 0), logRows: Number(l.rows[0]?.n ?? 0) };

@@ -1,7 +1,7 @@
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../storage/postgres/open.js';
 import type { Store } from '../../storage/store.js';
+import { withClient } from '../../bench/pg-admin.js';
 import { postgresReachable, testDatabase } from './postgres-db.js';
 
 const reachable = await postgresReachable();
@@ -22,14 +22,8 @@ async function grows(count: () => number, from: number, ms = 5000): Promise<numb
 }
 
 async function listeningConnections(url: string, app: string, terminate = false): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const sql = terminate ? 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()' : 'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()';
-    return (await c.query(sql, [app])).rowCount ?? 0;
-  } finally {
-    await c.end();
-  }
+  const sql = terminate ? 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()' : 'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()';
+  return (await withClient(url, (c) => c.query(sql, [app]))).rowCount ?? 0;
 }
 
 describe.runIf(reachable)('a replica watches the other replicas’ commits (LISTEN/NOTIFY)', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { databaseUrl, withClient } from '../../bench/pg-admin.js';
 
 /** The server the PostgreSQL tests use: DUBAN_TEST_DATABASE_URL, else the local one CI starts (.ci/run). */
 export const ADMIN_URL = process.env.DUBAN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -27,33 +28,19 @@ export async function postgresReachable(): Promise<boolean> {
  */
 export function testDatabase(): { location(): Promise<string>; drop(): Promise<void> } {
   const name = `duban_test_${randomBytes(6).toString('hex')}`;
-  const urlOf = (db: string) => {
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${db}`;
-    return u;
-  };
-  const admin = async <T>(url: string, fn: (c: pg.Client) => Promise<T>) => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  };
   let created: Promise<unknown> | undefined;
   let n = 0;
   return {
     async location() {
-      await (created ??= admin(ADMIN_URL, (c) => c.query(`CREATE DATABASE ${name}`)));
+      await (created ??= withClient(ADMIN_URL, (c) => c.query(`CREATE DATABASE ${name}`)));
       const schema = `loc_${++n}`;
-      const url = urlOf(name);
-      await admin(url.toString(), (c) => c.query(`CREATE SCHEMA ${schema}`));
+      const url = databaseUrl(ADMIN_URL, name);
+      await withClient(url.toString(), (c) => c.query(`CREATE SCHEMA ${schema}`));
       url.searchParams.set('options', `-c search_path=${schema}`);
       return url.toString();
     },
     async drop() {
-      if (created) await admin(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      if (created) await withClient(ADMIN_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }

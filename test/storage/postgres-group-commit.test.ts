@@ -1,6 +1,6 @@
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../storage/postgres/open.js';
+import { withClient } from '../../bench/pg-admin.js';
 import { postgresReachable, testDatabase } from './postgres-db.js';
 
 const reachable = await postgresReachable();
@@ -30,16 +30,10 @@ describe.runIf(reachable)('group commit on PostgreSQL', () => {
     expect(kept).toEqual(Array.from({ length: 54 }, (_, i) => i + 1));
     expect((await s.read((tx) => tx.pendingInbound())).length).toBe(54);
     await s.close();
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      // now() is the start of the database transaction: rows written by one commit share it.
-      const { rows } = await c.query<{ rows: string; commits: string }>('SELECT count(*) AS rows, count(DISTINCT at) AS commits FROM duban_log');
-      expect(Number(rows[0]!.rows)).toBe(54);
-      expect(Number(rows[0]!.commits)).toBeLessThan(10);
-    } finally {
-      await c.end();
-    }
+    // now() is the start of the database transaction: rows written by one commit share it.
+    const { rows } = await withClient(url, (c) => c.query<{ rows: string; commits: string }>('SELECT count(*) AS rows, count(DISTINCT at) AS commits FROM duban_log'));
+    expect(Number(rows[0]!.rows)).toBe(54);
+    expect(Number(rows[0]!.commits)).toBeLessThan(10);
     // A replica opened afterwards replays every row to the same state.
     const again = await openPostgresStore(url);
     expect((await again.read((tx) => tx.pendingInbound())).length).toBe(54);

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IncomingEvent } from '../../src/events.js';
 import { createIntake } from '../../src/intake.js';
@@ -6,6 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { StoreUnavailableError } from '../../storage/errors.js';
 import { openPostgresStore } from '../../storage/postgres/open.js';
 import type { Store } from '../../storage/store.js';
+import { withClient } from '../../bench/pg-admin.js';
 import { postgresReachable, testDatabase } from './postgres-db.js';
 
 const reachable = await postgresReachable();
@@ -17,14 +17,8 @@ const event = (id: string) => ({ id, kind: 'message' as const, messageId: `om_${
 
 /** Ends every connection the named replica holds, as a failed network or a restarted server would. */
 async function killConnections(url: string, app: string): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rowCount } = await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [app]);
-    return rowCount ?? 0;
-  } finally {
-    await c.end();
-  }
+  const { rowCount } = await withClient(url, (c) => c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [app]));
+  return rowCount ?? 0;
 }
 
 /** One transaction as intake makes it: record the event and take the next record number. */
@@ -180,10 +174,7 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
     for (let i = 0; i < 20; i++) await take(a, `p${i}`);
     // The last snapshot (written on close) is at transaction 20: rows up to 17 are gone.
     await a.close();
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    const { rows } = await c.query<{ tx: string }>('SELECT tx FROM duban_log ORDER BY tx');
-    await c.end();
+    const { rows } = await withClient(url, (c) => c.query<{ tx: string }>('SELECT tx FROM duban_log ORDER BY tx'));
     expect(rows.map((r) => Number(r.tx))).toEqual([18, 19, 20]);
     expect(await b.read((tx) => tx.countInbound())).toEqual({ pending: 20, done: 0 });
     expect(await take(b, 'after')).toBe(21);
@@ -194,14 +185,8 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
     const url = await db.location();
     const a = await openPostgresStore(url, { applicationName: 'duban-a', snapshotEvery: 1 });
     const row = async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      try {
-        const { rows } = await c.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1');
-        return rows[0] ? Number(rows[0].last_tx) : 0;
-      } finally {
-        await c.end();
-      }
+      const { rows } = await withClient(url, (c) => c.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1'));
+      return rows[0] ? Number(rows[0].last_tx) : 0;
     };
     // 80 records in one transaction, then one more with each: at transaction t a snapshot is due once t reaches a
     // quarter of the 79 + t records there are, which is first at 26.
