@@ -1,5 +1,5 @@
 import { isSpecial, sourceOf, type HistoryEntry, type Measure, type Problem, type ProblemStatus } from '../../storage/ledger.js';
-import { addDays, startOfDay, type LocalDate } from '../shared/calendar.js';
+import { endOfDay, startOfDay, type LocalDate } from '../shared/calendar.js';
 
 /** What happened within a period (the bulletin's "本月新增 / 本月销号"). */
 export interface PeriodCounts {
@@ -163,11 +163,6 @@ function originalDeadline(r: { deadline: string; history: readonly HistoryEntry[
 /** A problem's or measure's status and deadline as they stood at the end of `asOf`, replayed from its history. */
 export function stateAsOf(r: { deadline: string; history: readonly HistoryEntry[] }, asOf: LocalDate, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
   return stateBefore(r, endOfDay(asOf), initialStatus);
-}
-
-/** The end of `asOf` (the start of the next day) in epoch ms: what `stateBefore` and the figures compare times with. */
-export function endOfDay(asOf: LocalDate): number {
-  return startOfDay(addDays(asOf, 1)).getTime();
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { Measure, Problem, Task } from '../../storage/ledger.js';
 import type { Person } from '../../storage/records.js';
-import { packageCalendar, type LocalDate } from '../shared/calendar.js';
+import { endOfDay, packageCalendar, type LocalDate } from '../shared/calendar.js';
 import type { Calendar } from '../shared/working-calendar.js';
-import { endOfDay, stateBefore } from './ledger-figures.js';
+import { stateBefore } from './ledger-figures.js';
 import type { FigureScope } from './scope.js';
 
 /** An open problem, measure or task as it stood at the end of a day, with who still has to act on it. */

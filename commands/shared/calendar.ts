@@ -55,6 +55,11 @@ export function startOfDay(d: LocalDate): Date {
   return new Date(toEpochDay(d) * DAY_MS - SHANGHAI_OFFSET_MS);
 }
 
+/** The end of that date (00:00 Shanghai time the next day) in epoch ms: times before it happened on or before the date. */
+export function endOfDay(d: LocalDate): number {
+  return (toEpochDay(d) + 1) * DAY_MS - SHANGHAI_OFFSET_MS;
+}
+
 /** Calendar-day arithmetic; n may be negative. */
 export function addDays(d: LocalDate, n: number): LocalDate {
   return fromEpochDay(toEpochDay(d) + n);
