@@ -189,6 +189,12 @@ export function participantsOf(r: Pick<StudyRecord, 'personId' | 'attendees'>): 
   return [r.personId, ...r.attendees.filter((a) => a !== r.personId)];
 }
 
+/** One day of the study log as `listStudyDays` gives it. */
+export interface StudyDay {
+  date: string;
+  records: readonly StudyRecord[];
+}
+
 /** Filter for listStudyRecords; `personId` matches the organiser or any attendee, dates are inclusive. */
 export interface StudyFilter {
   branchId?: string;
@@ -207,6 +213,12 @@ export interface StudyVerbs {
   voidStudyRecord(id: string, voided: Stamp & { reason?: string }): Promise<StudyRecord>;
   /** Records by date then number; voided ones only when asked. */
   listStudyRecords(filter?: StudyFilter): Promise<StudyRecord[]>;
+  /**
+   * The records dated each day from `from` to `to` (voided ones included), one entry per day that has any, in date
+   * order. Inside a read each day's list is the store's own: the same array while that day's records are unchanged,
+   * so figures computed from it can be kept; never change one.
+   */
+  listStudyDays(from: string, to: string): Promise<StudyDay[]>;
   /** The quotas in force, built-in defaults included. */
   listQuotas(): Promise<Quota[]>;
   /** Sets the quota for a role, form and period (replacing the one in force) and logs the change. */

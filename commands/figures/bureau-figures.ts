@@ -9,6 +9,7 @@ import { quotaStandings, standingsByGroup, toGaps, type QuotaGap, type QuotaTall
 import { groupOf, type FigureScope } from './scope.js';
 import { spanUpTo, studyFigures, studyFiguresByBranch, type StudyFigures } from './study-figures.js';
 import { shortBranchName } from './branch-names.js';
+import { encodeRecords, recordList, type StudyRecords } from './study-columns.js';
 import { loadCalendar } from '../shared/load-calendar.js';
 import { yieldIfBusy } from '../shared/event-loop.js';
 import type { Calendar } from '../shared/working-calendar.js';
@@ -41,7 +42,7 @@ export interface BureauFigures {
 }
 
 /** Everything `computeFigures` reads. */
-export type FigureData = { problems: readonly Problem[]; measures: readonly Measure[]; tasks: readonly Task[]; records: readonly StudyRecord[]; people: readonly Person[]; branches: readonly Branch[]; quotas: readonly Quota[] };
+export type FigureData = { problems: readonly Problem[]; measures: readonly Measure[]; tasks: readonly Task[]; records: StudyRecords; people: readonly Person[]; branches: readonly Branch[]; quotas: readonly Quota[] };
 
 /** Options of a computation: the period, the day it is judged on, whose figures, and the run's working calendar. */
 export type FigureOptions = { period: ReportPeriod; asOf: LocalDate; calendar?: Calendar } & FigureScope;
@@ -66,7 +67,8 @@ export async function readFigureData(tx: Tx, opts: FigureOptions): Promise<Figur
   const [ledger, branches, quotas] = await Promise.all([readLedgerData(tx, opts), tx.listBranches(), tx.listQuotas()]);
   const { personId, branchId, people } = { ...opts, people: ledger.people };
   if (personId !== undefined) return { ...ledger, records: await tx.listStudyRecords({ ...span, personId }), branches, quotas };
-  if (branchId === undefined) return { ...ledger, records: await tx.listStudyRecords(span), branches, quotas };
+  // The whole log by day: each day's encoding is kept while the day is unchanged (see listStudyDays).
+  if (branchId === undefined) return { ...ledger, records: { days: await tx.listStudyDays(span.from, span.to) }, branches, quotas };
   const lists = [await tx.listStudyRecords({ ...span, branchId }), ...(await Promise.all(people.filter((p) => p.branchId === branchId).map((p) => tx.listStudyRecords({ ...span, personId: p.id }))))];
   return { ...ledger, records: [...new Map(lists.flat().map((r) => [r.id, r])).values()], branches, quotas };
 }
@@ -109,7 +111,7 @@ export async function sliceByBranch(data: FigureData): Promise<Map<string, Figur
   for (const m of data.measures) slices.get(problemBranch.get(m.problemId) ?? '')?.measures.push(m);
   for (const t of data.tasks) for (const b of new Set([t.branchId, ...t.assignees.map((a) => branchOf.get(a.openId))])) if (b !== undefined) slices.get(b)?.tasks.push(t);
   let n = 0;
-  for (const r of data.records) {
+  for (const r of recordList(data.records)) {
     // A year of a bureau's records with their attendees is a few hundred thousand lookups: acks go first.
     if (++n % 1024 === 0) await yieldIfBusy();
     const bs = new Set<string | undefined>([r.branchId, branchOf.get(r.personId), ...r.attendees.map((id) => branchOf.get(id))]);
@@ -148,11 +150,12 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
 
   const upToAsOf = spanUpTo(opts.period, asOf);
   const year = { start: periodRange(asOf, 'year').start, end: asOf };
-  const study = { period: studyFigures(data.records, data.people, scope, upToAsOf), year: studyFigures(data.records, data.people, scope, year) };
-  const studyByBranch: Record<string, StudyFigures> = personId === undefined ? studyFiguresByBranch(data.records, data.people, data.branches.filter((x) => inBranch(x.id)).map((b) => b.id), upToAsOf) : {};
+  const records = encodeRecords(data.records);
+  const study = { period: studyFigures(records, data.people, scope, upToAsOf), year: studyFigures(records, data.people, scope, year) };
+  const studyByBranch: Record<string, StudyFigures> = personId === undefined ? studyFiguresByBranch(records, data.people, data.branches.filter((x) => inBranch(x.id)).map((b) => b.id), upToAsOf) : {};
 
   const byId = new Map(data.people.map((p) => [p.id, p]));
-  const standings = quotaStandings(data, { asOf, until: opts.period.end, ...scope });
+  const standings = quotaStandings({ ...data, records }, { asOf, until: opts.period.end, ...scope });
   const gaps = toGaps(standings, (id) => byId.get(id), (id) => names.get(id));
 
   return {

@@ -1,5 +1,6 @@
 import { isSpecial, sourceOf, type HistoryEntry, type Measure, type Problem, type ProblemStatus } from '../../storage/ledger.js';
 import { endOfDay, startOfDay, type LocalDate } from '../shared/calendar.js';
+import { timelineOf } from './timeline.js';
 
 /** What happened within a period (the bulletin's "本月新增 / 本月销号"). */
 export interface PeriodCounts {
@@ -61,11 +62,7 @@ export function ledgerFigures(
   if (asOf === undefined) throw new Error('ledgerFigures needs asOf or a period');
   const cutoff = endOfDay(asOf);
   const window = opts.period && { from: startOfDay(opts.period.start).getTime(), to: endOfDay(opts.period.end) };
-  const inWindow = (at: string | undefined) => {
-    if (window === undefined || at === undefined) return false;
-    const t = Date.parse(at);
-    return t >= window.from && t < window.to;
-  };
+  const inWindow = (t: number) => window !== undefined && t >= window.from && t < window.to;
 
   const total = empty(window !== undefined);
   const byBranch: Record<string, LedgerCounts> = {};
@@ -74,8 +71,9 @@ export function ledgerFigures(
   let voided = 0;
 
   for (const p of data.problems) {
-    if (Date.parse(p.created.at) >= cutoff) continue;
-    if (p.voided && Date.parse(p.voided.at) < cutoff) {
+    const line = timelineOf(p);
+    if (line.created >= cutoff) continue;
+    if (line.voided < cutoff) {
       voided++;
       continue;
     }
@@ -84,7 +82,6 @@ export function ledgerFigures(
     const status = replayed as ProblemStatus;
     const closed = status === '已整改销号';
     live.set(p.id, { p, closed, groups });
-    const closedAt = p.history.find((e) => e.action === 'close-approve')?.at;
     // A person's figures hold the parents of her measures only to file those measures under a branch and source.
     if (opts.countsProblem && !opts.countsProblem(p)) continue;
     for (const g of groups) {
@@ -96,27 +93,27 @@ export function ledgerFigures(
       if (status === '申请延期') g.extensionRequested++;
       if (!closed && deadline < asOf) g.overdue++;
       if (g.period) {
-        if (inWindow(p.created.at)) g.period.found++;
-        if (closed && inWindow(closedAt)) g.period.rectified++;
+        if (inWindow(line.created)) g.period.found++;
+        if (closed && inWindow(line.approved)) g.period.rectified++;
       }
     }
   }
 
   for (const m of data.measures) {
     const parent = live.get(m.problemId);
-    if (!parent || Date.parse(m.created.at) >= cutoff) continue;
+    const line = timelineOf(m);
+    if (!parent || line.created >= cutoff) continue;
     const { status: state, deadline } = stateBefore(m, cutoff);
     // A cancelled measure (已撤销) stays in the ledger but is no longer one of the problem's measures.
     if (state === '已撤销') continue;
     const done = state === '已完成';
-    const doneAt = m.history.find((e) => e.action === 'measure-done')?.at;
     for (const g of parent.groups) {
       g.measures++;
       if (done) g.measuresDone++;
       else if (!parent.closed && deadline < asOf) g.overdueMeasures++;
       if (g.period) {
-        if (inWindow(m.created.at)) g.period.measures++;
-        if (done && inWindow(doneAt)) g.period.measuresDone++;
+        if (inWindow(line.created)) g.period.measures++;
+        if (done && inWindow(line.done)) g.period.measuresDone++;
       }
     }
   }
@@ -153,13 +150,6 @@ function empty(withPeriod: boolean): LedgerCounts {
   };
 }
 
-// The opening entry records the first deadline; older data without it falls back to the first change's old value.
-function originalDeadline(r: { deadline: string; history: readonly HistoryEntry[] }): string {
-  const opening = r.history.find((e) => e.field === 'deadline' && e.from === undefined && e.to !== undefined);
-  if (opening?.to) return opening.to;
-  return r.history.find((e) => e.field === 'deadline' && e.from !== undefined)?.from ?? r.deadline;
-}
-
 /** A problem's or measure's status and deadline as they stood at the end of `asOf`, replayed from its history. */
 export function stateAsOf(r: { deadline: string; history: readonly HistoryEntry[] }, asOf: LocalDate, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
   return stateBefore(r, endOfDay(asOf), initialStatus);
@@ -170,13 +160,14 @@ export function stateAsOf(r: { deadline: string; history: readonly HistoryEntry[
  * only for the fields that matter (a province's ledger replays 60,000 histories for one 全局 card).
  */
 export function stateBefore(r: { deadline: string; history: readonly HistoryEntry[] }, cutoff: number, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
+  const line = timelineOf(r);
   let status = initialStatus;
-  let deadline = originalDeadline(r);
-  for (const e of r.history) {
-    // A field's value at the cutoff: its initial value with every recorded change before the cutoff applied.
-    if ((e.field !== 'status' && e.field !== 'deadline') || e.from === undefined || e.to === undefined || Date.parse(e.at) >= cutoff) continue;
-    if (e.field === 'status') status = e.to;
-    else deadline = e.to;
+  let deadline = line.firstDeadline;
+  // A field's value at the cutoff: its initial value with every recorded change before the cutoff applied.
+  for (const c of line.changes) {
+    if (c.at >= cutoff) continue;
+    if (c.status) status = c.to;
+    else deadline = c.to;
   }
   return { status, deadline };
 }

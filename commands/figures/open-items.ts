@@ -3,6 +3,7 @@ import type { Person } from '../../storage/records.js';
 import { endOfDay, packageCalendar, type LocalDate } from '../shared/calendar.js';
 import type { Calendar } from '../shared/working-calendar.js';
 import { stateBefore } from './ledger-figures.js';
+import { timelineOf } from './timeline.js';
 import type { FigureScope } from './scope.js';
 
 /** An open problem, measure or task as it stood at the end of a day, with who still has to act on it. */
@@ -57,7 +58,8 @@ export function openItems(
   const items: OpenItem[] = [];
   const open = new Map<string, { p: Problem; status: string }>();
   for (const p of data.problems) {
-    if (!before(p.created.at) || before(p.voided?.at)) continue;
+    const line = timelineOf(p);
+    if (!(line.created < cutoff) || line.voided < cutoff) continue;
     const s = stateBefore(p, cutoff);
     if (s.status === '已整改销号') continue;
     open.set(p.id, { p, status: s.status });
@@ -66,7 +68,7 @@ export function openItems(
   }
   for (const m of data.measures) {
     const parent = open.get(m.problemId);
-    if (!parent || !before(m.created.at)) continue;
+    if (!parent || !(timelineOf(m).created < cutoff)) continue;
     if ((branchId !== undefined && parent.p.branchId !== branchId) || (personId !== undefined && m.owner !== personId)) continue;
     const s = stateBefore(m, cutoff);
     if (s.status !== '整改中') continue;

@@ -3,6 +3,7 @@ import type { Quota, StudyRecord } from '../../storage/study.js';
 import { periodRange, type LocalDate } from '../shared/calendar.js';
 import { describeQuota, progress, quotaStatus, type QuotaStatus } from '../study/quotas.js';
 import { groupOf, inScopePerson, type FigureScope } from './scope.js';
+import type { EncodedRecords, StudyRecords } from './study-columns.js';
 
 /** One quota shortfall, for the gap list (a gap list, never a ranking). */
 export interface QuotaGap {
@@ -25,7 +26,7 @@ export interface QuotaTally {
  * 指标完成情况: every standing of the scope's people on the quotas that bind their role, for each quota period that
  * contains `asOf` and ends by `until` (a report shows the quotas falling due within it).
  */
-export function quotaStandings(data: { people: readonly Pick<Person, 'id' | 'role' | 'branchId'>[]; quotas: readonly Quota[]; records: readonly StudyRecord[] }, o: { asOf: LocalDate; until: LocalDate } & FigureScope): QuotaStatus[] {
+export function quotaStandings(data: { people: readonly Pick<Person, 'id' | 'role' | 'branchId'>[]; quotas: readonly Quota[]; records: StudyRecords | EncodedRecords }, o: { asOf: LocalDate; until: LocalDate } & FigureScope): QuotaStatus[] {
   const judged = data.people.filter((p) => inScopePerson(p, o));
   // Quotas whose period ends after `until` are left out before counting, not after (a month's report skips the year's).
   const quotas = data.quotas.filter((q) => periodRange(o.asOf, q.period).end <= o.until);

@@ -1,7 +1,8 @@
 import type { Person } from '../../storage/records.js';
-import { type Form, type StudyRecord } from '../../storage/study.js';
+import { FORMS, type Form, type StudyRecord } from '../../storage/study.js';
 import type { LocalDate } from '../shared/calendar.js';
 import { inScopeActivity, inScopePerson, type FigureScope } from './scope.js';
+import { dayNumber, encodeRecords, idCount, idOf, overlaps, personNumbers, type EncodedRecords, type RecordBlock, type StudyRecords } from './study-columns.js';
 
 /** The study figures of one scope and span; each field is defined once, here. */
 export interface StudyFigures {
@@ -40,61 +41,104 @@ export function spanUpTo(period: Span, asOf: LocalDate): Span {
  * The study figures for a scope over a span; `records` may hold more (other dates, other branches), and `people`
  * must hold at least the scope's people, with their branches.
  */
-export function studyFigures(records: readonly StudyRecord[], people: readonly Pick<Person, 'id' | 'branchId'>[], scope: FigureScope, span: Span): StudyFigures {
+export function studyFigures(records: StudyRecords | EncodedRecords, people: readonly Pick<Person, 'id' | 'branchId'>[], scope: FigureScope, span: Span): StudyFigures {
   const roster = people.filter((p) => inScopePerson(p, scope));
-  const inRoster = scope.personId === undefined && scope.branchId === undefined ? () => true : ((ids) => (id: string) => ids.has(id))(new Set(roster.map((p) => p.id)));
-  const byForm: StudyFigures['byForm'] = {};
-  const took = new Set<string>();
-  let sessions = 0;
-  let minutes = 0;
+  const everyone = scope.personId === undefined && scope.branchId === undefined;
+  const rosterIds = roster.map((p) => personNumbers(p).n);
+  const branch = scope.branchId !== undefined ? idOf(scope.branchId) : -2;
+  const person = scope.personId !== undefined ? idOf(scope.personId) : -2;
+  const { blocks } = encodeRecords(records);
+  const inRoster = new Uint8Array(idCount());
+  for (const id of rosterIds) inRoster[id] = 1;
+  const took = new Uint8Array(idCount());
+  const t = new Tally();
   let participations = 0;
-  const took1 = (id: string) => {
-    if (!inRoster(id)) return;
-    participations++;
-    took.add(id);
-  };
-  // One pass, no array per record (participantsOf's people, in its order): a province's year is 500,000 records.
-  for (const r of records) {
-    if (!countsIn(r, span)) continue;
-    took1(r.personId);
-    for (const id of r.attendees) if (id !== r.personId) took1(id);
-    if (!inScopeActivity(r, scope)) continue;
-    sessions++;
-    minutes += r.minutes ?? 0;
-    const f = (byForm[r.form] ??= { sessions: 0, hours: 0 });
-    f.sessions++;
-    f.hours += (r.minutes ?? 0) / 60;
-  }
-  for (const f of Object.values(byForm)) f.hours = round1(f.hours);
-  return { sessions, hours: round1(minutes / 60), participations, participants: roster.filter((p) => took.has(p.id)).length, roster: roster.length, byForm };
+  eachCounting(blocks, span, (b, i) => {
+    // 学习活动范围 (inScopeActivity): every activity, the branch's own, or those the person took part in.
+    let activity = everyone || b.branch[i] === branch;
+    for (let k = b.start[i]!; k < b.start[i + 1]!; k++) {
+      const id = b.who[k]!;
+      if (id === person) activity = true;
+      if (!everyone && !inRoster[id]) continue;
+      participations++;
+      took[id] = 1;
+    }
+    if (activity) t.add(b, i);
+  });
+  let participants = 0;
+  for (const id of rosterIds) participants += took[id]!;
+  return { ...t.figures(), participations, participants, roster: roster.length };
 }
 
 /**
- * `studyFigures` of each branch, from one pass that hands each branch only the records that can count for it (held
- * by it, or with one of its people taking part): the same figures as calling it per branch on everything, without
- * reading every record once per branch (a province's 1,000 branches and 500,000 records).
+ * `studyFigures` of each branch, from one pass: an activity counts for the branch that held it, a participation for
+ * the participant's branch (the same figures as calling it per branch on everything, without reading every record
+ * once per branch: a province's 1,000 branches and 500,000 records).
  */
-export function studyFiguresByBranch(records: readonly StudyRecord[], people: readonly Pick<Person, 'id' | 'branchId'>[], branchIds: readonly string[], span: Span): Record<string, StudyFigures> {
-  const branchOf = new Map(people.map((p) => [p.id, p.branchId]));
-  const wanted = new Set(branchIds);
-  const slices = new Map<string, { records: StudyRecord[]; people: Pick<Person, 'id' | 'branchId'>[] }>(branchIds.map((b) => [b, { records: [], people: [] }]));
-  for (const p of people) if (p.branchId !== undefined && wanted.has(p.branchId)) slices.get(p.branchId)!.people.push(p);
-  const bs: (string | undefined)[] = [];
-  for (const r of records) {
-    if (!countsIn(r, span)) continue;
-    bs.length = 0;
-    bs.push(r.branchId);
-    for (const id of r.attendees) {
-      const b = branchOf.get(id);
-      if (!bs.includes(b)) bs.push(b);
+export function studyFiguresByBranch(records: StudyRecords | EncodedRecords, people: readonly Pick<Person, 'id' | 'branchId'>[], branchIds: readonly string[], span: Span): Record<string, StudyFigures> {
+  const { blocks } = encodeRecords(records);
+  const at = new Map(branchIds.map((id, i) => [idOf(id), i]));
+  // Each person's branch among those asked for (its place in branchIds), -1 for none.
+  const pairs = people.map((p) => {
+    const k = personNumbers(p);
+    return [k.n, at.get(k.branch) ?? -1] as const;
+  });
+  const branchOf = new Int32Array(idCount()).fill(-1);
+  for (const [id, b] of pairs) branchOf[id] = b;
+  const tallies = branchIds.map(() => new Tally());
+  const participations = new Int32Array(branchIds.length);
+  const took = new Uint8Array(idCount());
+  eachCounting(blocks, span, (b, i) => {
+    const held = b.branch[i]! >= 0 ? at.get(b.branch[i]!) : undefined;
+    if (held !== undefined) tallies[held]!.add(b, i);
+    for (let k = b.start[i]!; k < b.start[i + 1]!; k++) {
+      const of = branchOf[b.who[k]!] ?? -1;
+      if (of < 0) continue;
+      participations[of]!++;
+      took[b.who[k]!] = 1;
     }
-    const own = branchOf.get(r.personId);
-    if (!bs.includes(own)) bs.push(own);
-    for (const b of bs) if (b !== undefined) slices.get(b)?.records.push(r);
+  });
+  const participants = new Int32Array(branchIds.length);
+  const roster = new Int32Array(branchIds.length);
+  for (const [id, b] of pairs) {
+    if (b < 0) continue;
+    roster[b]!++;
+    participants[b]! += took[id]!;
   }
   const out: Record<string, StudyFigures> = {};
-  for (const b of branchIds) out[b] = studyFigures(slices.get(b)!.records, slices.get(b)!.people, { branchId: b }, span);
+  branchIds.forEach((id, i) => (out[id] = { ...tallies[i]!.figures(), participations: participations[i]!, participants: participants[i]!, roster: roster[i]! }));
   return out;
+}
+
+/** Calls `visit` with each record that counts in the span (countsIn): not voided and dated within it. */
+function eachCounting(blocks: readonly RecordBlock[], span: Span, visit: (b: RecordBlock, i: number) => void): void {
+  const from = dayNumber(span.start);
+  const to = dayNumber(span.end);
+  for (const b of blocks) {
+    if (!overlaps(b, from, to)) continue;
+    for (let i = 0; i < b.n; i++) if (!b.voided[i] && b.day[i]! >= from && b.day[i]! <= to) visit(b, i);
+  }
+}
+
+/** Activities counted so far: sessions and minutes, in all and by form. */
+class Tally {
+  // Indexed by FORM_INDEX; a form outside FORMS (255) still counts in the totals.
+  private readonly sessions = new Float64Array(256);
+  private readonly minutes = new Float64Array(256);
+
+  add(b: RecordBlock, i: number): void {
+    this.sessions[b.form[i]!]!++;
+    this.minutes[b.form[i]!]! += b.minutes[i]!;
+  }
+
+  figures(): Pick<StudyFigures, 'sessions' | 'hours' | 'byForm'> {
+    const byForm: StudyFigures['byForm'] = {};
+    // 学时 from whole minutes summed, so the figure does not depend on the order the records come in.
+    FORMS.forEach((form, f) => {
+      if (this.sessions[f] !== 0) byForm[form] = { sessions: this.sessions[f]!, hours: round1(this.minutes[f]! / 60) };
+    });
+    return { sessions: this.sessions.reduce((a, b) => a + b, 0), hours: round1(this.minutes.reduce((a, b) => a + b, 0) / 60), byForm };
+  }
 }
 
 /** 参与率: participants over roster, 0 for an empty roster. */

@@ -92,9 +92,7 @@ export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: st
         { name: 'quota', display_name: '指标', data_type: 'text' },
         { name: 'progress', display_name: '完成', data_type: 'text', width: '64px' },
       ],
-      rows: sortGaps(f.gaps)
-        .slice(0, 100)
-        .map((g) => ({ branch: shortBranchName(g.group ?? names.branch(g.branchId)), person: names.person(g.personId), quota: `${g.quota}（${g.periodEnd.slice(5)}止）`, progress: g.progress })),
+      rows: firstGaps(f.gaps, 100).map((g) => ({ branch: shortBranchName(g.group ?? names.branch(g.branchId)), person: names.person(g.personId), quota: `${g.quota}（${g.periodEnd.slice(5)}止）`, progress: g.progress })),
     });
   } else els.push(md(markdown`本期到期的指标均已完成。`));
 
@@ -190,8 +188,29 @@ function barSpec(values: { branch: string; series: string; value: number }[], o:
 // localeCompare's order, with the collator made once: a province's 全局 card sorts 100,000 gaps.
 const collate = new Intl.Collator().compare;
 
-function sortGaps(gaps: readonly QuotaGap[]): QuotaGap[] {
-  return [...gaps].sort((a, b) => collate(a.branchId ?? '', b.branchId ?? '') || collate(a.personId, b.personId));
+/**
+ * The first `n` gaps by branch and then person (ties in list order): what sorting the whole list and taking `n`
+ * gives, sorting only the branch ids and the branches shown (a province's 全局 card has 100,000 gaps for 100 rows).
+ */
+export function firstGaps(gaps: readonly QuotaGap[], n: number): QuotaGap[] {
+  const byBranch = new Map<string, number[]>();
+  gaps.forEach((g, i) => {
+    const list = byBranch.get(g.branchId ?? '');
+    if (list) list.push(i);
+    else byBranch.set(g.branchId ?? '', [i]);
+  });
+  const keys = [...byBranch.keys()].sort(collate);
+  const out: QuotaGap[] = [];
+  for (let i = 0; i < keys.length && out.length < n; ) {
+    // Branch ids the collator cannot tell apart sort as one, their gaps in list order.
+    let j = i + 1;
+    while (j < keys.length && collate(keys[i]!, keys[j]!) === 0) j++;
+    const at = keys.slice(i, j).flatMap((k) => byBranch.get(k)!);
+    if (j - i > 1) at.sort((a, b) => a - b);
+    out.push(...at.map((x) => gaps[x]!).sort((a, b) => collate(a.personId, b.personId)));
+    i = j;
+  }
+  return out.slice(0, n);
 }
 
 function clip(s: string, n: number): string {

@@ -44,6 +44,13 @@ export interface Calendar {
 
 type DayInfo = { off: boolean; name: string };
 
+const DAY_MS = 86_400_000;
+
+/** Milliseconds at UTC midnight of a calendar day (years below 100 too, which Date.UTC would read as 19xx). */
+function utcDay(y: number, m: number, d: number): number {
+  return new Date(0).setUTCFullYear(y, m - 1, d);
+}
+
 const packageHolidays: Readonly<Record<string, string>> = chineseDays.holidays;
 const packageWorkdays: Readonly<Record<string, string>> = chineseDays.workdays;
 const packageYears: ReadonlySet<number> = new Set(Object.keys(packageHolidays).map((d) => Number(d.slice(0, 4))));
@@ -94,7 +101,25 @@ export function createCalendar(entered: readonly EnteredHoliday[] = []): Calenda
     }
     return w;
   };
-  const until = new Map<string, number>();
+  // Working days counted once per year, so that counting between two days is a few lookups (a province's card counts
+  // 10,000 overdue items' days): element i is the working days among the year's first i days.
+  const years = new Map<number, Int32Array>();
+  const yearDays = (year: number) => {
+    let counts = years.get(year);
+    if (!counts) {
+      const n = (utcDay(year + 1, 1, 1) - utcDay(year, 1, 1)) / DAY_MS;
+      counts = new Int32Array(n + 1);
+      let day = `${String(year).padStart(4, '0')}-01-01`;
+      for (let i = 0; i < n; i++, day = addDays(day, 1)) counts[i + 1] = counts[i]! + (isWorkingDay(day) ? 1 : 0);
+      years.set(year, counts);
+    }
+    return counts;
+  };
+  // Working days from 1 January of d's year through d.
+  const throughDay = (d: LocalDate) => {
+    const [y, m, day] = [Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10))];
+    return yearDays(y)[(utcDay(y, m, day) - utcDay(y, 1, 1)) / DAY_MS + 1]!;
+  };
   const missingHolidays = (year: number) =>
     packageYears.has(year) ? [] : HOLIDAY_NAMES.filter((n) => !enteredNames.get(year)?.has(n));
   const nextWorkingDay = (d: LocalDate) => {
@@ -139,17 +164,11 @@ export function createCalendar(entered: readonly EnteredHoliday[] = []): Calenda
       return day;
     },
     workingDaysUntil(from, to) {
-      const key = `${from}|${to}`;
-      const known = until.get(key);
-      if (known !== undefined) return known;
       const [a, b] = from <= to ? [from, to] : [to, from];
-      let count = 0;
-      for (let day = addDays(a, 1); day <= b; day = addDays(day, 1)) if (isWorkingDay(day)) count++;
-      const n = count === 0 || to > from ? count : -count;
-      // The package calendar lives as long as the process; its memo must not grow with every day it runs.
-      if (until.size > 50_000) until.clear();
-      until.set(key, n);
-      return n;
+      const [ya, yb] = [Number(a.slice(0, 4)), Number(b.slice(0, 4))];
+      let count = throughDay(b) - throughDay(a);
+      for (let y = ya; y < yb; y++) count += yearDays(y)[yearDays(y).length - 1]!;
+      return count === 0 || to > from ? count : -count;
     },
     firstWorkingDayOfPeriod(d, p) {
       const { start, end } = periodRange(d, p);

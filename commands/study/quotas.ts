@@ -1,6 +1,7 @@
 import { ROLE_NAMES, type Person, type Role } from '../../storage/records.js';
 import { participantsOf, type Quota, type StudyRecord } from '../../storage/study.js';
 import { periodRange, type LocalDate, type Period } from '../shared/calendar.js';
+import { dayNumber, encodeRecords, FORM_INDEX, idCount, overlaps, personNumbers, type EncodedRecords, type StudyRecords } from '../figures/study-columns.js';
 
 /** Where one person stands on one quota in the period containing `asOf`. */
 export interface QuotaStatus {
@@ -34,7 +35,7 @@ export function countsToward(quota: Pick<Quota, 'form'>, r: StudyRecord, personI
  */
 export function quotaStatus(input: {
   quotas: readonly Quota[];
-  records: readonly StudyRecord[];
+  records: StudyRecords | EncodedRecords;
   people: readonly Pick<Person, 'id' | 'role'>[];
   asOf: LocalDate;
 }): QuotaStatus[] {
@@ -43,39 +44,50 @@ export function quotaStatus(input: {
   const spans = live.map((q) => {
     let period = periods.get(q.period);
     if (!period) periods.set(q.period, (period = periodRange(input.asOf, q.period)));
-    return period;
+    return { from: dayNumber(period.start), to: dayNumber(period.end), period };
   });
   // Each judged person's count and minutes per quota, from one pass over the records: only records a person took
   // part in count for her (a 专题党课 only for who gave it), and only in the quota's form and period.
-  const byForm = new Map<string, number[]>();
-  live.forEach((q, i) => byForm.set(q.form, [...(byForm.get(q.form) ?? []), i]));
-  const tallies = new Map<string, Float64Array>(input.people.map((p) => [p.id, new Float64Array(live.length * 2)]));
-  const add = (id: string, i: number, minutes: number) => {
-    const t = tallies.get(id);
-    if (!t) return;
-    t[2 * i]!++;
-    t[2 * i + 1]! += minutes;
-  };
-  for (const r of input.records) {
-    const qs = r.voided ? undefined : byForm.get(r.form);
-    if (!qs) continue;
-    for (const i of qs) {
-      if (r.date < spans[i]!.start || r.date > spans[i]!.end) continue;
-      const minutes = r.minutes ?? 0;
-      add(r.personId, i, minutes);
-      if (r.form !== '专题党课') for (const id of r.attendees) if (id !== r.personId) add(id, i, minutes);
+  const byForm = new Map<number, number[]>();
+  live.forEach((q, i) => {
+    const f = FORM_INDEX.get(q.form) ?? -1;
+    byForm.set(f, [...(byForm.get(f) ?? []), i]);
+  });
+  const lecture = FORM_INDEX.get('专题党课');
+  const { blocks } = encodeRecords(input.records);
+  const judged = input.people.map((p) => personNumbers(p).n);
+  // A judged person's row in the tallies (+1; 0 for anyone else); someone listed twice has one row.
+  const row = new Int32Array(idCount());
+  judged.forEach((id, j) => (row[id] ||= j + 1));
+  const width = live.length * 2;
+  const tallies = new Float64Array(judged.length * width);
+  for (const b of blocks) {
+    if (!spans.some((x) => overlaps(b, x.from, x.to))) continue;
+    for (let r = 0; r < b.n; r++) {
+      const qs = b.voided[r] ? undefined : byForm.get(b.form[r]!);
+      if (!qs) continue;
+      const last = b.form[r] === lecture ? b.start[r]! + 1 : b.start[r + 1]!;
+      for (const i of qs) {
+        if (b.day[r]! < spans[i]!.from || b.day[r]! > spans[i]!.to) continue;
+        for (let k = b.start[r]!; k < last; k++) {
+          const j = b.who[k]! < row.length ? row[b.who[k]!]! : 0;
+          if (j === 0) continue;
+          tallies[(j - 1) * width + 2 * i]!++;
+          tallies[(j - 1) * width + 2 * i + 1]! += b.minutes[r]!;
+        }
+      }
     }
   }
   const out: QuotaStatus[] = [];
-  for (const person of input.people) {
-    const t = tallies.get(person.id)!;
+  input.people.forEach((person, n) => {
+    const j = row[judged[n]!]! - 1;
     live.forEach((quota, i) => {
       if (!quotaAppliesTo(quota, person.role)) return;
-      const period = spans[i]!;
-      const done = quota.unit === 'count' ? t[2 * i]! : t[2 * i + 1]! / 60;
+      const period = spans[i]!.period;
+      const done = quota.unit === 'count' ? tallies[j * width + 2 * i]! : tallies[j * width + 2 * i + 1]! / 60;
       out.push({ personId: person.id, quota, period, done, required: quota.min, unit: quota.unit, periodEnd: period.end, met: done >= quota.min });
     });
-  }
+  });
   return out;
 }
 

@@ -21,15 +21,18 @@ export function engineTables(mode: 'read' | 'write', host: TableHost): Tables {
   const guard = () => {
     if (mode === 'read') throw new ReadOnlyError('write inside a read-only transaction');
   };
+  const by = <R extends Rec>(c: string, index: string, key: string): R[] => {
+    const ids = host.indexes().ids(c, index, key);
+    const m = host.coll(c);
+    return ids ? [...ids].map((id) => m.get(id) as R) : [];
+  };
   return {
     get: <R extends Rec>(c: string, id: string) => host.coll(c).get(id) as R | undefined,
     all: <R extends Rec>(c: string) => host.coll(c).values() as Iterable<R>,
     count: (c) => host.coll(c).size,
-    by: <R extends Rec>(c: string, index: string, key: string) => {
-      const ids = host.indexes().ids(c, index, key);
-      const m = host.coll(c);
-      return ids ? [...ids].map((id) => m.get(id) as R) : [];
-    },
+    by,
+    // Live data changes under a transaction: each call gets a list of its own.
+    byShared: by,
     insert: <R extends Rec>(c: string, r: R) => {
       guard();
       const m = host.coll(c);

@@ -41,6 +41,11 @@ export interface Tables {
   all<R extends Rec>(c: string): Iterable<R>;
   count(c: string): number;
   by<R extends Rec>(c: string, index: string, key: string): R[];
+  /**
+   * The records under `key` without a copy: a read view hands out its index's own list, the same array for as long as
+   * those records are unchanged (a changed key gets a new list), so a reader may remember what it computed from one.
+   */
+  byShared<R extends Rec>(c: string, index: string, key: string): readonly R[];
   insert<R extends Rec>(c: string, r: R): R;
   patch<R extends Rec>(c: string, id: string, set: Partial<R>): R;
   next(counter: string): number;

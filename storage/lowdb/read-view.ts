@@ -1,6 +1,8 @@
 import type { ChunkedMap } from './chunked-map.js';
 import type { IndexFn, Rec, Tables } from './engine.js';
 
+const NONE: readonly Rec[] = Object.freeze([]);
+
 /**
  * Tables over collections frozen at one transaction: the engine copies a frozen collection before writing to it, so
  * a view stays consistent for as long as it is open without holding the writer lock. Indexes are made on first use
@@ -25,6 +27,7 @@ export function createReadView(frozen: ReadonlyMap<string, ChunkedMap<Rec>>, def
     all: <R extends Rec>(c: string) => coll(c).values() as Iterable<R>,
     count: (c) => coll(c).size,
     by: <R extends Rec>(c: string, name: string, key: string) => [...(index(c, name).get(key) ?? [])] as R[],
+    byShared: <R extends Rec>(c: string, name: string, key: string) => (index(c, name).get(key) ?? NONE) as readonly R[],
     insert: refuse,
     patch: refuse,
     next: refuse,

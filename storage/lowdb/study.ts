@@ -1,10 +1,10 @@
-import { participantsOf, effectiveQuotas, sameQuotaKey, type MeetingRule, type Quota, type QuotaChange, type StudyRecord, type StudyVerbs } from '../study.js';
+import { participantsOf, effectiveQuotas, sameQuotaKey, type MeetingRule, type Quota, type QuotaChange, type StudyDay, type StudyRecord, type StudyVerbs } from '../study.js';
 import { yieldIfBusy } from '../event-loop.js';
 import type { IndexFn, Tables } from './engine.js';
 
 /** The study log's collections and their indexes, for COLLECTIONS. */
 export const STUDY_COLLECTIONS: Record<string, Record<string, IndexFn>> = {
-  studyRecords: { participant: (r: StudyRecord) => participantsOf(r), branch: (r: StudyRecord) => r.branchId },
+  studyRecords: { participant: (r: StudyRecord) => participantsOf(r), branch: (r: StudyRecord) => r.branchId, day: (r: StudyRecord) => r.date },
   quotas: {},
   quotaChanges: {},
   // New in issue 14: a data file without it opens with it empty (the engine loads every listed collection).
@@ -34,6 +34,14 @@ export function studyVerbs(t: Tables): StudyVerbs {
       const keep = (r: StudyRecord) =>
         (f.branchId === undefined || r.branchId === f.branchId) && (f.from === undefined || r.date >= f.from) && (f.to === undefined || r.date <= f.to) && (f.includeVoided || !r.voided);
       return byDayThenNumber(base, keep);
+    },
+    async listStudyDays(from, to) {
+      const days: StudyDay[] = [];
+      for (let d = from; d <= to; d = nextDay(d)) {
+        const records = t.byShared<StudyRecord>('studyRecords', 'day', d);
+        if (records.length > 0) days.push({ date: d, records });
+      }
+      return days;
     },
     async listQuotas() {
       return effectiveQuotas(stored());
@@ -113,6 +121,11 @@ async function byDayThenNumber(records: Iterable<StudyRecord>, keep: (r: StudyRe
     for (const x of list) out.push(x.r);
   }
   return out;
+}
+
+/** The calendar day after `yyyy-mm-dd` (dates as the records store them, no time zone involved). */
+function nextDay(d: string): string {
+  return new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)) + 1)).toISOString().slice(0, 10);
 }
 
 /** `2026-11-30` as 20261130, from the characters (no string made: a year's list is 500,000 keys at province scale). */

@@ -27,13 +27,15 @@ function studyReference(rs: readonly StudyRecord[], ps: readonly { id: string; b
   const byForm: StudyFigures['byForm'] = {};
   let minutes = 0;
   const held = rs.filter((r) => countsIn(r, span) && inScopeActivity(r, scope));
+  // 学时 by form from the form's whole minutes, as the total is (since the figures read a province's day lists).
+  const formMinutes = new Map<string, number>();
   for (const r of held) {
     minutes += r.minutes ?? 0;
     const f = (byForm[r.form] ??= { sessions: 0, hours: 0 });
     f.sessions++;
-    f.hours += (r.minutes ?? 0) / 60;
+    formMinutes.set(r.form, (formMinutes.get(r.form) ?? 0) + (r.minutes ?? 0));
   }
-  for (const f of Object.values(byForm)) f.hours = Math.round(f.hours * 10) / 10;
+  for (const [form, f] of Object.entries(byForm)) f!.hours = Math.round((formMinutes.get(form)! / 60) * 10) / 10;
   return { sessions: held.length, hours: Math.round((minutes / 60) * 10) / 10, participations, participants: roster.filter((p) => took.has(p.id)).length, roster: roster.length, byForm };
 }
 

@@ -138,6 +138,33 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       await s.close();
     });
 
+    it('lists the study log by day, each day in a view the same list until a record of that day changes', async () => {
+      const s = await factory().open();
+      const base = { form: '支部集体学习' as const, minutes: 60, content: '学习', branchId: 'B1', attendees: [], entered: stamp };
+      for (const [date, personId] of [['2026-11-20', 'ou_a'], ['2026-11-20', 'ou_b'], ['2026-11-22', 'ou_c'], ['2026-12-01', 'ou_d']] as const) {
+        await s.transact((tx) => tx.addStudyRecord({ ...base, date, personId }));
+      }
+      await s.transact((tx) => tx.voidStudyRecord('S3', stamp));
+      const days = await s.view((tx) => tx.listStudyDays('2026-11-01', '2026-11-30'));
+      // Voided records included, days without records left out, the month's end the last day asked for.
+      expect(days.map((d) => [d.date, d.records.map((r) => r.id).sort()])).toEqual([
+        ['2026-11-20', ['S1', 'S2']],
+        ['2026-11-22', ['S3']],
+      ]);
+      expect(days[1]!.records[0]).toMatchObject({ voided: { by: stamp.by } });
+      const again = await s.view((tx) => tx.listStudyDays('2026-11-01', '2026-11-30'));
+      expect(again[0]!.records).toBe(days[0]!.records);
+      // A write to the 22nd (and a new record on another day) leaves the 20th's list as it was and gives the 22nd a new one.
+      await s.transact((tx) => tx.voidStudyRecord('S3', { ...stamp, reason: '重复' }));
+      await s.transact((tx) => tx.addStudyRecord({ ...base, date: '2026-12-02', personId: 'ou_e' }));
+      const after = await s.view((tx) => tx.listStudyDays('2026-11-01', '2026-11-30'));
+      expect(after[0]!.records).toBe(days[0]!.records);
+      expect(after[1]!.records).not.toBe(days[1]!.records);
+      expect(after[1]!.records[0]).toMatchObject({ voided: { reason: '重复' } });
+      expect(days[1]!.records[0]!.voided?.reason).toBeUndefined();
+      await s.close();
+    });
+
     it('records 补学 against a meeting record across a reopen, and refuses a record that is not a meeting', async () => {
       const loc = factory();
       const s1 = await loc.open();
