@@ -157,6 +157,8 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
   const byId = new Map(data.people.map((p) => [p.id, p]));
   const standings = quotaStandings({ ...data, records }, { asOf, until: opts.period.end, ...scope });
   const gaps = toGaps(standings, (id) => byId.get(id), (id) => names.get(id));
+  // Standings come person by person: each person's branch is looked up once.
+  let [lastId, lastBranch] = [undefined as string | undefined, ''];
 
   return {
     scope,
@@ -165,7 +167,7 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
     ledger,
     study,
     studyByBranch,
-    quotaByBranch: standingsByGroup(standings, (id) => byId.get(id)?.branchId ?? ''),
+    quotaByBranch: standingsByGroup(standings, (id) => (id === lastId ? lastBranch : ((lastId = id), (lastBranch = byId.get(id)?.branchId ?? '')))),
     gaps,
     overdue: overdueItems(openItems(data, scope, asOf), asOf, opts.calendar),
     branches: data.branches.filter((b) => inBranch(b.id)).map((b) => ({ id: b.id, name: b.name, short: shortBranchName(b.name) })),

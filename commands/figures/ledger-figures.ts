@@ -161,6 +161,7 @@ export function stateAsOf(r: { deadline: string; history: readonly HistoryEntry[
  */
 export function stateBefore(r: { deadline: string; history: readonly HistoryEntry[] }, cutoff: number, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
   const line = timelineOf(r);
+  if (line.last?.cutoff === cutoff && line.last.initial === initialStatus) return line.last.state;
   let status = initialStatus;
   let deadline = line.firstDeadline;
   // A field's value at the cutoff: its initial value with every recorded change before the cutoff applied.
@@ -169,5 +170,7 @@ export function stateBefore(r: { deadline: string; history: readonly HistoryEntr
     if (c.status) status = c.to;
     else deadline = c.to;
   }
-  return { status, deadline };
+  const state = Object.freeze({ status, deadline });
+  line.last = { cutoff, initial: initialStatus, state };
+  return state;
 }

@@ -87,16 +87,35 @@ export function openItems(
 
 // localeCompare(…, 'en', { numeric: true })'s order with the collator made once (a province has 10,000 overdue items).
 const byNumber = new Intl.Collator('en', { numeric: true }).compare;
+// Ledger ids (P12, M3, T45): capital letters, then a number without leading zeros. Between two such ids the collator's
+// order is the letters' (A–Z, a shorter run first) and then the number's, compared here without calling it.
+const LEDGER_ID = /^([A-Z]+)([1-9][0-9]{0,14})$/;
+
+type IdKey = { id: string; letters?: string; n: number };
+
+function idKey(id: string): IdKey {
+  const m = LEDGER_ID.exec(id);
+  return m ? { id, letters: m[1]!, n: Number(m[2]) } : { id, n: 0 };
+}
+
+function compareKeys(a: IdKey, b: IdKey): number {
+  if (a.letters === undefined || b.letters === undefined) return byNumber(a.id, b.id);
+  return a.letters === b.letters ? a.n - b.n : a.letters < b.letters ? -1 : 1;
+}
+
+/** `a` and `b` in byNumber's order. */
+export function compareIds(a: string, b: string): number {
+  return compareKeys(idKey(a), idKey(b));
+}
 
 /** The overdue ones among `items` on `today`, latest first. */
 export function overdueItems(items: readonly OpenItem[], today: LocalDate, cal?: Pick<Calendar, 'workingDaysUntil'>): OverdueItem[] {
   // Many items share a deadline: each one's working days are counted once.
   const days = new Map<LocalDate, number>();
   const daysLate = (d: LocalDate) => days.get(d) ?? days.set(d, overdueWorkingDays(d, today, cal)).get(d)!;
-  return items
-    .filter((i) => isOverdueOn(i, today))
-    .map((i) => ({ ...i, owner: i.owners[0]!, days: daysLate(i.deadline) }))
-    .sort((a, b) => b.days - a.days || byNumber(a.id, b.id));
+  // Each id is read once, not at each comparison.
+  const late = items.filter((i) => isOverdueOn(i, today)).map((i) => ({ item: { ...i, owner: i.owners[0]!, days: daysLate(i.deadline) }, key: idKey(i.id) }));
+  return late.sort((a, b) => b.item.days - a.item.days || compareKeys(a.key, b.key)).map((x) => x.item);
 }
 
 /** 逾期事项 by kind: `{ problem: 2, measure: 1, task: 1 }`. */

@@ -48,12 +48,15 @@ export function standingsByGroup(standings: readonly QuotaStatus[], key: (person
 export function toGaps(standings: readonly QuotaStatus[], person: (id: string) => Pick<Person, 'role' | 'branchId'> | undefined, branchName: (id: string) => string | undefined): QuotaGap[] {
   const described = new Map<Quota, string>();
   const out: QuotaGap[] = [];
+  // A person's standings come together (quotaStatus lists them person by person): each person is looked up once.
+  let last: { id: string; p: Pick<Person, 'role' | 'branchId'> | undefined; group: string } | undefined;
   for (const s of standings) {
     if (s.met) continue;
     let quota = described.get(s.quota);
     if (quota === undefined) described.set(s.quota, (quota = describeQuota(s.quota)));
-    const p = person(s.personId);
-    const gap: QuotaGap = { group: groupOf(p, branchName), personId: s.personId, quota, progress: progress(s), periodEnd: s.periodEnd };
+    if (last?.id !== s.personId) last = { id: s.personId, p: person(s.personId), group: groupOf(person(s.personId), branchName) };
+    const p = last.p;
+    const gap: QuotaGap = { group: last.group, personId: s.personId, quota, progress: progress(s), periodEnd: s.periodEnd };
     if (p?.branchId) gap.branchId = p.branchId;
     out.push(gap);
   }

@@ -13,6 +13,8 @@ export interface Timeline {
   approved: number;
   /** When a measure was first reported done (measure-done), NaN if never. */
   done: number;
+  /** The last state asked for (see stateBefore): the cards of a day all ask at the same cutoff. */
+  last?: { cutoff: number; initial: string; state: { status: string; deadline: string } };
 }
 
 type Item = { deadline: string; history: readonly HistoryEntry[]; created?: { at: string }; voided?: { at: string } };
