@@ -189,6 +189,16 @@ export function participantsOf(r: Pick<StudyRecord, 'personId' | 'attendees'>): 
   return [r.personId, ...r.attendees.filter((a) => a !== r.personId)];
 }
 
+/** `2026-11-30` as 20261130, from the characters (no string made: a province's year is 500,000 dates). */
+export function dayNumber(d: string): number {
+  let n = 0;
+  for (let i = 0; i < d.length; i++) {
+    const c = d.charCodeAt(i) - 48;
+    if (c >= 0 && c <= 9) n = n * 10 + c;
+  }
+  return n;
+}
+
 /** One day of the study log as `listStudyDays` gives it. */
 export interface StudyDay {
   date: string;

@@ -1,5 +1,5 @@
 import type { Person } from '../../storage/records.js';
-import type { Quota, StudyRecord } from '../../storage/study.js';
+import type { Quota } from '../../storage/study.js';
 import { periodRange, type LocalDate } from '../shared/calendar.js';
 import { describeQuota, progress, quotaStatus, type QuotaStatus } from '../study/quotas.js';
 import { groupOf, inScopePerson, type FigureScope } from './scope.js';
@@ -54,10 +54,12 @@ export function toGaps(standings: readonly QuotaStatus[], person: (id: string) =
     if (s.met) continue;
     let quota = described.get(s.quota);
     if (quota === undefined) described.set(s.quota, (quota = describeQuota(s.quota)));
-    if (last?.id !== s.personId) last = { id: s.personId, p: person(s.personId), group: groupOf(person(s.personId), branchName) };
-    const p = last.p;
+    if (last?.id !== s.personId) {
+      const p = person(s.personId);
+      last = { id: s.personId, p, group: groupOf(p, branchName) };
+    }
     const gap: QuotaGap = { group: last.group, personId: s.personId, quota, progress: progress(s), periodEnd: s.periodEnd };
-    if (p?.branchId) gap.branchId = p.branchId;
+    if (last.p?.branchId) gap.branchId = last.p.branchId;
     out.push(gap);
   }
   return out;

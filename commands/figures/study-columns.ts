@@ -1,4 +1,6 @@
-import { FORMS, type Form, type StudyDay, type StudyRecord } from '../../storage/study.js';
+import { dayNumber, FORMS, type Form, type StudyDay, type StudyRecord } from '../../storage/study.js';
+
+export { dayNumber } from '../../storage/study.js';
 
 /**
  * Study records as figures read them: an array, or the store's day lists (`listStudyDays`), whose encoding is kept
@@ -61,16 +63,6 @@ export function idCount(): number {
 
 /** A form's place in FORMS. */
 export const FORM_INDEX: ReadonlyMap<Form, number> = new Map(FORMS.map((f, i) => [f, i]));
-
-/** `2026-11-30` as 20261130, read from the characters. */
-export function dayNumber(d: string): number {
-  let n = 0;
-  for (let i = 0; i < d.length; i++) {
-    const c = d.charCodeAt(i) - 48;
-    if (c >= 0 && c <= 9) n = n * 10 + c;
-  }
-  return n;
-}
 
 // Keyed by the store's own day lists, which it never changes (a changed day is a new list): see listStudyDays.
 const byDay = new WeakMap<readonly StudyRecord[], RecordBlock>();

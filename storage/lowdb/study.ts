@@ -1,4 +1,4 @@
-import { participantsOf, effectiveQuotas, sameQuotaKey, type MeetingRule, type Quota, type QuotaChange, type StudyDay, type StudyRecord, type StudyVerbs } from '../study.js';
+import { participantsOf, effectiveQuotas, sameQuotaKey, type MeetingRule, type Quota, type QuotaChange, type StudyDay, type StudyRecord, type StudyVerbs, dayNumber } from '../study.js';
 import { yieldIfBusy } from '../event-loop.js';
 import type { IndexFn, Tables } from './engine.js';
 
@@ -126,16 +126,6 @@ async function byDayThenNumber(records: Iterable<StudyRecord>, keep: (r: StudyRe
 /** The calendar day after `yyyy-mm-dd` (dates as the records store them, no time zone involved). */
 function nextDay(d: string): string {
   return new Date(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)) + 1)).toISOString().slice(0, 10);
-}
-
-/** `2026-11-30` as 20261130, from the characters (no string made: a year's list is 500,000 keys at province scale). */
-function dayNumber(d: string): number {
-  let n = 0;
-  for (let i = 0; i < d.length; i++) {
-    const c = d.charCodeAt(i) - 48;
-    if (c >= 0 && c <= 9) n = n * 10 + c;
-  }
-  return n;
 }
 
 /** The number in an id (`S123` → 123), read from the characters; anything but a prefix and digits as Number() reads it. */
