@@ -2,7 +2,7 @@ import { bureauFigures } from '../commands/figures/bureau-figures.js';
 import { addDays, addMonths, isWorkingDay, periodRange, previousWorkingDay, toLocalDate, type LocalDate } from '../commands/shared/calendar.js';
 import { exportProblems } from '../commands/reports/export-files.js';
 import { loadNames } from '../commands/reports/names.js';
-import { renderSummaryCard } from '../commands/reports/summary-card.js';
+import { namedOnCard, renderSummaryCard } from '../commands/reports/summary-card.js';
 import { atShanghai } from '../src/jobs/gate.js';
 import { monthlyBulletin } from '../src/jobs/monthly-bulletin.js';
 import { weeklyDigest } from '../src/jobs/weekly-digest.js';
@@ -64,7 +64,7 @@ export async function measureJobs(store: Store, opts: { branchId?: string; runs?
     timed(() =>
       store.view(async (tx) => {
         const f = await bureauFigures(tx, { period: periodRange(day, 'month'), asOf: day, ...(branchId !== undefined ? { branchId } : {}) });
-        return renderSummaryCard(f, await loadNames(tx), branchId ?? '全局');
+        return renderSummaryCard(f, await loadNames(tx, namedOnCard(f)), branchId ?? '全局');
       }),
     );
   const first = await card();

@@ -5,7 +5,7 @@ import type { Quota, StudyRecord } from '../../storage/study.js';
 import { addDays, periodRange, type LocalDate } from '../shared/calendar.js';
 import { ledgerFigures, type LedgerFigures } from './ledger-figures.js';
 import { openItems, overdueItems, type OverdueItem } from './open-items.js';
-import { quotaStandings, standingsByGroup, toGaps, type QuotaGap, type QuotaTally } from './quota-figures.js';
+import { allGaps, gapArray, quotaStandings, quotaStandingTable, tableByGroup, tableGaps, toGaps, type GapList, type QuotaGap, type QuotaTally } from './quota-figures.js';
 import { groupOf, type FigureScope } from './scope.js';
 import { spanUpTo, studyFigures, studyFiguresByBranch, type StudyFigures } from './study-figures.js';
 import { shortBranchName } from './branch-names.js';
@@ -154,24 +154,44 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
   const study = { period: studyFigures(records, data.people, scope, upToAsOf), year: studyFigures(records, data.people, scope, year) };
   const studyByBranch: Record<string, StudyFigures> = personId === undefined ? studyFiguresByBranch(records, data.people, data.branches.filter((x) => inBranch(x.id)).map((b) => b.id), upToAsOf) : {};
 
-  const byId = new Map(data.people.map((p) => [p.id, p]));
-  const standings = quotaStandings({ ...data, records }, { asOf, until: opts.period.end, ...scope });
-  const gaps = toGaps(standings, (id) => byId.get(id), (id) => names.get(id));
-  // Standings come person by person: each person's branch is looked up once.
-  let [lastId, lastBranch] = [undefined as string | undefined, ''];
+  const standings = quotaStandingTable({ ...data, records }, { asOf, until: opts.period.end, ...scope });
+  const gaps = tableGaps(standings, (id) => names.get(id));
 
-  return {
+  const figures: BureauFigures = {
     scope,
     period: opts.period,
     asOf,
     ledger,
     study,
     studyByBranch,
-    quotaByBranch: standingsByGroup(standings, (id) => (id === lastId ? lastBranch : ((lastId = id), (lastBranch = byId.get(id)?.branchId ?? '')))),
-    gaps,
+    quotaByBranch: tableByGroup(standings, (p) => p.branchId ?? ''),
+    gaps: [],
     overdue: overdueItems(openItems(data, scope, asOf), asOf, opts.calendar),
     branches: data.branches.filter((b) => inBranch(b.id)).map((b) => ({ id: b.id, name: b.name, short: shortBranchName(b.name) })),
   };
+  lazyGaps.set(figures, gaps);
+  // The gap lines are made when first read: a card reads 100 of them through gapsOf, a bulletin or a test all.
+  Object.defineProperty(figures, 'gaps', {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(figures, allGaps(gaps)),
+    set: (v: QuotaGap[]) => settle(figures, v),
+  });
+  return figures;
+}
+
+const lazyGaps = new WeakMap<BureauFigures, GapList>();
+
+function settle(f: BureauFigures, gaps: QuotaGap[]): QuotaGap[] {
+  Object.defineProperty(f, 'gaps', { value: gaps, enumerable: true, configurable: true, writable: true });
+  return gaps;
+}
+
+/** The figures' gap list without making every line (`f.gaps` makes them all). */
+export function gapsOf(f: BureauFigures): GapList {
+  const known = lazyGaps.get(f);
+  // Once read or replaced, `f.gaps` is the list (a caller may have changed it).
+  return known !== undefined && Object.getOwnPropertyDescriptor(f, 'gaps')?.get !== undefined ? known : gapArray(f.gaps);
 }
 
 /** The label a gap or a person is listed under: the branch name, 领导班子, or 未归属支部. */

@@ -1,4 +1,5 @@
-import type { BureauFigures, QuotaGap } from '../figures/bureau-figures.js';
+import { gapsOf, type BureauFigures, type QuotaGap } from '../figures/bureau-figures.js';
+import { gapArray, type GapList } from '../figures/quota-figures.js';
 import { shortBranchName } from '../figures/branch-names.js';
 import { FIGURE } from '../figures/glossary.js';
 import { formatRate, NO_SOURCE } from '../figures/ledger-figures.js';
@@ -15,6 +16,10 @@ import type { Names } from './names.js';
 /** How many branches the charts show before the card summarises and points to the export. */
 export const CHART_BRANCHES = 16;
 const TABLE_ROWS = 10;
+/** Gap rows a card carries (the table pages through them); the export has the rest. */
+export const GAP_ROWS = 100;
+/** Overdue rows a card carries. */
+export const OVERDUE_ROWS = 50;
 
 const KIND: Record<string, string> = { problem: '问题', measure: '措施', task: '督办' };
 
@@ -77,26 +82,32 @@ export function renderSummaryCard(f: BureauFigures, names: Names, scopeLabel: st
         { name: 'owner', display_name: '负责人', data_type: 'text', width: '72px' },
         { name: 'days', display_name: '逾期', data_type: 'text', width: '80px' },
       ],
-      rows: f.overdue.slice(0, 50).map((o) => ({ id: o.id, title: `${KIND[o.kind]}：${clip(o.title, 30)}`, owner: o.owners.map((id) => names.person(id)).join('、'), days: `${o.days} 个工作日` })),
+      rows: f.overdue.slice(0, OVERDUE_ROWS).map((o) => ({ id: o.id, title: `${KIND[o.kind]}：${clip(o.title, 30)}`, owner: o.owners.map((id) => names.person(id)).join('、'), days: `${o.days} 个工作日` })),
     });
   } else els.push(md(markdown`没有${FIGURE.overdueItems}。`));
 
-  if (f.gaps.length > 0) {
+  const gaps = gapsOf(f);
+  if (gaps.length > 0) {
     els.push(md(markdown`**${FIGURE.gaps}**（截至 ${formatDate(f.asOf)}，只列未完成的）`));
     els.push({
       tag: 'table',
-      page_size: Math.min(TABLE_ROWS, f.gaps.length),
+      page_size: Math.min(TABLE_ROWS, gaps.length),
       columns: [
         { name: 'branch', display_name: '支部', data_type: 'text', width: '90px' },
         { name: 'person', display_name: '人员', data_type: 'text', width: '72px' },
         { name: 'quota', display_name: '指标', data_type: 'text' },
         { name: 'progress', display_name: '完成', data_type: 'text', width: '64px' },
       ],
-      rows: firstGaps(f.gaps, 100).map((g) => ({ branch: shortBranchName(g.group ?? names.branch(g.branchId)), person: names.person(g.personId), quota: `${g.quota}（${g.periodEnd.slice(5)}止）`, progress: g.progress })),
+      rows: firstGaps(gaps, GAP_ROWS).map((g) => ({ branch: shortBranchName(g.group ?? names.branch(g.branchId)), person: names.person(g.personId), quota: `${g.quota}（${g.periodEnd.slice(5)}止）`, progress: g.progress })),
     });
   } else els.push(md(markdown`本期到期的指标均已完成。`));
 
   return fitCard(`督办进度 · ${scopeLabel}`, shrink(els), { subtitle: `${f.period.label}（统计至 ${formatDate(f.asOf)}）${linkedLeaders.length ? ` · 联系领导 ${linkedLeaders.join('、')}` : ''}`, summary: headline(f) }, '（全部数据请用 /导出 问题台账）');
+}
+
+/** The people `renderSummaryCard` names, so a caller reads only their names (a province's 全局 card names 150 of 40,000). */
+export function namedOnCard(f: BureauFigures): string[] {
+  return [...f.overdue.slice(0, OVERDUE_ROWS).flatMap((o) => o.owners), ...firstGaps(gapsOf(f), GAP_ROWS).map((g) => g.personId)];
 }
 
 /** Headline figures as number tiles, three to a row so they stay legible at phone width. */
@@ -192,13 +203,15 @@ const collate = new Intl.Collator().compare;
  * The first `n` gaps by branch and then person (ties in list order): what sorting the whole list and taking `n`
  * gives, sorting only the branch ids and the branches shown (a province's 全局 card has 100,000 gaps for 100 rows).
  */
-export function firstGaps(gaps: readonly QuotaGap[], n: number): QuotaGap[] {
+export function firstGaps(gaps: readonly QuotaGap[] | GapList, n: number): QuotaGap[] {
+  const list: GapList = isGapList(gaps) ? gaps : gapArray(gaps);
   const byBranch = new Map<string, number[]>();
-  gaps.forEach((g, i) => {
-    const list = byBranch.get(g.branchId ?? '');
-    if (list) list.push(i);
-    else byBranch.set(g.branchId ?? '', [i]);
-  });
+  for (let i = 0; i < list.length; i++) {
+    const key = list.branchId(i);
+    const at = byBranch.get(key);
+    if (at) at.push(i);
+    else byBranch.set(key, [i]);
+  }
   const keys = [...byBranch.keys()].sort(collate);
   const out: QuotaGap[] = [];
   for (let i = 0; i < keys.length && out.length < n; ) {
@@ -207,11 +220,13 @@ export function firstGaps(gaps: readonly QuotaGap[], n: number): QuotaGap[] {
     while (j < keys.length && collate(keys[i]!, keys[j]!) === 0) j++;
     const at = keys.slice(i, j).flatMap((k) => byBranch.get(k)!);
     if (j - i > 1) at.sort((a, b) => a - b);
-    out.push(...at.map((x) => gaps[x]!).sort((a, b) => collate(a.personId, b.personId)));
+    out.push(...at.sort((a, b) => collate(list.personId(a), list.personId(b)) || a - b).map((x) => list.at(x)));
     i = j;
   }
   return out.slice(0, n);
 }
+
+const isGapList = (g: readonly QuotaGap[] | GapList): g is GapList => !Array.isArray(g);
 
 function clip(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + '…' : s;

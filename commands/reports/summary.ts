@@ -4,7 +4,7 @@ import { cardMessage } from '../shared/card.js';
 import { loadNames } from './names.js';
 import { toLocalDate } from '../shared/calendar.js';
 import { parsePeriodWord, PERIOD_EXAMPLES } from '../shared/periods.js';
-import { renderSummaryCard } from './summary-card.js';
+import { namedOnCard, renderSummaryCard } from './summary-card.js';
 import { leadersLinkedTo } from '../org/link-leaders.js';
 import { UserError, type Command } from '../types.js';
 
@@ -51,7 +51,6 @@ export const summary: Command = {
     const asOf = period.end < today ? period.end : today;
     const figures = await bureauFigures(ctx.store, { period, asOf, branchId, personId });
     const linked = branchId ? leadersLinkedTo(await ctx.store.listPeople({ role: 'leader' }), branchId).map((p) => p.name) : [];
-    const named = [...figures.overdue.flatMap((o) => o.owners), ...figures.gaps.map((g) => g.personId)];
-    ctx.reply(cardMessage(renderSummaryCard(figures, await loadNames(ctx.store, named), scope, linked)));
+    ctx.reply(cardMessage(renderSummaryCard(figures, await loadNames(ctx.store, namedOnCard(figures)), scope, linked)));
   },
 };

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { FORMS, type StudyRecord } from '../../storage/study.js';
+import { ROLES } from '../../storage/records.js';
+import { FORMS, PERIODS, type Quota, type StudyRecord } from '../../storage/study.js';
 
 // Random people and study records for the figures' property tests: ids `ou_0` …, records dated in 2026-11.
 
@@ -38,3 +39,17 @@ export const records = (ids: string[]) =>
       }),
     ),
   );
+
+/** One to six quotas Q0 … of any role, form, period and unit, some removed. */
+export const quotas = fc
+  .array(fc.record({ role: fc.constantFrom(...ROLES), form: fc.constantFrom(...FORMS), period: fc.constantFrom(...PERIODS), min: fc.integer({ min: 1, max: 2 }), unit: fc.constantFrom('count' as const, 'hours' as const), removed: fc.boolean() }), { minLength: 1, maxLength: 6 })
+  .map((qs) => qs.map((q, i): Quota => ({ id: `Q${i}`, role: q.role, form: q.form, period: q.period, min: q.min, unit: q.unit, ...(q.removed ? { removed: { by: 'ou_admin', at: '2026-11-01T00:00:00.000Z' } } : {}) })));
+
+/** People with roles (as `people`), their records and quotas, for the quota figures. */
+export const quotaBureau = people.chain((ps) =>
+  fc.tuple(
+    fc.array(fc.constantFrom(...ROLES), { minLength: ps.length, maxLength: ps.length }).map((roles) => ps.map((p, i) => ({ ...p, role: roles[i]! }))),
+    records(ps.map((p) => p.id)),
+    quotas,
+  ),
+);
