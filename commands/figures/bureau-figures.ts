@@ -141,10 +141,12 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
   const inBranch = (b: string | undefined) => branchId === undefined || b === branchId;
   const names = new Map(data.branches.map((b) => [b.id, b.name]));
 
-  const measures = data.measures.filter((m) => personId === undefined || m.owner === personId);
-  const parents = new Set(measures.map((m) => m.problemId));
+  // A person's figures count her measures and the problems she leads or owns a measure of; a bureau's, everything.
+  const measures = personId === undefined ? data.measures : data.measures.filter((m) => m.owner === personId);
+  const parents = personId === undefined ? undefined : new Set(measures.map((m) => m.problemId));
+  const problems = branchId === undefined && parents === undefined ? data.problems : data.problems.filter((p) => inBranch(p.branchId) && (parents === undefined || p.leadPerson === personId || parents.has(p.id)));
   const ledger = ledgerFigures(
-    { problems: data.problems.filter((p) => inBranch(p.branchId) && (personId === undefined || p.leadPerson === personId || parents.has(p.id))), measures },
+    { problems, measures },
     { asOf, period: { start: opts.period.start, end: opts.period.end }, ...(personId !== undefined ? { countsProblem: (p: Problem) => p.leadPerson === personId } : {}) },
   );
 

@@ -1,6 +1,6 @@
 import { isSpecial, sourceOf, type HistoryEntry, type Measure, type Problem, type ProblemStatus } from '../../storage/ledger.js';
 import { endOfDay, startOfDay, type LocalDate } from '../shared/calendar.js';
-import { timelineOf } from './timeline.js';
+import { timelineOf, type Timeline } from './timeline.js';
 
 /** What happened within a period (the bulletin's "本月新增 / 本月销号"). */
 export interface PeriodCounts {
@@ -78,7 +78,7 @@ export function ledgerFigures(
       continue;
     }
     const groups = [total, (byBranch[p.branchId] ??= empty(window !== undefined)), (bySource[sourceOf(p) ?? NO_SOURCE] ??= empty(window !== undefined))];
-    const { status: replayed, deadline } = stateBefore(p, cutoff);
+    const { status: replayed, deadline } = stateOn(line, cutoff);
     const status = replayed as ProblemStatus;
     const closed = status === '已整改销号';
     live.set(p.id, { p, closed, groups });
@@ -103,7 +103,7 @@ export function ledgerFigures(
     const parent = live.get(m.problemId);
     const line = timelineOf(m);
     if (!parent || line.created >= cutoff) continue;
-    const { status: state, deadline } = stateBefore(m, cutoff);
+    const { status: state, deadline } = stateOn(line, cutoff);
     // A cancelled measure (已撤销) stays in the ledger but is no longer one of the problem's measures.
     if (state === '已撤销') continue;
     const done = state === '已完成';
@@ -160,7 +160,11 @@ export function stateAsOf(r: { deadline: string; history: readonly HistoryEntry[
  * only for the fields that matter (a province's ledger replays 60,000 histories for one 全局 card).
  */
 export function stateBefore(r: { deadline: string; history: readonly HistoryEntry[] }, cutoff: number, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
-  const line = timelineOf(r);
+  return stateOn(timelineOf(r), cutoff, initialStatus);
+}
+
+/** `stateBefore` from the item's timeline, for callers that already hold it. */
+export function stateOn(line: Timeline, cutoff: number, initialStatus = '整改中'): { status: string; deadline: LocalDate } {
   if (line.last?.cutoff === cutoff && line.last.initial === initialStatus) return line.last.state;
   let status = initialStatus;
   let deadline = line.firstDeadline;

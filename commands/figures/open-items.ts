@@ -2,7 +2,7 @@ import type { Measure, Problem, Task } from '../../storage/ledger.js';
 import type { Person } from '../../storage/records.js';
 import { endOfDay, packageCalendar, type LocalDate } from '../shared/calendar.js';
 import type { Calendar } from '../shared/working-calendar.js';
-import { stateBefore } from './ledger-figures.js';
+import { stateBefore, stateOn } from './ledger-figures.js';
 import { timelineOf } from './timeline.js';
 import type { FigureScope } from './scope.js';
 
@@ -53,36 +53,57 @@ export function openItems(
 ): OpenItem[] {
   const cutoff = endOfDay(asOf);
   const before = (at: string | undefined) => at !== undefined && Date.parse(at) < cutoff;
-  const branchOf = new Map(data.people.map((p) => [p.id, p.branchId]));
   const { branchId, personId } = scope;
+  let branchOf: Map<string, string | undefined> | undefined;
   const items: OpenItem[] = [];
-  const open = new Map<string, { p: Problem; status: string }>();
+  const open = new Map<string, Problem>();
   for (const p of data.problems) {
     const line = timelineOf(p);
     if (!(line.created < cutoff) || line.voided < cutoff) continue;
-    const s = stateBefore(p, cutoff);
+    const s = stateOn(line, cutoff);
     if (s.status === '已整改销号') continue;
-    open.set(p.id, { p, status: s.status });
+    open.set(p.id, p);
     if ((branchId !== undefined && p.branchId !== branchId) || (personId !== undefined && p.leadPerson !== personId)) continue;
-    items.push({ kind: 'problem', id: p.id, title: p.description, owners: [p.leadPerson], branchId: p.branchId, deadline: s.deadline, status: s.status, awaitingReview: s.status === '待审核' });
+    items.push(kept(p, cutoff, [p.description, p.leadPerson, p.branchId, line], () => ({ kind: 'problem', id: p.id, title: p.description, owners: [p.leadPerson], branchId: p.branchId, deadline: s.deadline, status: s.status, awaitingReview: s.status === '待审核' })));
   }
   for (const m of data.measures) {
     const parent = open.get(m.problemId);
-    if (!parent || !(timelineOf(m).created < cutoff)) continue;
-    if ((branchId !== undefined && parent.p.branchId !== branchId) || (personId !== undefined && m.owner !== personId)) continue;
-    const s = stateBefore(m, cutoff);
+    const line = parent && timelineOf(m);
+    if (!parent || !line || !(line.created < cutoff)) continue;
+    if ((branchId !== undefined && parent.branchId !== branchId) || (personId !== undefined && m.owner !== personId)) continue;
+    const s = stateOn(line, cutoff);
     if (s.status !== '整改中') continue;
-    items.push({ kind: 'measure', id: m.id, title: m.content, owners: [m.owner], branchId: parent.p.branchId, deadline: s.deadline, status: s.status, awaitingReview: parent.status === '待审核' });
+    items.push(kept(m, cutoff, [m.content, m.owner, parent, parent.branchId, line, timelineOf(parent)], () => ({ kind: 'measure', id: m.id, title: m.content, owners: [m.owner], branchId: parent.branchId, deadline: s.deadline, status: s.status, awaitingReview: stateBefore(parent, cutoff).status === '待审核' })));
   }
   for (const t of data.tasks) {
     // A cancelled task (取消督办) is silent from then on: no list, reminder or escalation names it.
     if (!before(t.created.at) || before(t.cancelled?.at)) continue;
-    const waiting = t.assignees.filter((a) => !before(a.reportedAt)).map((a) => a.openId);
-    const owners = personId !== undefined ? waiting.filter((id) => id === personId) : branchId !== undefined && t.branchId !== branchId ? waiting.filter((id) => branchOf.get(id) === branchId) : waiting;
-    if (owners.length === 0) continue;
-    items.push({ kind: 'task', id: t.id, title: t.content, owners, branchId: t.branchId, deadline: stateBefore(t, cutoff).deadline, status: '办理中', awaitingReview: false });
+    const whole = kept(t, cutoff, [t.content, t.branchId, timelineOf(t), t.assignees, ...t.assignees.map((a) => a.reportedAt)], () => ({ kind: 'task', id: t.id, title: t.content, owners: t.assignees.filter((a) => !before(a.reportedAt)).map((a) => a.openId), branchId: t.branchId, deadline: stateBefore(t, cutoff).deadline, status: '办理中', awaitingReview: false }));
+    const waiting = whole.owners;
+    if (personId === undefined && (branchId === undefined || t.branchId === branchId)) {
+      if (waiting.length > 0) items.push(whole);
+      continue;
+    }
+    branchOf ??= new Map(data.people.map((p) => [p.id, p.branchId]));
+    const owners = personId !== undefined ? waiting.filter((id) => id === personId) : waiting.filter((id) => branchOf!.get(id) === branchId);
+    if (owners.length > 0) items.push({ ...whole, owners });
   }
   return items;
+}
+
+// The open item a stored problem, measure or task gives at a cutoff, kept with it: the cards of a day all ask at the
+// same cutoff, and a province has 30,000 open items. Stored objects are replaced, never changed, on a write; what an
+// item is made from is kept and compared all the same, so an object someone did change (a test's fixture) is read
+// afresh. Frozen, since every caller shares it.
+const itemAt = new WeakMap<object, { cutoff: number; from: readonly unknown[]; item: OpenItem }>();
+
+function kept(r: object, cutoff: number, from: readonly unknown[], make: () => OpenItem): OpenItem {
+  const k = itemAt.get(r);
+  if (k !== undefined && k.cutoff === cutoff && k.from.length === from.length && k.from.every((x, i) => x === from[i])) return k.item;
+  const item = make();
+  Object.freeze(item.owners);
+  itemAt.set(r, { cutoff, from, item: Object.freeze(item) });
+  return item;
 }
 
 // localeCompare(…, 'en', { numeric: true })'s order with the collator made once (a province has 10,000 overdue items).
@@ -113,10 +134,19 @@ export function overdueItems(items: readonly OpenItem[], today: LocalDate, cal?:
   // Many items share a deadline: each one's working days are counted once.
   const days = new Map<LocalDate, number>();
   const daysLate = (d: LocalDate) => days.get(d) ?? days.set(d, overdueWorkingDays(d, today, cal)).get(d)!;
-  // Each id is read once, not at each comparison.
-  const late = items.filter((i) => isOverdueOn(i, today)).map((i) => ({ item: { ...i, owner: i.owners[0]!, days: daysLate(i.deadline) }, key: idKey(i.id) }));
-  return late.sort((a, b) => b.item.days - a.item.days || compareKeys(a.key, b.key)).map((x) => x.item);
+  // Each id is read once, not at each comparison; a kept item's overdue line is kept with it for as long as it is late by as much.
+  const late = items.filter((i) => isOverdueOn(i, today)).map((i) => {
+    const days = daysLate(i.deadline);
+    const k = Object.isFrozen(i) ? lateAt.get(i) : undefined;
+    if (k?.days === days) return k;
+    const line = { item: Object.freeze({ ...i, owner: i.owners[0]!, days }), key: idKey(i.id), days };
+    if (Object.isFrozen(i)) lateAt.set(i, line);
+    return line;
+  });
+  return late.sort((a, b) => b.days - a.days || compareKeys(a.key, b.key)).map((x) => x.item);
 }
+
+const lateAt = new WeakMap<OpenItem, { item: OverdueItem; key: IdKey; days: number }>();
 
 /** 逾期事项 by kind: `{ problem: 2, measure: 1, task: 1 }`. */
 export function countByKind(items: readonly Pick<OpenItem, 'kind'>[]): Record<OpenItem['kind'], number> {

@@ -1,7 +1,7 @@
 import type { Person } from '../../storage/records.js';
 import type { Quota } from '../../storage/study.js';
 import { periodRange, type LocalDate } from '../shared/calendar.js';
-import { describeQuota, eachStanding, metAt, progress, quotaStatus, quotaTable, standingAt, type QuotaStatus, type QuotaTable } from '../study/quotas.js';
+import { describeQuota, metAt, progress, quotaAppliesTo, quotaStatus, quotaTable, standingAt, type QuotaStatus, type QuotaTable } from '../study/quotas.js';
 import { groupOf, inScopePerson, type FigureScope } from './scope.js';
 import type { EncodedRecords, StudyRecords } from './study-columns.js';
 
@@ -47,11 +47,15 @@ function standingsInput<P extends Pick<Person, 'id' | 'role' | 'branchId'>>(data
 /** `standingsByGroup` over a table, keyed by each standing's person. */
 export function tableByGroup<P extends Pick<Person, 'id' | 'role'>>(t: QuotaTable<P>, key: (person: P) => string): Record<string, QuotaTally> {
   const out: Record<string, QuotaTally> = {};
-  eachStanding(t, (n, i) => {
-    const tally = (out[key(t.people[n]!)] ??= { met: 0, total: 0 });
-    tally.total++;
-    if (metAt(t, n, i)) tally.met++;
-  });
+  for (let n = 0; n < t.people.length; n++) {
+    let tally: QuotaTally | undefined;
+    for (let i = 0; i < t.quotas.length; i++) {
+      if (!quotaAppliesTo(t.quotas[i]!, t.people[n]!.role)) continue;
+      tally ??= out[key(t.people[n]!)] ??= { met: 0, total: 0 };
+      tally.total++;
+      if (metAt(t, n, i)) tally.met++;
+    }
+  }
   return out;
 }
 
@@ -113,7 +117,8 @@ export function allGaps(list: GapList): QuotaGap[] {
 /** `toGaps(quotaStatus(…))` of a table, each line made when first asked for. */
 export function tableGaps<P extends Pick<Person, 'id' | 'role' | 'branchId'>>(t: QuotaTable<P>, branchName: (id: string) => string | undefined): GapList {
   const unmet: number[] = [];
-  eachStanding(t, (n, i) => metAt(t, n, i) || unmet.push(n * t.quotas.length + i));
+  // quotaStatus's order: person by person, each in the quotas' order.
+  for (let n = 0; n < t.people.length; n++) for (let i = 0; i < t.quotas.length; i++) if (quotaAppliesTo(t.quotas[i]!, t.people[n]!.role) && !metAt(t, n, i)) unmet.push(n * t.quotas.length + i);
   const width = t.quotas.length;
   const line = gapLine(branchName);
   const made = new Map<number, QuotaGap>();
