@@ -31,6 +31,8 @@ export interface RecordBlock {
   readonly branch: Int32Array;
   readonly start: Int32Array;
   readonly who: Int32Array;
+  /** A store's day list, encoded once for as long as the store hands out the same list: what is derived from it may be kept too. */
+  readonly kept?: true;
 }
 
 const ids = new Map<string, number>();
@@ -74,7 +76,7 @@ export function encodeRecords(records: StudyRecords | EncodedRecords): EncodedRe
   return {
     blocks: records.days.map((d) => {
       let b = byDay.get(d.records);
-      if (!b) byDay.set(d.records, (b = encode(d.records)));
+      if (!b) byDay.set(d.records, (b = { ...encode(d.records), kept: true }));
       return b;
     }),
   };

@@ -48,6 +48,7 @@ export function studyFigures(records: StudyRecords | EncodedRecords, people: rea
   const branch = scope.branchId !== undefined ? idOf(scope.branchId) : -2;
   const person = scope.personId !== undefined ? idOf(scope.personId) : -2;
   const { blocks } = encodeRecords(records);
+  if (everyone) return everyoneFigures(blocks, rosterIds, span);
   const inRoster = new Uint8Array(idCount());
   for (const id of rosterIds) inRoster[id] = 1;
   const took = new Uint8Array(idCount());
@@ -68,6 +69,61 @@ export function studyFigures(records: StudyRecords | EncodedRecords, people: rea
   let participants = 0;
   for (const id of rosterIds) participants += took[id]!;
   return { ...t.figures(), participations, participants, roster: roster.length };
+}
+
+/**
+ * `studyFigures` of everyone: a store's days that fall wholly within the span are each summed once and kept (a year of
+ * a province is 1.2 million participations), the rest counted record by record.
+ */
+function everyoneFigures(blocks: readonly RecordBlock[], rosterIds: readonly number[], span: Span): StudyFigures {
+  const from = dayNumber(span.start);
+  const to = dayNumber(span.end);
+  const took = new Uint32Array((idCount() + 31) >>> 5);
+  const t = new Tally();
+  let participations = 0;
+  const partial: RecordBlock[] = [];
+  for (const b of blocks) {
+    if (!overlaps(b, from, to)) continue;
+    if (!b.kept || b.first < from || b.last > to) {
+      partial.push(b);
+      continue;
+    }
+    const sum = blockSum(b);
+    t.merge(sum.tally);
+    participations += sum.participations;
+    for (let w = 0; w < sum.took.length; w++) took[w]! |= sum.took[w]!;
+  }
+  eachCounting(partial, span, (b, i) => {
+    t.add(b, i);
+    for (let k = b.start[i]!; k < b.start[i + 1]!; k++) {
+      participations++;
+      took[b.who[k]! >>> 5]! |= 1 << (b.who[k]! & 31);
+    }
+  });
+  let participants = 0;
+  for (const id of rosterIds) participants += (took[id >>> 5]! >>> (id & 31)) & 1;
+  return { ...t.figures(), participations, participants, roster: rosterIds.length };
+}
+
+const sums = new WeakMap<RecordBlock, { tally: Tally; participations: number; took: Uint32Array }>();
+
+/** A kept block's records that count, summed: what everyoneFigures adds for a day inside its span. */
+function blockSum(b: RecordBlock) {
+  let sum = sums.get(b);
+  if (sum !== undefined) return sum;
+  let top = 0;
+  for (const id of b.who) top = Math.max(top, id);
+  sum = { tally: new Tally(), participations: 0, took: new Uint32Array((top >>> 5) + 1) };
+  for (let i = 0; i < b.n; i++) {
+    if (b.voided[i]) continue;
+    sum.tally.add(b, i);
+    for (let k = b.start[i]!; k < b.start[i + 1]!; k++) {
+      sum.participations++;
+      sum.took[b.who[k]! >>> 5]! |= 1 << (b.who[k]! & 31);
+    }
+  }
+  sums.set(b, sum);
+  return sum;
 }
 
 /**
@@ -129,6 +185,13 @@ class Tally {
   add(b: RecordBlock, i: number): void {
     this.sessions[b.form[i]!]!++;
     this.minutes[b.form[i]!]! += b.minutes[i]!;
+  }
+
+  merge(other: Tally): void {
+    for (let f = 0; f < 256; f++) {
+      this.sessions[f]! += other.sessions[f]!;
+      this.minutes[f]! += other.minutes[f]!;
+    }
   }
 
   figures(): Pick<StudyFigures, 'sessions' | 'hours' | 'byForm'> {
