@@ -1,7 +1,7 @@
 import { ROLE_NAMES, type Person, type Role } from '../../storage/records.js';
 import { participantsOf, type Quota, type StudyRecord } from '../../storage/study.js';
 import { periodRange, type LocalDate, type Period } from '../shared/calendar.js';
-import { dayNumber, encodeRecords, FORM_INDEX, idCount, overlaps, personNumbers, type EncodedRecords, type StudyRecords } from '../figures/study-columns.js';
+import { dayNumber, encodeRecords, FORM_INDEX, idCount, overlaps, personNumbers, type EncodedRecords, type RecordBlock, type StudyRecords } from '../figures/study-columns.js';
 
 /** Where one person stands on one quota in the period containing `asOf`. */
 export interface QuotaStatus {
@@ -100,6 +100,23 @@ export function quotaTable<P extends Pick<Person, 'id' | 'role'>>(input: QuotaIn
   const tallies = new Float64Array(judged.length * width);
   for (const b of blocks) {
     if (!spans.some((x) => overlaps(b, x.from, x.to))) continue;
+    if (b.kept && b.first === b.last) {
+      // A store's day, summed once per person and form (see daySums) and kept with it.
+      for (const [f, qs] of byForm) {
+        const sum = daySums(b, lecture).get(f);
+        if (!sum) continue;
+        for (const i of qs) {
+          if (b.first < spans[i]!.from || b.first > spans[i]!.to) continue;
+          for (let e = 0; e < sum.ids.length; e++) {
+            const j = sum.ids[e]! < row.length ? row[sum.ids[e]!]! : 0;
+            if (j === 0) continue;
+            tallies[(j - 1) * width + 2 * i]! += sum.count[e]!;
+            tallies[(j - 1) * width + 2 * i + 1]! += sum.minutes[e]!;
+          }
+        }
+      }
+      continue;
+    }
     for (let r = 0; r < b.n; r++) {
       const qs = b.voided[r] ? undefined : byForm.get(b.form[r]!);
       if (!qs) continue;
@@ -121,6 +138,35 @@ export function quotaTable<P extends Pick<Person, 'id' | 'role'>>(input: QuotaIn
     live.forEach((quota, i) => (done[n * live.length + i] = quota.unit === 'count' ? tallies[j * width + 2 * i]! : tallies[j * width + 2 * i + 1]! / 60));
   });
   return { people: input.people, quotas: live, periods: spans.map((s) => s.period), done };
+}
+
+type DaySum = { ids: Int32Array; count: Float64Array; minutes: Float64Array };
+const kept = new WeakMap<RecordBlock, Map<number, DaySum>>();
+
+/**
+ * A day's records that count toward quotas, by form: each person's activities and minutes (a 专题党课 for who gave
+ * it, any other form for everyone present), so a quota's period adds up days and not a province's 1.2 million
+ * participations.
+ */
+function daySums(b: RecordBlock, lecture: number | undefined): Map<number, DaySum> {
+  const known = kept.get(b);
+  if (known) return known;
+  const acc = new Map<number, Map<number, [number, number]>>();
+  for (let r = 0; r < b.n; r++) {
+    if (b.voided[r]) continue;
+    let of = acc.get(b.form[r]!);
+    if (!of) acc.set(b.form[r]!, (of = new Map()));
+    const last = b.form[r] === lecture ? b.start[r]! + 1 : b.start[r + 1]!;
+    for (let k = b.start[r]!; k < last; k++) {
+      const t = of.get(b.who[k]!);
+      if (t) (t[0]++, (t[1] += b.minutes[r]!));
+      else of.set(b.who[k]!, [1, b.minutes[r]!]);
+    }
+  }
+  const out = new Map<number, DaySum>();
+  for (const [f, of] of acc) out.set(f, { ids: Int32Array.from(of.keys()), count: Float64Array.from(of.values(), (t) => t[0]), minutes: Float64Array.from(of.values(), (t) => t[1]) });
+  kept.set(b, out);
+  return out;
 }
 
 /** `志愿服务 每月至少1次` or `个人自学 每季度至少10小时`. */

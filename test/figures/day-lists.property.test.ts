@@ -44,6 +44,9 @@ describe('全局 figures from the store’s day lists', () => {
             const branches = await store.transact(async (tx) => Promise.all(['第一支部', '第二支部', '第三支部'].map((n) => tx.createBranch(n, stamp))));
             await store.transact(async (tx) => {
               for (const [i, id] of PEOPLE.entries()) await tx.savePerson({ id, name: `人${i}`, nameSource: 'contact', ...(i < 5 ? { branchId: branches[i % 3]!.id } : {}) }, stamp);
+              // Quotas that read the lecturer rule, hours and a week, besides the defaults.
+              await tx.setQuota({ role: 'member', form: '专题党课', period: 'month', min: 1, unit: 'count' }, stamp);
+              await tx.setQuota({ role: 'member', form: '支部集体学习', period: 'week', min: 2, unit: 'hours' }, stamp);
             });
             const asOf = addDays('2026-11-01', asOfDay);
             const opts = { period: periodRange(asOf, 'month'), asOf };
