@@ -1,6 +1,7 @@
 import { isSpecial, sourceOf, type HistoryEntry, type Measure, type Problem, type ProblemStatus } from '../../storage/ledger.js';
 import { endOfDay, startOfDay, type LocalDate } from '../shared/calendar.js';
-import { timelineOf, type Timeline } from './timeline.js';
+import { timelineOf, timelineReader, type Timeline } from './timeline.js';
+import { countLedger, ledgerMemo, memoFor, type LedgerMemo } from './chunks.js';
 
 /** What happened within a period (the bulletin's "本月新增 / 本月销号"). */
 export interface PeriodCounts {
@@ -60,30 +61,62 @@ export function ledgerFigures(
 ): LedgerFigures {
   const asOf = opts.asOf ?? opts.period?.end;
   if (asOf === undefined) throw new Error('ledgerFigures needs asOf or a period');
-  const cutoff = endOfDay(asOf);
   const window = opts.period && { from: startOfDay(opts.period.start).getTime(), to: endOfDay(opts.period.end) };
+  const run: Run = { asOf, cutoff: endOfDay(asOf), window, ...(opts.countsProblem ? { countsProblem: opts.countsProblem } : {}) };
+  // A bureau's figures are kept by runs of the ledger (see chunks.ts); a person's are counted afresh, being few.
+  const kept = opts.countsProblem ? undefined : memoFor(runs, `${run.cutoff}:${window?.from}:${window?.to}`, ledgerMemo<ProblemRun, Part>);
+
+  const sum: Part = { total: empty(window !== undefined), byBranch: {}, bySource: {}, voided: 0 };
+  let live: Map<string, Parent> | undefined;
+  countLedger(
+    data,
+    kept,
+    { ...problemRead, count: (ps) => problemPart(ps, run), use: (r) => add(sum, r.part) },
+    {
+      ...measureRead,
+      count: (ms, problems) => measurePart(ms, run, (live ??= new Map(problems.flatMap((r) => r.live)))),
+      use: (part) => add(sum, part),
+    },
+  );
+
+  const { total, byBranch, bySource, voided } = sum;
+  for (const g of [total, ...Object.values(byBranch), ...Object.values(bySource)]) g.rate = g.found === 0 ? 0 : g.rectified / g.found;
+  return { asOf, ...(opts.period ? { period: opts.period } : {}), total, byBranch, bySource, voided };
+}
+
+type Run = { asOf: LocalDate; cutoff: number; window: { from: number; to: number } | undefined; countsProblem?: (p: Problem) => boolean };
+/** Counts of a run of problems or measures, added up into the figures. */
+type Part = { total: LedgerCounts; byBranch: Record<string, LedgerCounts>; bySource: Record<string, LedgerCounts>; voided: number };
+/** A run of problems counted: its counts, and the problems live then as their measures are counted. */
+type ProblemRun = { part: Part; live: [string, Parent][] };
+/** A problem as its measures are counted: whether it was closed and where it is filed. */
+type Parent = { closed: boolean; branch: string; source: string };
+
+// What a problem's or measure's counts are made from: the object and every field read, so that a run of the ledger is
+// counted again when any of them differs (stored objects are replaced on a write; a test's fixture may be changed).
+const problemRead = timelineReader<Problem>(['branchId', 'source', 'special']);
+const measureRead = timelineReader<Measure>(['problemId']);
+
+function problemPart(problems: readonly Problem[], run: Run): ProblemRun {
+  const { cutoff, asOf, window } = run;
   const inWindow = (t: number) => window !== undefined && t >= window.from && t < window.to;
-
-  const total = empty(window !== undefined);
-  const byBranch: Record<string, LedgerCounts> = {};
-  const bySource: Record<string, LedgerCounts> = {};
-  const live = new Map<string, { p: Problem; closed: boolean; groups: LedgerCounts[] }>();
-  let voided = 0;
-
-  for (const p of data.problems) {
+  const part: Part = { total: empty(window !== undefined), byBranch: {}, bySource: {}, voided: 0 };
+  const live: [string, Parent][] = [];
+  for (const p of problems) {
     const line = timelineOf(p);
     if (line.created >= cutoff) continue;
     if (line.voided < cutoff) {
-      voided++;
+      part.voided++;
       continue;
     }
-    const groups = [total, (byBranch[p.branchId] ??= empty(window !== undefined)), (bySource[sourceOf(p) ?? NO_SOURCE] ??= empty(window !== undefined))];
+    const source = sourceOf(p) ?? NO_SOURCE;
+    const groups = [part.total, (part.byBranch[p.branchId] ??= empty(window !== undefined)), (part.bySource[source] ??= empty(window !== undefined))];
     const { status: replayed, deadline } = stateOn(line, cutoff);
     const status = replayed as ProblemStatus;
     const closed = status === '已整改销号';
-    live.set(p.id, { p, closed, groups });
+    live.push([p.id, { closed, branch: p.branchId, source }]);
     // A person's figures hold the parents of her measures only to file those measures under a branch and source.
-    if (opts.countsProblem && !opts.countsProblem(p)) continue;
+    if (run.countsProblem && !run.countsProblem(p)) continue;
     for (const g of groups) {
       g.found++;
       if (isSpecial(p)) g.special++;
@@ -98,8 +131,14 @@ export function ledgerFigures(
       }
     }
   }
+  return { part, live };
+}
 
-  for (const m of data.measures) {
+function measurePart(measures: readonly Measure[], run: Run, live: ReadonlyMap<string, Parent>): Part {
+  const { cutoff, asOf, window } = run;
+  const inWindow = (t: number) => window !== undefined && t >= window.from && t < window.to;
+  const part: Part = { total: empty(window !== undefined), byBranch: {}, bySource: {}, voided: 0 };
+  for (const m of measures) {
     const parent = live.get(m.problemId);
     const line = timelineOf(m);
     if (!parent || line.created >= cutoff) continue;
@@ -107,7 +146,7 @@ export function ledgerFigures(
     // A cancelled measure (已撤销) stays in the ledger but is no longer one of the problem's measures.
     if (state === '已撤销') continue;
     const done = state === '已完成';
-    for (const g of parent.groups) {
+    for (const g of [part.total, (part.byBranch[parent.branch] ??= empty(window !== undefined)), (part.bySource[parent.source] ??= empty(window !== undefined))]) {
       g.measures++;
       if (done) g.measuresDone++;
       else if (!parent.closed && deadline < asOf) g.overdueMeasures++;
@@ -117,10 +156,26 @@ export function ledgerFigures(
       }
     }
   }
-
-  for (const g of [total, ...Object.values(byBranch), ...Object.values(bySource)]) g.rate = g.found === 0 ? 0 : g.rectified / g.found;
-  return { asOf, ...(opts.period ? { period: opts.period } : {}), total, byBranch, bySource, voided };
+  return part;
 }
+
+function add(to: Part, part: Part): void {
+  to.voided += part.voided;
+  addCounts(to.total, part.total);
+  for (const [k, c] of Object.entries(part.byBranch)) addCounts((to.byBranch[k] ??= empty(c.period !== undefined)), c);
+  for (const [k, c] of Object.entries(part.bySource)) addCounts((to.bySource[k] ??= empty(c.period !== undefined)), c);
+}
+
+function addCounts(to: LedgerCounts, c: LedgerCounts): void {
+  for (const k of COUNTED) to[k] += c[k];
+  if (to.period && c.period) for (const k of PERIOD_COUNTED) to.period[k] += c.period[k];
+}
+
+const COUNTED = ['found', 'special', 'rectified', 'inProgress', 'pendingReview', 'extensionRequested', 'overdue', 'measures', 'measuresDone', 'overdueMeasures'] as const;
+const PERIOD_COUNTED = ['found', 'rectified', 'measures', 'measuresDone'] as const;
+
+const runs = new Map<string, LedgerMemo<ProblemRun, Part>>();
+
 
 /** Whether a problem counts in the ledger at the end of `asOf`: opened by then and not voided by then. */
 export function countedOn(p: { created: { at: string }; voided?: { at: string } }, asOf: LocalDate): boolean {

@@ -3,7 +3,8 @@ import type { Person } from '../../storage/records.js';
 import { endOfDay, packageCalendar, type LocalDate } from '../shared/calendar.js';
 import type { Calendar } from '../shared/working-calendar.js';
 import { stateBefore, stateOn } from './ledger-figures.js';
-import { timelineOf } from './timeline.js';
+import { timelineOf, timelineReader } from './timeline.js';
+import { countLedger, ledgerMemo, memoFor, type LedgerMemo } from './chunks.js';
 import type { FigureScope } from './scope.js';
 
 /** An open problem, measure or task as it stood at the end of a day, with who still has to act on it. */
@@ -55,26 +56,22 @@ export function openItems(
   const before = (at: string | undefined) => at !== undefined && Date.parse(at) < cutoff;
   const { branchId, personId } = scope;
   let branchOf: Map<string, string | undefined> | undefined;
+  // A problem's or measure's item is the branch's and the owner's: its branch id, its one owner.
+  const inScope = (i: OpenItem) => (branchId === undefined || i.branchId === branchId) && (personId === undefined || i.owners[0] === personId);
+  // 全局 is asked of the whole ledger, kept by runs (chunks.ts); a scope's lists are its own, counted afresh.
+  const memo = branchId === undefined && personId === undefined ? memoFor(runs, String(cutoff), ledgerMemo<OpenRun, OpenItem[]>) : undefined;
   const items: OpenItem[] = [];
-  const open = new Map<string, Problem>();
-  for (const p of data.problems) {
-    const line = timelineOf(p);
-    if (!(line.created < cutoff) || line.voided < cutoff) continue;
-    const s = stateOn(line, cutoff);
-    if (s.status === '已整改销号') continue;
-    open.set(p.id, p);
-    if ((branchId !== undefined && p.branchId !== branchId) || (personId !== undefined && p.leadPerson !== personId)) continue;
-    items.push(kept(p, cutoff, [p.description, p.leadPerson, p.branchId, line], () => ({ kind: 'problem', id: p.id, title: p.description, owners: [p.leadPerson], branchId: p.branchId, deadline: s.deadline, status: s.status, awaitingReview: s.status === '待审核' })));
-  }
-  for (const m of data.measures) {
-    const parent = open.get(m.problemId);
-    const line = parent && timelineOf(m);
-    if (!parent || !line || !(line.created < cutoff)) continue;
-    if ((branchId !== undefined && parent.branchId !== branchId) || (personId !== undefined && m.owner !== personId)) continue;
-    const s = stateOn(line, cutoff);
-    if (s.status !== '整改中') continue;
-    items.push(kept(m, cutoff, [m.content, m.owner, parent, parent.branchId, line, timelineOf(parent)], () => ({ kind: 'measure', id: m.id, title: m.content, owners: [m.owner], branchId: parent.branchId, deadline: s.deadline, status: s.status, awaitingReview: stateBefore(parent, cutoff).status === '待审核' })));
-  }
+  let open: Map<string, Problem> | undefined;
+  countLedger(
+    data,
+    memo,
+    { ...problemRead, count: (ps) => openProblems(ps, cutoff), use: (r) => r.items.forEach((i) => inScope(i) && items.push(i)) },
+    {
+      ...measureRead,
+      count: (ms, problems) => openMeasures(ms, cutoff, (open ??= new Map(problems.flatMap((r) => r.open)))),
+      use: (run) => run.forEach((i) => inScope(i) && items.push(i)),
+    },
+  );
   for (const t of data.tasks) {
     // A cancelled task (取消督办) is silent from then on: no list, reminder or escalation names it.
     if (!before(t.created.at) || before(t.cancelled?.at)) continue;
@@ -87,6 +84,41 @@ export function openItems(
     branchOf ??= new Map(data.people.map((p) => [p.id, p.branchId]));
     const owners = personId !== undefined ? waiting.filter((id) => id === personId) : waiting.filter((id) => branchOf!.get(id) === branchId);
     if (owners.length > 0) items.push({ ...whole, owners });
+  }
+  return items;
+}
+
+/** A run of problems at a cutoff: the open ones (measures are listed under them) and their items. */
+type OpenRun = { open: [string, Problem][]; items: OpenItem[] };
+
+const runs = new Map<string, LedgerMemo<OpenRun, OpenItem[]>>();
+
+// What a problem's or measure's item is made from: the object and every field read (see eachChunk).
+const problemRead = timelineReader<Problem>(['description', 'leadPerson', 'branchId']);
+const measureRead = timelineReader<Measure>(['problemId', 'content', 'owner']);
+
+function openProblems(problems: readonly Problem[], cutoff: number): OpenRun {
+  const run: OpenRun = { open: [], items: [] };
+  for (const p of problems) {
+    const line = timelineOf(p);
+    if (!(line.created < cutoff) || line.voided < cutoff) continue;
+    const s = stateOn(line, cutoff);
+    if (s.status === '已整改销号') continue;
+    run.open.push([p.id, p]);
+    run.items.push(kept(p, cutoff, [p.description, p.leadPerson, p.branchId, line], () => ({ kind: 'problem', id: p.id, title: p.description, owners: [p.leadPerson], branchId: p.branchId, deadline: s.deadline, status: s.status, awaitingReview: s.status === '待审核' })));
+  }
+  return run;
+}
+
+function openMeasures(measures: readonly Measure[], cutoff: number, open: ReadonlyMap<string, Problem>): OpenItem[] {
+  const items: OpenItem[] = [];
+  for (const m of measures) {
+    const parent = open.get(m.problemId);
+    const line = parent && timelineOf(m);
+    if (!parent || !line || !(line.created < cutoff)) continue;
+    const s = stateOn(line, cutoff);
+    if (s.status !== '整改中') continue;
+    items.push(kept(m, cutoff, [m.content, m.owner, parent, parent.branchId, line, timelineOf(parent)], () => ({ kind: 'measure', id: m.id, title: m.content, owners: [m.owner], branchId: parent.branchId, deadline: s.deadline, status: s.status, awaitingReview: stateBefore(parent, cutoff).status === '待审核' })));
   }
   return items;
 }

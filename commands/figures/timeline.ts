@@ -24,6 +24,25 @@ type Item = { deadline: string; history: readonly HistoryEntry[]; created?: { at
 // someone did change (a test's fixture) is read afresh.
 const made = new WeakMap<object, { history: readonly HistoryEntry[]; entries: number; deadline: string; created?: string; voided?: string; t: Timeline }>();
 
+/**
+ * What a kept count of an item was read from (see eachChunk): the item, the fields its timeline is made from, and the
+ * fields `keys` names, written at `out[at]` onward.
+ */
+export function timelineReader<T extends Item>(keys: readonly (keyof T)[]): { width: number; read: (r: T, out: unknown[], at: number) => void } {
+  return {
+    width: 6 + keys.length,
+    read(r, out, at) {
+      out[at] = r;
+      out[at + 1] = r.history;
+      out[at + 2] = r.history.length;
+      out[at + 3] = r.deadline;
+      out[at + 4] = r.created?.at;
+      out[at + 5] = r.voided?.at;
+      for (let k = 0; k < keys.length; k++) out[at + 6 + k] = r[keys[k]!];
+    },
+  };
+}
+
 /** The item's timeline, made once per stored version of it. */
 export function timelineOf(r: Item): Timeline {
   const k = made.get(r);
