@@ -8,7 +8,7 @@ import { monthlyBulletin } from '../src/jobs/monthly-bulletin.js';
 import { weeklyDigest } from '../src/jobs/weekly-digest.js';
 import { createLogger } from '../src/logger.js';
 import { openLowdbStore } from '../storage/lowdb/open.js';
-import type { Store } from '../storage/store.js';
+import type { Store, Tx } from '../storage/store.js';
 import { median } from './load.js';
 
 /** Milliseconds each job took on the scale store, and what it produced. */
@@ -21,6 +21,8 @@ export interface JobCosts {
   progressBureauMs: number;
   /** The first `/进度` 全局 after the store opened, before anything else read it (each day's encoding made then). */
   progressBureauFirstMs: number;
+  /** `/进度` 全局 (median of 3), each after a write as a busy bureau makes them: a study record logged, a measure done, a problem reported. */
+  progressAfterWritesMs: number;
   progressCardBytes: number;
   exportMs: number;
   exportRows: number;
@@ -79,6 +81,11 @@ export async function measureJobs(store: Store, opts: { branchId?: string; runs?
   for (let i = 0; i < back.length; i++) {
     ledgers.push(await timed(() => store.read((tx) => exportProblems(tx, { scopeLabel: '全部', today: day }))));
   }
+  const afterWrites = [];
+  for (let i = 0; i < 3; i++) {
+    await store.transact((tx) => busyWrite(tx, day, i));
+    afterWrites.push(await card());
+  }
   const branch = [];
   for (let i = 0; i < back.length && opts.branchId !== undefined; i++) branch.push(await card(opts.branchId));
   return {
@@ -88,10 +95,26 @@ export async function measureJobs(store: Store, opts: { branchId?: string; runs?
     monthlyBulletinCards: bulletins.at(-1)!.value.sent.length,
     progressBureauMs: median(progress.map((p) => p.ms)),
     progressBureauFirstMs: first.ms,
+    progressAfterWritesMs: median(afterWrites.map((p) => p.ms)),
     progressCardBytes: Buffer.byteLength(JSON.stringify(progress[0]!.value)),
     exportMs: median(ledgers.map((l) => l.ms)),
     exportRows: ledgers[0]!.value.rows,
     exportBytes: ledgers[0]!.value.bytes.length,
     ...(branch.length > 0 ? { progressBranchMs: median(branch.map((b) => b.ms)) } : {}),
   };
+}
+
+/**
+ * What a busy bureau writes between two leaders' cards: a study record logged today, an open measure marked done and a
+ * problem reported, each as its command stores it (so the next card counts a changed day, a changed measure and a
+ * changed run of problems, which counts every measure again).
+ */
+async function busyWrite(tx: Tx, day: LocalDate, i: number): Promise<void> {
+  const at = new Date().toISOString();
+  const person = (await tx.listPeople()).find((p) => p.branchId !== undefined && p.role === 'member');
+  const measure = (await tx.listMeasures()).filter((m) => m.status === '整改中')[i];
+  if (!person?.branchId || !measure) throw new Error('the bench store has no member in a branch or no open measure');
+  await tx.addStudyRecord({ date: day, form: '个人自学', minutes: 30, content: `自学 ${i}`, branchId: person.branchId, personId: person.id, attendees: [], entered: { by: person.id, at } });
+  await tx.updateMeasure(measure.id, { status: '已完成', done: { by: measure.owner, at, note: '完成' } }, { by: measure.owner, at, action: 'measure-done', note: '完成' });
+  await tx.openProblem({ branchId: person.branchId, description: `新发现的问题 ${i}`, responsibleUnit: '办公室', leadPerson: person.id, deadline: addDays(day, 30) }, { by: person.id, at });
 }

@@ -147,7 +147,7 @@ export function computeFigures(data: FigureData, opts: FigureOptions): BureauFig
   const problems = branchId === undefined && parents === undefined ? data.problems : data.problems.filter((p) => inBranch(p.branchId) && (parents === undefined || p.leadPerson === personId || parents.has(p.id)));
   const ledger = ledgerFigures(
     { problems, measures },
-    { asOf, period: { start: opts.period.start, end: opts.period.end }, ...(personId !== undefined ? { countsProblem: (p: Problem) => p.leadPerson === personId } : {}) },
+    { asOf, period: { start: opts.period.start, end: opts.period.end }, ...(personId !== undefined ? { countsProblem: (p: Problem) => p.leadPerson === personId } : {}), whole: branchId === undefined && personId === undefined },
   );
 
   const upToAsOf = spanUpTo(opts.period, asOf);

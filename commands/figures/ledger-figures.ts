@@ -53,18 +53,20 @@ export const NO_SOURCE = '未注明';
 /**
  * The one computation behind every figure a leader quotes (/进度, the weekly digest, the monthly bulletin): the
  * ledger as it stood at the end of `asOf` (default: the period's last day), replayed from the append-only history,
- * so figures for a past date stay what they were whatever happened since.
+ * so figures for a past date stay what they were whatever happened since. `whole` says the lists are a store's whole
+ * ledger, asked again as it changes: what was counted is then kept by runs of it.
  */
 export function ledgerFigures(
   data: { problems: readonly Problem[]; measures: readonly Measure[] },
-  opts: { asOf?: LocalDate; period?: { start: LocalDate; end: LocalDate }; countsProblem?: (p: Problem) => boolean },
+  opts: { asOf?: LocalDate; period?: { start: LocalDate; end: LocalDate }; countsProblem?: (p: Problem) => boolean; whole?: boolean },
 ): LedgerFigures {
   const asOf = opts.asOf ?? opts.period?.end;
   if (asOf === undefined) throw new Error('ledgerFigures needs asOf or a period');
   const window = opts.period && { from: startOfDay(opts.period.start).getTime(), to: endOfDay(opts.period.end) };
   const run: Run = { asOf, cutoff: endOfDay(asOf), window, ...(opts.countsProblem ? { countsProblem: opts.countsProblem } : {}) };
-  // A bureau's figures are kept by runs of the ledger (see chunks.ts); a person's are counted afresh, being few.
-  const kept = opts.countsProblem ? undefined : memoFor(runs, `${run.cutoff}:${window?.from}:${window?.to}`, ledgerMemo<ProblemRun, Part>);
+  // The whole ledger's figures (`whole`) are kept by runs of it (see chunks.ts); a branch's or a person's slice is
+  // counted afresh, being small and different each time (the weekly digest asks for a thousand).
+  const kept = !opts.whole || opts.countsProblem ? undefined : memoFor(runs, `${run.cutoff}:${window?.from}:${window?.to}`, ledgerMemo<ProblemRun, Part>);
 
   const sum: Part = { total: empty(window !== undefined), byBranch: {}, bySource: {}, voided: 0 };
   let live: Map<string, Parent> | undefined;
