@@ -46,6 +46,8 @@ export class ChunkedMap<V> implements RecordMap<V> {
   private delta: readonly Change<V>[] | undefined;
   /** On a snapshot: its indexes by name, built or carried over on first use. */
   private readonly indexes = new Map<string, Index<V>>();
+  /** On a snapshot: how each of its indexes keys a value, so a later snapshot can carry one over it never asked for. */
+  private readonly keyFns = new Map<string, IndexKeys<V>>();
 
   /** `chunkSize` is for tests that cross chunk boundaries with a few keys. */
   constructor(private readonly chunkSize = CHUNK) {}
@@ -101,6 +103,7 @@ export class ChunkedMap<V> implements RecordMap<V> {
     // kept alive: a base handed on is cut from its own, and can then only build what it lacks.
     const prev = this.prev;
     if (prev && prev.indexes.size > 0) {
+      prev.inherit();
       snap.base = prev;
       snap.delta = this.pending;
       prev.base = undefined;
@@ -129,7 +132,19 @@ export class ChunkedMap<V> implements RecordMap<V> {
     const from = this.base?.indexes.get(name);
     idx = from && this.delta ? carryOver(from, this.delta, keysOf) : build(this.values(), keysOf);
     this.indexes.set(name, idx);
+    this.keyFns.set(name, keysOf);
     return idx;
+  }
+
+  /**
+   * Before a snapshot is cut from its base, carries over every index the base has and it lacks: otherwise an index no
+   * view asked for between two writes (a branch's study records while leaders read 全局 cards) was lost with the
+   * base, and the next view to ask built it from the whole collection (650 ms of a province's branch card).
+   */
+  private inherit(): void {
+    const base = this.base;
+    if (!base || !this.delta) return;
+    for (const [name, keysOf] of base.keyFns) if (!this.indexes.has(name)) this.index(name, keysOf);
   }
 
   private note(change: Change<V>): void {

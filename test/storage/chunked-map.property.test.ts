@@ -172,4 +172,24 @@ describe('ChunkedMap.index', () => {
     expect(ids(snap.index('tag', byTag))).toEqual(fresh(snap, byTag));
     expect(snap.index('tag', byTag).get('odd')!.find((r) => r.id === 'k3')!.tags).toEqual(['changed']);
   });
+
+  it('keeps an index no view asked for across writes, so the view that next asks carries it over (keys only the writes since)', () => {
+    const live = new ChunkedMap<Row>(4);
+    for (let i = 0; i < 200; i++) live.set(`k${i}`, { id: `k${i}`, tag: ['a', 'b', 'c'][i % 3], tags: [] });
+    let keyed = 0;
+    const counted = (r: Row) => (keyed++, r.tag);
+    live.snapshot().index('tag', counted);
+    live.snapshot().index('tags', byTags);
+    // Leaders' views ask only for 'tags' through several writes; a branch's view then asks for 'tag'.
+    for (let w = 0; w < 3; w++) {
+      live.set(`n${w}`, { id: `n${w}`, tag: 'a', tags: ['x'] });
+      live.snapshot().index('tags', byTags);
+    }
+    live.set('n3', { id: 'n3', tag: 'b', tags: [] });
+    keyed = 0;
+    const snap = live.snapshot();
+    expect(ids(snap.index('tag', counted))).toEqual(fresh(snap, byTag));
+    // Carried over: the four writes keyed (before and after each, none before an insert), never the 204 values.
+    expect(keyed).toBeLessThanOrEqual(8);
+  });
 });
