@@ -6,6 +6,7 @@ import { serverEnv } from './env.js';
 import { percentiles, poster, type Latency, type LoadResult, type Shot } from './load.js';
 import { BENCH_BOT, BENCH_KEYS, buildEvents } from './payloads.js';
 import type { ScaleManifest } from './scale-store.js';
+import { summarisePauses, type Pause } from './pause-log.js';
 import { startServer, type ServerProcess } from './server-process.js';
 
 /** The node flags of the province replicas: the unit's, with a heap that holds a province (the store is in memory). */
@@ -19,6 +20,8 @@ export interface ReplicaFigures {
   rssAfterMb: number;
   peakMb: number;
   sender: boolean;
+  /** GC pauses and event-loop stalls (over 20 ms) during the timed run, by kind: what its p99 is made of. */
+  pauses: ReturnType<typeof summarisePauses>;
 }
 
 /** End-to-end figures over the replicas, with the events posted to the sender replica and to the others apart. */
@@ -52,7 +55,7 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
   try {
     for (let i = 0; i < opts.count; i++) {
       const loadFile = join(dir, `load-${i}.json`);
-      const env = serverEnv({ platformUrl: fake.url, dataFile: join(dir, 'unused.json'), extra: { ...opts.extra, DUBAN_DATABASE_URL: databaseUrl, BENCH_APP_RATE: String(opts.appRate), BENCH_LOAD_FILE: loadFile } });
+      const env = serverEnv({ platformUrl: fake.url, dataFile: join(dir, 'unused.json'), extra: { ...opts.extra, DUBAN_DATABASE_URL: databaseUrl, BENCH_APP_RATE: String(opts.appRate), BENCH_LOAD_FILE: loadFile, BENCH_PAUSE_FILE: join(dir, `pauses-${i}.json`) } });
       bots.push(await startServer('bench/province-server.ts', env, { runtime: 'compiled', timeoutMs: 180_000, nodeFlags: REPLICA_FLAGS }));
       loads.push(JSON.parse(readFileSync(loadFile, 'utf8')) as { loadMs: number; rssMb: number });
     }
@@ -75,6 +78,7 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
       (byCommand[d.command] ??= []).push(ms);
       if (all.length === events.length) finish();
     });
+    const runFrom = Date.now();
     const ack = await roundRobin(
       bots.map((b) => b.url + '/webhook/event'),
       events.map((e) => e.shot),
@@ -82,7 +86,11 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
       (i, at) => due.set(events[i]!.messageId, { at, command: events[i]!.command, replica: i % bots.length }),
     );
     await Promise.race([done, new Promise((r) => setTimeout(r, 30_000).unref())]);
-    const replicas = bots.map((b, i) => ({ startMs: Math.round(b.startMs), loadMs: loads[i]!.loadMs, rssLoadedMb: loads[i]!.rssMb, rssAfterMb: b.memory().rssMb, peakMb: b.memory().peakMb, sender: sender[i]! }));
+    const runTo = Date.now();
+    const memory = bots.map((b) => b.memory());
+    await Promise.all(bots.map((b) => b.stop()));
+    const pauses = bots.map((_b, i) => summarisePauses(JSON.parse(readFileSync(join(dir, `pauses-${i}.json`), 'utf8')) as Pause[], runFrom, runTo));
+    const replicas = bots.map((b, i) => ({ startMs: Math.round(b.startMs), loadMs: loads[i]!.loadMs, rssLoadedMb: loads[i]!.rssMb, rssAfterMb: memory[i]!.rssMb, peakMb: memory[i]!.peakMb, sender: sender[i]!, pauses: pauses[i]! }));
     return {
       rate: opts.rate,
       seconds: opts.seconds,

@@ -3,7 +3,7 @@ import type { JobCosts } from './jobs.js';
 import type { LatencyResult } from './latency.js';
 import type { Latency } from './load.js';
 import type { FigureCheck } from './province-figures.js';
-import type { ReplicaLatency } from './province-latency.js';
+import type { ReplicaFigures, ReplicaLatency } from './province-latency.js';
 
 /** One line of the province table: lowdb at bureau scale, PostgreSQL at bureau and province scale, the growth, the target. */
 export interface ProvinceRow {
@@ -55,7 +55,7 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
   }
   rows.push({ figure: '  PG: events posted to the sender replica / to the other two', bureau: '', province: `${lat(rl.toSender)} / ${lat(rl.toOthers)}` });
   rows.push({ figure: 'ack (HTTP 200) at 200 events/s', bureau: `p99 ${ms(Math.round(bl.ackP99))}`, province: `${lat(rl.ack)}, statuses ${JSON.stringify(rl.ackStatuses)}`, ratio: ratio(rl.ack.p99, bl.ackP99) });
-  rows.push({ figure: 'PG snapshot rows written during the run (each the whole state)', bureau: '', province: `${f.snapshotWritesDuringRun}` });
+  rows.push({ figure: 'PG snapshot rows written during the run and the replicas\' stops (each the whole state; a replica writes one as it stops)', bureau: '', province: `${f.snapshotWritesDuringRun}` });
   for (const [i, r] of rl.replicas.entries()) {
     rows.push({
       figure: `replica ${i + 1}${r.sender ? ' (sender)' : ''}: open store / spawn→healthy`,
@@ -69,6 +69,7 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
       province: `${r.rssLoadedMb} / ${r.rssAfterMb} / ${r.peakMb} MB`,
       ratio: ratio(r.rssAfterMb, bl.rssAfterMb),
     });
+    rows.push({ figure: `replica ${i + 1}: GC pauses / event-loop stalls over 20 ms during the run`, bureau: '', province: pauseLine(r.pauses) });
   }
   const job = (figure: string, pick: (j: JobCosts) => number, detail: (j: JobCosts) => string, target?: [string, number]) => {
     const p = pick(f.provinceJobs);
@@ -125,4 +126,13 @@ export function provinceTable(rows: readonly ProvinceRow[]): string {
     head,
     rows.map((r) => [r.figure, r.bureau, r.pgBureau ?? '', r.province, r.ratio === undefined ? '' : `${r.ratio}×`, r.target ?? '', r.met === undefined ? '' : r.met ? 'met' : 'MISSED']),
   );
+}
+
+/** A replica's pauses as `GC n, t ms (longest m) / stalls n, t ms (longest m)`: what its tail latency is made of. */
+function pauseLine(p: ReplicaFigures['pauses']): string {
+  const sum = (kinds: string[]) => {
+    const s = kinds.map((k) => p[k]).filter((x) => x !== undefined);
+    return `${s.reduce((a, x) => a + x.count, 0)}, ${s.reduce((a, x) => a + x.totalMs, 0)} ms (longest ${Math.max(0, ...s.map((x) => x.maxMs))} ms)`;
+  };
+  return `GC ${sum(['gc-minor', 'gc-major', 'gc-incremental', 'gc-weak'])} / stalls ${sum(['loop'])}`;
 }
