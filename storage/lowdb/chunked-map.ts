@@ -46,8 +46,12 @@ export class ChunkedMap<V> implements RecordMap<V> {
   private delta: readonly Change<V>[] | undefined;
   /** On a snapshot: its indexes by name, built or carried over on first use. */
   private readonly indexes = new Map<string, Index<V>>();
-  /** On a snapshot: how each of its indexes keys a value, so a later snapshot can carry one over it never asked for. */
-  private readonly keyFns = new Map<string, IndexKeys<V>>();
+  /**
+   * On a snapshot: the indexes a read view asked for here or on a snapshot before it, and how each keys a value, so a
+   * later snapshot carries them over even when no view asked between two writes. Indexes only warmed at a load are not
+   * kept this way: an index no command reads would otherwise be carried over at every write for ever.
+   */
+  private readonly kept = new Map<string, IndexKeys<V>>();
 
   /** `chunkSize` is for tests that cross chunk boundaries with a few keys. */
   constructor(private readonly chunkSize = CHUNK) {}
@@ -125,26 +129,27 @@ export class ChunkedMap<V> implements RecordMap<V> {
    * snapshot's with the writes between them where it has one (a pass over the changes and the keys), else built from
    * every value (a pass over the collection, which at 100,000 study records each view after a write repeated).
    */
-  index(name: string, keysOf: IndexKeys<V>): Index<V> {
+  index(name: string, keysOf: IndexKeys<V>, opts: { warm?: boolean } = {}): Index<V> {
+    if (!opts.warm) this.kept.set(name, keysOf);
     if (!this.frozen) throw new Error('indexes are built on snapshots');
     let idx = this.indexes.get(name);
     if (idx) return idx;
     const from = this.base?.indexes.get(name);
     idx = from && this.delta ? carryOver(from, this.delta, keysOf) : build(this.values(), keysOf);
     this.indexes.set(name, idx);
-    this.keyFns.set(name, keysOf);
     return idx;
   }
 
   /**
-   * Before a snapshot is cut from its base, carries over every index the base has and it lacks: otherwise an index no
-   * view asked for between two writes (a branch's study records while leaders read 全局 cards) was lost with the
-   * base, and the next view to ask built it from the whole collection (650 ms of a province's branch card).
+   * Before a snapshot is cut from its base, carries over every index a view asked for on the base or before it:
+   * otherwise an index no view asked for between two writes (a branch's study records while leaders read 全局 cards)
+   * was lost with the base, and the next view to ask built it from the whole collection (650 ms of a province's
+   * branch card).
    */
   private inherit(): void {
     const base = this.base;
     if (!base || !this.delta) return;
-    for (const [name, keysOf] of base.keyFns) if (!this.indexes.has(name)) this.index(name, keysOf);
+    for (const [name, keysOf] of base.kept) this.index(name, keysOf);
   }
 
   private note(change: Change<V>): void {

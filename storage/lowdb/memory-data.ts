@@ -55,7 +55,7 @@ export class MemoryData {
       }
     }
     const frozen = this.colls.freeze();
-    for (const [name, fns] of Object.entries(this.defs)) for (const [index, fn] of Object.entries(fns)) frozen.get(name)!.index(index, fn);
+    for (const [name, fns] of Object.entries(this.defs)) for (const [index, fn] of Object.entries(fns)) frozen.get(name)!.index(index, fn, { warm: true });
   }
 
   /** The live collections (read only: writes go through the tables, `apply` or `drop`). */

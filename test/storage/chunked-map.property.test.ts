@@ -192,4 +192,21 @@ describe('ChunkedMap.index', () => {
     // Carried over: the four writes keyed (before and after each, none before an insert), never the 204 values.
     expect(keyed).toBeLessThanOrEqual(8);
   });
+
+  it('keeps only what views asked for: an index only warmed (as at a load) is not carried past the writes after it', () => {
+    const live = new ChunkedMap<Row>(4);
+    for (let i = 0; i < 200; i++) live.set(`k${i}`, { id: `k${i}`, tag: ['a', 'b', 'c'][i % 3], tags: [] });
+    let keyed = 0;
+    const counted = (r: Row) => (keyed++, r.tag);
+    live.snapshot().index('tag', counted, { warm: true });
+    keyed = 0;
+    for (let w = 0; w < 3; w++) {
+      live.set(`n${w}`, { id: `n${w}`, tag: 'a', tags: ['x'] });
+      live.snapshot().index('tags', byTags);
+    }
+    // The writes did not key values for an index no view read (an inbox's statuses, carried at every write for ever).
+    expect(keyed).toBe(0);
+    const snap = live.snapshot();
+    expect(ids(snap.index('tag', counted))).toEqual(fresh(snap, byTag));
+  });
 });
