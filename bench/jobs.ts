@@ -83,17 +83,17 @@ export async function measureJobs(store: Store, opts: { branchId?: string; runs?
   for (let i = 0; i < back.length; i++) {
     ledgers.push(await timed(() => store.read((tx) => exportProblems(tx, { scopeLabel: '全部', today: day }))));
   }
-  const afterWrites = [];
-  for (let i = 0; i < 3; i++) {
-    await store.transact((tx) => busyWrite(tx, day, i));
-    afterWrites.push(await card());
-  }
+  const afterEachWrite = async (branchId?: string) => {
+    const cards = [];
+    for (let i = 0; i < 3; i++) {
+      await store.transact((tx) => busyWrite(tx, day, i));
+      cards.push(await card(branchId));
+    }
+    return cards;
+  };
+  const afterWrites = await afterEachWrite();
   const branchFirst = opts.branchId !== undefined ? await card(opts.branchId) : undefined;
-  const branch = [];
-  for (let i = 0; i < 3 && opts.branchId !== undefined; i++) {
-    await store.transact((tx) => busyWrite(tx, day, i));
-    branch.push(await card(opts.branchId));
-  }
+  const branch = opts.branchId !== undefined ? await afterEachWrite(opts.branchId) : [];
   return {
     weeklyDigestMs: median(digests.map((d) => d.ms)),
     weeklyDigestCards: digests.at(-1)!.value.sent.length,

@@ -173,7 +173,7 @@ describe('ChunkedMap.index', () => {
     expect(snap.index('tag', byTag).get('odd')!.find((r) => r.id === 'k3')!.tags).toEqual(['changed']);
   });
 
-  it('keeps an index no view asked for across writes, so the view that next asks carries it over (keys only the writes since)', () => {
+  it('keeps an index a view once asked for across writes no view reads it between, so the next view to ask carries it over (keys only the writes since)', () => {
     const live = new ChunkedMap<Row>(4);
     for (let i = 0; i < 200; i++) live.set(`k${i}`, { id: `k${i}`, tag: ['a', 'b', 'c'][i % 3], tags: [] });
     let keyed = 0;
