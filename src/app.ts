@@ -121,7 +121,7 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const holder = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const replicated = store.health().kind === 'postgres';
   const schedulerLease = replicated ? createLease({ name: 'scheduler', store, holder, clock, logger, onGained: () => scheduler.catchUp() }) : undefined;
-  const senderLease = replicated ? createLease({ name: 'sender', store, holder, clock, logger, onGained: () => outbox.kick() }) : undefined;
+  const senderLease = replicated ? createLease({ name: 'sender', store, holder, clock, logger, onGained: () => outbox.kick({ ask: true }) }) : undefined;
   const outbox = createOutboxSender({ store, messenger, clock, logger, throttle: opts.throttle, mayAdmit: () => senderLease?.held ?? true });
   const router = createRouter({ store, commands, admins, directory, logger, clock, resources: createResources(client.sdk, logger), onOutbox: () => outbox.kick() });
   const intake = createIntake({ store, handle: router.handle, clock, logger });

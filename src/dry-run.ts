@@ -41,7 +41,7 @@ export async function dryRunJob(job: Job, at: Date, deps: JobDeps): Promise<{ re
       }
       throw new Error('unreachable: a dry-run transaction always rolls back');
     },
-    read: (fn) => real.read(fn),
+    read: (fn, opts) => real.read(fn, opts),
     view: (fn) => real.view(fn),
     health: () => real.health(),
     // A dry run writes nothing: a file a job would send is named, not stored.

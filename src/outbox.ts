@@ -38,6 +38,8 @@ export function createOutboxSender(deps: OutboxDeps) {
   const log = deps.logger.child({ component: 'outbox' });
   let admitting: Promise<void> | undefined;
   let again = false;
+  /** Whether the next look at the outbox asks the database for what other replicas queued (see `kick`). */
+  let ask = true;
   const inflight = new Set<string>();
   const lanes = new Map<string, Promise<void>>();
   /** When (monotonic) each message waiting for a retry is due; the stored `nextAt` only matters after a restart. */
@@ -145,8 +147,10 @@ export function createOutboxSender(deps: OutboxDeps) {
     do {
       again = false;
       if (inflight.size >= MAX_IN_FLIGHT || (deps.mayAdmit && !deps.mayAdmit())) return;
+      const known = !ask;
+      ask = false;
       // Messages still backing off come back too, so the batch is widened by their number.
-      const pending = await deps.store.read((tx) => tx.dueOutbound(ANY_TIME, ADMIT_BATCH + inflight.size + retryAt.size));
+      const pending = await deps.store.read((tx) => tx.dueOutbound(ANY_TIME, ADMIT_BATCH + inflight.size + retryAt.size), { known });
       for (const o of pending) {
         if (stopping.signal.aborted || inflight.has(o.id) || finished.has(o.id) || !isDue(o)) continue;
         inflight.add(o.id);
@@ -175,7 +179,12 @@ export function createOutboxSender(deps: OutboxDeps) {
     timers.add(t);
   }
 
-  function kick(): void {
+  /**
+   * Looks at the outbox soon. What this process queued, or the store's commit watch announced, is seen without asking
+   * the database; `ask` (the poll, a start) also finds what another replica queued unannounced.
+   */
+  function kick(opts: { ask?: boolean } = {}): void {
+    if (opts.ask) ask = true;
     if (stopping.signal.aborted) return;
     if (admitting) {
       again = true;
@@ -195,9 +204,9 @@ export function createOutboxSender(deps: OutboxDeps) {
   return {
     kick,
     start() {
-      poller = setInterval(kick, deps.pollMs ?? 2000);
+      poller = setInterval(() => kick({ ask: true }), deps.pollMs ?? 2000);
       poller.unref();
-      kick();
+      kick({ ask: true });
     },
     idle,
     /**

@@ -84,7 +84,8 @@ export function createRouter(deps: RouterDeps) {
    * joins the command's transaction.
    */
   async function run(ev: Input, now: Date, opts: { capture?: boolean; onSuccess?: (tx: Tx) => Promise<void> } = {}): Promise<{ ok: boolean; replies: string[]; refreshed: Map<string, Card> }> {
-    const known = await deps.store.read((tx) => tx.getPerson(ev.senderId));
+    // Only where the name comes from hangs on it, and journalling the event brought what this process knows up to date.
+    const known = await deps.store.read((tx) => tx.getPerson(ev.senderId), { known: true });
     // Network lookups happen outside the transaction: the store lock is never held across I/O. A card callback
     // (captured) answers within Feishu's 3 s, so it never waits for one.
     const name = known?.nameSource === 'contact' ? undefined : await names.lookup(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);

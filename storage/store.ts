@@ -75,8 +75,13 @@ export interface StoreHealth {
 export interface Store {
   /** Runs fn atomically: either all of its writes are durable when this resolves, or none happened. */
   transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Runs fn against a consistent view under the writer lock, for short lookups; writes inside it throw. */
-  read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn against a consistent view under the writer lock, for short lookups; writes inside it throw. It sees every
+   * transaction committed before it began, wherever; with `known`, only this process's own and those its commit watch
+   * has announced (`watch`), which spares replicas a database round trip when nothing newer was announced: for work a
+   * watch wakes anyway, or a lookup just after this process's own write. A single-process store is always current.
+   */
+  read<T>(fn: (tx: Tx) => Promise<T>, opts?: { known?: boolean }): Promise<T>;
   /**
    * Runs fn against a consistent snapshot without holding the writer lock while it runs, for long reads (reports,
    * exports, digests): acknowledging an event must never wait for one. Writes inside it throw.

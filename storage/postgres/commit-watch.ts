@@ -12,13 +12,19 @@ export interface CommitWatch {
   close(): Promise<void>;
 }
 
+/** What a watch tells the store it serves: whether it is listening, and each transaction number it is told of. */
+export interface CommitsHeard {
+  listening(on: boolean): void;
+  committed(tx: number): void;
+}
+
 /**
  * Watches the database's commit notifications on a connection of its own (a pooled one would be handed to queries):
  * a listener is called for each commit newer than `seen()`, and once after every reconnect, since notifications sent
  * while the connection was down are lost. Nothing depends on it for correctness: it only wakes what would
  * otherwise wait for its next poll.
  */
-export function watchCommits(url: string, opts: { applicationName: string; seen: () => number }): CommitWatch {
+export function watchCommits(url: string, opts: { applicationName: string; seen: () => number; heard?: CommitsHeard }): CommitWatch {
   const listeners = new Set<() => void>();
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -34,14 +40,19 @@ export function watchCommits(url: string, opts: { applicationName: string; seen:
     // A lost connection (a server restart, pg_terminate_backend) is reported as an error and then an end: never thrown.
     c.on('error', () => undefined);
     c.on('end', () => {
+      opts.heard?.listening(false);
       if (client === c) again();
     });
     c.on('notification', (n) => {
-      if (n.channel === COMMIT_CHANNEL && Number(n.payload) > opts.seen()) tell();
+      if (n.channel !== COMMIT_CHANNEL) return;
+      const tx = Number(n.payload);
+      opts.heard?.committed(tx);
+      if (tx > opts.seen()) tell();
     });
     try {
       await c.connect();
       await c.query(`LISTEN ${COMMIT_CHANNEL}`);
+      if (client === c) opts.heard?.listening(true);
       if (reconnected) tell();
     } catch {
       if (client === c) again();
@@ -70,6 +81,7 @@ export function watchCommits(url: string, opts: { applicationName: string; seen:
       listeners.clear();
       const c = client;
       client = undefined;
+      opts.heard?.listening(false);
       await c?.end().catch(() => undefined);
     },
   };

@@ -1,11 +1,13 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { errorText, StoreOpenError, StoreUnavailableError } from '../errors.js';
 import type { IndexFn, Migration, Snapshot, Tables } from '../lowdb/engine-types.js';
 import { MemoryData, undoAll } from '../lowdb/memory-data.js';
 import { createSerialLock } from '../lowdb/serial-lock.js';
-import { COMMIT_CHANNEL } from './commit-watch.js';
+import { COMMIT_CHANNEL, type CommitsHeard } from './commit-watch.js';
 import { WRITER_LOCK } from './schema.js';
-import { logRowsAfter, readDatabaseState, snapshotRowTx, writeSnapshot } from './state.js';
+import { logRowsAfter, readDatabaseState, snapshotRowTx, writeSnapshot, type LogRow } from './state.js';
+
+const { escapeLiteral } = pg;
 
 export interface PgEngineOptions {
   collections: Record<string, Record<string, IndexFn>>;
@@ -57,6 +59,22 @@ export class PgEngine {
     this.data = new MemoryData(opts.collections);
   }
 
+  /** Whether the commit watch listens, and whether a catch-up has run since it began (commits before are not announced). */
+  private listen = { on: false, caughtUp: false };
+  /** The newest transaction the commit watch has announced. */
+  private announced = 0;
+
+  /** Where the commit watch reports (`watchCommits`' `heard`): a 'known' read asks the database only when it must. */
+  readonly heard: CommitsHeard = {
+    listening: (on) => (this.listen = { on, caughtUp: false }),
+    committed: (tx) => (this.announced = Math.max(this.announced, tx)),
+  };
+
+  /** Whether this replica holds every transaction announced, with the watch listening since before its last catch-up. */
+  private knowsAll(): boolean {
+    return this.listen.on && this.listen.caughtUp && this.announced <= this.lastTx;
+  }
+
   /** Loads the snapshot row and the log after it; the first replica of a new program version migrates the data. */
   static async open(pool: pg.Pool, opts: PgEngineOptions): Promise<PgEngine> {
     const engine = new PgEngine(pool, opts);
@@ -65,13 +83,14 @@ export class PgEngine {
     if (needsWrite(snap) && engine.refuse(snap) === undefined) {
       await engine.locked(async (client) => {
         snap = await readDatabaseState(client);
-        if (!needsWrite(snap) || engine.refuse(snap)) return;
+        if (!needsWrite(snap) || engine.refuse(snap)) return { out: undefined };
         for (let v = snap.schemaVersion; v < opts.migrations.length; v++) {
           opts.migrations[v]!(snap);
           snap.schemaVersion = v + 1;
         }
         snap.mode ??= opts.mode;
         await writeSnapshot(client, snap);
+        return { out: undefined };
       });
     }
     const refusal = engine.refuse(snap);
@@ -93,18 +112,27 @@ export class PgEngine {
     return undefined;
   }
 
-  /** Runs fn in a database transaction holding the writer lock. */
-  private async locked<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs fn in a database transaction holding the writer lock, and commits with the statement fn returns (if any).
+   * Each database call is a round trip, and on a small machine each costs a replica about as much CPU as running a
+   * command: BEGIN, the lock and the log rows after `afterTx` are one simple query, and fn's statement and COMMIT
+   * another, two round trips where five were.
+   */
+  private async locked<T>(fn: (client: pg.PoolClient, log: LogRow[]) => Promise<{ out: T; last?: string }>, afterTx?: number): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     // A connection lost while no query runs (the verbs are working) is reported here, not thrown: the next query fails.
     const lost = (e: Error) => (broken ??= e);
     client.on('error', lost);
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITER_LOCK]);
-      const out = await fn(client);
-      await client.query('COMMIT');
+      const opened = await client.query(openingSql(afterTx)).catch((err) => {
+        throw unavailable(`lock and catch-up on ${this.opts.where}`, err);
+      });
+      const log = afterTx === undefined ? [] : ((opened as unknown as pg.QueryResult<LogRow>[])[2]!.rows);
+      const { out, last } = await fn(client, log);
+      await client.query(last ? `${last}; COMMIT` : 'COMMIT').catch((err) => {
+        throw unavailable(`write to ${this.opts.where}`, err);
+      });
       return out;
     } catch (err) {
       await client.query('ROLLBACK').catch((e: Error) => (broken = e));
@@ -120,8 +148,8 @@ export class PgEngine {
    * Applies the log rows other replicas committed since this one last looked; a replica so far behind that the rows
    * it lacks were pruned loads the snapshot row and the log after it instead.
    */
-  private async catchUp(q: pg.Pool | pg.PoolClient): Promise<void> {
-    const rows = await logRowsAfter(q, this.lastTx);
+  private async catchUp(q: pg.Pool | pg.PoolClient, rows?: LogRow[]): Promise<void> {
+    rows ??= await logRowsAfter(q, this.lastTx);
     if (rows.length > 0 && Number(rows[0]!.tx) !== this.lastTx + 1) {
       const snap = await readDatabaseState(q);
       this.data.load(snap);
@@ -141,14 +169,19 @@ export class PgEngine {
    * committed as one log row before this resolves. On any failure the writes are undone in memory; a failed database
    * call is a StoreUnavailableError (the caller answers 503 and the event is redelivered).
    */
-  async run<T>(mode: 'read' | 'write', fn: (t: Tables) => Promise<T>): Promise<T> {
+  async run<T>(mode: 'read' | 'known' | 'write', fn: (t: Tables) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('store is closed');
     if (mode === 'write') return this.write(fn);
     const release = await this.lock();
     try {
-      await this.catchUp(this.pool).catch((err) => {
-        throw unavailable(`read of ${this.opts.where}`, err);
-      });
+      if (mode === 'read' || !this.knowsAll()) {
+        const since = this.listen;
+        await this.catchUp(this.pool).catch((err) => {
+          throw unavailable(`read of ${this.opts.where}`, err);
+        });
+        // Caught up from a query sent while listening: whatever commits after it is announced.
+        if (since.on && since === this.listen) this.listen.caughtUp = true;
+      }
       return await fn(this.data.views.read);
     } finally {
       release();
@@ -190,8 +223,8 @@ export class PgEngine {
     const done: { job: QueuedWrite; out: unknown; undo: (() => void)[] }[] = [];
     let rows = 0;
     try {
-      await this.locked(async (client) => {
-        await this.catchUp(client).catch((err) => {
+      await this.locked(async (client, log) => {
+        await this.catchUp(client, log).catch((err) => {
           throw unavailable(`catch-up from ${this.opts.where}`, err);
         });
         // Writes queued while the lock was awaited join this commit.
@@ -208,16 +241,9 @@ export class PgEngine {
             job.reject(err);
           }
         }
-        if (ops.length === 0) return;
-        const txs = ops.map((_, i) => this.lastTx + 1 + i);
-        // The notification leaves at COMMIT, and only if it commits: it wakes the other replicas' watchers.
-        const insert = `WITH rows AS (INSERT INTO duban_log (tx, ops) SELECT * FROM unnest($1::bigint[], $2::json[]) RETURNING tx)
-          SELECT pg_notify('${COMMIT_CHANNEL}', max(tx)::text) FROM rows`;
-        await client.query(insert, [txs, ops]).catch((err) => {
-          throw unavailable(`write to ${this.opts.where}`, err);
-        });
         rows = ops.length;
-      });
+        return { out: undefined, last: ops.length > 0 ? insertSql(this.lastTx, ops) : undefined };
+      }, this.lastTx);
     } catch (err) {
       // A commit that failed may still have reached the database: its rows are then read back at the next catch-up.
       for (let i = done.length - 1; i >= 0; i--) undoAll(done[i]!.undo);
@@ -294,4 +320,23 @@ export class PgEngine {
     release();
     if (error) throw error;
   }
+}
+
+/** BEGIN, the writer lock and, with `afterTx`, the log rows after it: one simple query (integers only, none from a user). */
+function openingSql(afterTx?: number): string {
+  const lock = `BEGIN; SELECT pg_advisory_xact_lock(${WRITER_LOCK})`;
+  if (afterTx === undefined) return lock;
+  if (!Number.isSafeInteger(afterTx)) throw new Error(`not a transaction number: ${afterTx}`);
+  return `${lock}; SELECT tx, ops FROM duban_log WHERE tx > ${afterTx} ORDER BY tx`;
+}
+
+/**
+ * The statement that appends a batch's log rows, numbered from `lastTx + 1`, and notifies the other replicas (at
+ * COMMIT, and only if it commits). It is sent with COMMIT as one simple query, which takes no parameters: the ops
+ * (user text among them) are quoted by pg's escapeLiteral, whose E'' form doubles quotes and backslashes whatever
+ * standard_conforming_strings says; the connection's encoding is UTF-8, in which no byte sequence hides a quote.
+ */
+export function insertSql(lastTx: number, ops: readonly string[]): string {
+  const values = ops.map((o, i) => `(${lastTx + 1 + i}, ${escapeLiteral(o)}::json)`).join(', ');
+  return `WITH rows AS (INSERT INTO duban_log (tx, ops) VALUES ${values} RETURNING tx) SELECT pg_notify('${COMMIT_CHANNEL}', max(tx)::text) FROM rows`;
 }

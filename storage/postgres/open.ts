@@ -47,11 +47,11 @@ export async function openPostgresStore(url: string, opts: PostgresOpenOptions =
     throw new StoreOpenError(`could not open PostgreSQL database ${where}: ${errorText(err)}. Check DUBAN_DATABASE_URL and that the server is reachable.`, { cause: err });
   }
   const tx = verbsCache();
-  const commits = watchCommits(url, { applicationName: opts.applicationName ?? 'duban', seen: () => engine.lastTx });
+  const commits = watchCommits(url, { applicationName: opts.applicationName ?? 'duban', seen: () => engine.lastTx, heard: engine.heard });
   let closing: Promise<void> | undefined;
   return {
     transact: (fn) => engine.run('write', (t) => fn(tx(t))),
-    read: (fn) => engine.run('read', (t) => fn(tx(t))),
+    read: (fn, o) => engine.run(o?.known ? 'known' : 'read', (t) => fn(tx(t))),
     view: (fn) => engine.view((t) => fn(yielding(verbs(t)))),
     health: () => ({ ok: true, kind: 'postgres', schemaVersion: engine.schemaVersion, lastTx: engine.lastTx, detail: { database: where } }),
     files: postgresFileArea(pool, 'duban_files'),
