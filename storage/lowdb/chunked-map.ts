@@ -3,8 +3,10 @@ const CHUNK = 1024;
 /** More changes than this between two snapshots and a snapshot's indexes are built afresh rather than carried over. */
 const MAX_DELTA = 20_000;
 
-/** Layers an index may stack over the one it was carried over from before it is made one map again. */
+/** Layers an index may stack over the one it was carried over from before they are merged (see LayeredIndex.compact). */
 const MAX_LAYERS = 16;
+/** Merged layers are made one map with the index beneath them once they hold more than this share of its keys. */
+const MERGED_SHARE = 1 / 4;
 
 /** One write: the value before (absent for an insert) and after (absent for a delete). */
 export type Change<V> = readonly [before: V | undefined, after: V | undefined];
@@ -213,7 +215,8 @@ type Index<V> = ReadonlyMap<string, readonly V[]>;
 /**
  * An index as the lists of the keys that changed, over the index it was carried over from: carrying an index over
  * costs the changes, where copying it cost every key (40,000 people's study lists at each view after a write, a
- * tenth of a busy province replica's time). `get` looks down the layers; anything else makes one map first.
+ * tenth of a busy province replica's time). `get` looks down the layers (what the store reads); anything else makes
+ * one map first, whose key order after merged layers (`compact`) may differ from a map copied and changed in turn.
  */
 class LayeredIndex<V> implements Index<V> {
   private flat: Map<string, readonly V[]> | undefined;
@@ -255,6 +258,25 @@ class LayeredIndex<V> implements Index<V> {
     }
     this.flat = m;
     return m;
+  }
+
+  /**
+   * The same lookups with one layer: the changed keys of every layer merged over the map beneath them, or, once they
+   * are a large share of its keys, one map. Making one map every MAX_LAYERS views after a write copied every key
+   * (40-50 ms for a province's study lists by person, a stall on every replica every few seconds under load);
+   * merging copies the keys changed since the last map.
+   */
+  compact(): Index<V> {
+    const tops: ReadonlyMap<string, readonly V[]>[] = [];
+    let at: Index<V> = this;
+    while (at instanceof LayeredIndex && !at.flat) {
+      tops.push(at.top);
+      at = at.below;
+    }
+    const bottom: Index<V> = at instanceof LayeredIndex ? at.flat! : at;
+    const merged = new Map<string, readonly V[]>();
+    for (let i = tops.length - 1; i >= 0; i--) for (const [k, l] of tops[i]!) merged.set(k, l);
+    return merged.size > bottom.size * MERGED_SHARE ? this.flatten() : new LayeredIndex(merged, bottom, 1);
   }
 
   get size(): number {
@@ -305,6 +327,6 @@ function carryOver<V>(from: Index<V>, delta: readonly Change<V>[], keysOf: Index
   }
   const layers = from instanceof LayeredIndex ? from.layers + 1 : 1;
   const idx = new LayeredIndex<V>(changed, from, layers);
-  // A deep stack makes every lookup walk it and keeps old layers alive: one map again, paid once per MAX_LAYERS.
-  return layers >= MAX_LAYERS ? idx.flatten() : idx;
+  // A deep stack makes every lookup walk it and keeps old layers alive.
+  return layers >= MAX_LAYERS ? idx.compact() : idx;
 }

@@ -160,6 +160,47 @@ describe('ChunkedMap.index', () => {
     expect([deepest, flattened > 0]).toEqual([15, true]);
   });
 
+  it('merges a deep stack of layers over a large index instead of copying it, and makes one map once the changes are a quarter of its keys', () => {
+    const layersOf = (idx: unknown) => (idx as { layers?: number }).layers ?? 0;
+    const groups = Array.from({ length: 400 }, (_, g) => `g${g}`);
+    const byGroup = (r: Row) => r.tag;
+    fc.assert(
+      // New records into (or out of) the first 40 groups: never more than 40 of the 400 keys change.
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 39 }), fc.boolean()), { minLength: 150, maxLength: 150 }), (writes) => {
+        const live = new ChunkedMap<Row>(64);
+        for (let i = 0; i < 2000; i++) live.set(`r${i}`, { id: `r${i}`, tag: groups[i % 400], tags: [] });
+        live.snapshot().index('group', byGroup);
+        const seen: number[] = [];
+        const view = () => {
+          const snap = live.snapshot();
+          const idx = snap.index('group', byGroup);
+          seen.push(layersOf(idx));
+          const want = fresh(snap, byGroup);
+          for (const k of groups) expect([...(idx.get(k) ?? [])].map((v) => v.id).sort()).toEqual((want.get(k) ?? []).sort());
+        };
+        // A first write, so that no view is the warmed snapshot itself (a delete of an absent record writes nothing).
+        live.set('first', { id: 'first', tag: groups[0], tags: [] });
+        for (const [n, g, remove] of writes) {
+          if (remove) live.delete(`n${n}`);
+          else live.set(`n${n}`, { id: `n${n}`, tag: groups[g], tags: [] });
+          view();
+        }
+        // Never deeper than 15, merged to one layer every 16 views, and never copied whole.
+        expect(Math.max(...seen)).toBe(15);
+        expect(seen.filter((l, i) => l === 1 && seen[i - 1] === 15).length).toBeGreaterThanOrEqual(4);
+        expect(seen.filter((l) => l === 0)).toEqual([]);
+        // 120 more groups changed (over a quarter of 400): the next merge makes one map, and stacking starts again.
+        for (let g = 0; g < 120; g++) live.set(`r${g}`, { id: `r${g}`, tag: groups[399 - g], tags: [] });
+        for (let i = 0; i < 16; i++) {
+          live.set(`m${i}`, { id: `m${i}`, tag: groups[0], tags: [] });
+          view();
+        }
+        expect(seen.slice(-16)).toContain(0);
+      }),
+      { numRuns: 10, endOnFailure: true },
+    );
+  });
+
   it('keeps the collection order when values are only added or changed in place', () => {
     const live = new ChunkedMap<Row>(2);
     for (let i = 0; i < 9; i++) live.set(`k${i}`, { id: `k${i}`, tag: i % 2 ? 'odd' : 'even', tags: [] });
