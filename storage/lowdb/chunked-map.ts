@@ -3,6 +3,13 @@ const CHUNK = 1024;
 /** More changes than this between two snapshots and a snapshot's indexes are built afresh rather than carried over. */
 const MAX_DELTA = 20_000;
 
+/**
+ * The longest list an index warmed at a load may hold and still be carried over from write to write before any view
+ * asks for it (copying one costs microseconds); one not kept is built afresh by the first view to ask after a write,
+ * which at province scale was the study log by branch: 100-180 ms of a replica's first branch card.
+ */
+const MAX_WARM_KEPT = 4096;
+
 /** Layers an index may stack over the one it was carried over from before they are merged (see LayeredIndex.compact). */
 const MAX_LAYERS = 16;
 /** Merged layers are made one map with the index beneath them once they hold more than this share of its keys. */
@@ -50,8 +57,9 @@ export class ChunkedMap<V> implements RecordMap<V> {
   private readonly indexes = new Map<string, Index<V>>();
   /**
    * On a snapshot: the indexes a read view asked for here or on a snapshot before it, and how each keys a value, so a
-   * later snapshot carries them over even when no view asked between two writes. Indexes only warmed at a load are not
-   * kept this way: an index no command reads would otherwise be carried over at every write for ever.
+   * later snapshot carries them over even when no view asked between two writes. An index warmed at a load is kept so
+   * only while no list in it is longer than MAX_WARM_KEPT: carrying over copies the lists a write changes, and the
+   * inbox's one list of 7 days' handled events, which no command reads, would be copied at every event.
    */
   private readonly kept = new Map<string, IndexKeys<V>>();
 
@@ -132,13 +140,14 @@ export class ChunkedMap<V> implements RecordMap<V> {
    * every value (a pass over the collection, which at 100,000 study records each view after a write repeated).
    */
   index(name: string, keysOf: IndexKeys<V>, opts: { warm?: boolean } = {}): Index<V> {
-    if (!opts.warm) this.kept.set(name, keysOf);
     if (!this.frozen) throw new Error('indexes are built on snapshots');
     let idx = this.indexes.get(name);
-    if (idx) return idx;
-    const from = this.base?.indexes.get(name);
-    idx = from && this.delta ? carryOver(from, this.delta, keysOf) : build(this.values(), keysOf);
-    this.indexes.set(name, idx);
+    if (!idx) {
+      const from = this.base?.indexes.get(name);
+      idx = from && this.delta ? carryOver(from, this.delta, keysOf) : build(this.values(), keysOf);
+      this.indexes.set(name, idx);
+    }
+    if (!opts.warm || (!this.kept.has(name) && longestList(idx) <= MAX_WARM_KEPT)) this.kept.set(name, keysOf);
     return idx;
   }
 
@@ -211,6 +220,13 @@ function build<V>(values: Iterable<V>, keysOf: IndexKeys<V>): Map<string, V[]> {
 }
 
 type Index<V> = ReadonlyMap<string, readonly V[]>;
+
+/** The length of the longest list in an index (a pass over its keys). */
+function longestList<V>(idx: Index<V>): number {
+  let most = 0;
+  for (const l of idx.values()) if (l.length > most) most = l.length;
+  return most;
+}
 
 /**
  * An index as the lists of the keys that changed, over the index it was carried over from: carrying an index over
