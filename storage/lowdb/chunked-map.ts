@@ -4,9 +4,10 @@ const CHUNK = 1024;
 const MAX_DELTA = 20_000;
 
 /**
- * The longest list an index warmed at a load may hold and still be carried over from write to write before any view
- * asks for it (copying one costs microseconds); one not kept is built afresh by the first view to ask after a write,
- * which at province scale was the study log by branch: 100-180 ms of a replica's first branch card.
+ * The longest list an index warmed at a load (and asked for by no view since) may hold, at the load and in each list a
+ * write changes, and still be carried over from write to write (copying one costs microseconds). One not kept is
+ * built afresh by the first view to ask after a write, which at province scale was the study log by branch: 100-180 ms
+ * of a replica's first branch card.
  */
 const MAX_WARM_KEPT = 4096;
 
@@ -58,10 +59,13 @@ export class ChunkedMap<V> implements RecordMap<V> {
   /**
    * On a snapshot: the indexes a read view asked for here or on a snapshot before it, and how each keys a value, so a
    * later snapshot carries them over even when no view asked between two writes. An index warmed at a load is kept so
-   * only while no list in it is longer than MAX_WARM_KEPT: carrying over copies the lists a write changes, and the
-   * inbox's one list of 7 days' handled events, which no command reads, would be copied at every event.
+   * only while no list in it, nor any list a write changes, is longer than MAX_WARM_KEPT: carrying over copies the
+   * lists a write changes, and the inbox's one list of 7 days' handled events, which no view reads, would be copied
+   * after every event for ever.
    */
   private readonly kept = new Map<string, IndexKeys<V>>();
+  /** The kept indexes no view has asked for (only warmed): dropped from `kept` once a carried list grows long. */
+  private readonly warmOnly = new Set<string>();
 
   /** `chunkSize` is for tests that cross chunk boundaries with a few keys. */
   constructor(private readonly chunkSize = CHUNK) {}
@@ -147,7 +151,13 @@ export class ChunkedMap<V> implements RecordMap<V> {
       idx = from && this.delta ? carryOver(from, this.delta, keysOf) : build(this.values(), keysOf);
       this.indexes.set(name, idx);
     }
-    if (!opts.warm || (!this.kept.has(name) && longestList(idx) <= MAX_WARM_KEPT)) this.kept.set(name, keysOf);
+    if (!opts.warm) {
+      this.kept.set(name, keysOf);
+      this.warmOnly.delete(name);
+    } else if (!this.kept.has(name) && longestList(idx) <= MAX_WARM_KEPT) {
+      this.kept.set(name, keysOf);
+      this.warmOnly.add(name);
+    }
     return idx;
   }
 
@@ -160,7 +170,7 @@ export class ChunkedMap<V> implements RecordMap<V> {
   private inherit(): void {
     const base = this.base;
     if (!base || !this.delta) return;
-    for (const [name, keysOf] of base.kept) this.index(name, keysOf);
+    for (const [name, keysOf] of base.kept) this.index(name, keysOf, { warm: base.warmOnly.has(name) });
   }
 
   private note(change: Change<V>): void {
@@ -221,10 +231,10 @@ function build<V>(values: Iterable<V>, keysOf: IndexKeys<V>): Map<string, V[]> {
 
 type Index<V> = ReadonlyMap<string, readonly V[]>;
 
-/** The length of the longest list in an index (a pass over its keys). */
+/** The length of the longest list in an index: of a carried-over one, the longest a write changed. */
 function longestList<V>(idx: Index<V>): number {
   let most = 0;
-  for (const l of idx.values()) if (l.length > most) most = l.length;
+  for (const l of idx instanceof LayeredIndex ? idx.changed() : idx.values()) if (l.length > most) most = l.length;
   return most;
 }
 
@@ -293,6 +303,11 @@ class LayeredIndex<V> implements Index<V> {
     const merged = new Map<string, readonly V[]>();
     for (let i = tops.length - 1; i >= 0; i--) for (const [k, l] of tops[i]!) merged.set(k, l);
     return merged.size > bottom.size * MERGED_SHARE ? this.flatten() : new LayeredIndex(merged, bottom, 1);
+  }
+
+  /** The lists of the keys changed in the top layer (all of them, once merged). */
+  changed(): Iterable<readonly V[]> {
+    return this.top.values();
   }
 
   get size(): number {

@@ -251,6 +251,28 @@ describe('ChunkedMap.index', () => {
     expect(keyed).toBeLessThanOrEqual(6);
   });
 
+  it('stops carrying an index only warmed once a write makes one of its lists longer than 4,096, and builds it afresh when a view asks', () => {
+    const live = new ChunkedMap<Row>(64);
+    for (let i = 0; i < 200; i++) live.set(`k${i}`, { id: `k${i}`, tag: ['a', 'b', 'c'][i % 3], tags: [] });
+    let keyed = 0;
+    const counted = (r: Row) => (keyed++, r.tag);
+    live.snapshot().index('tag', counted, { warm: true });
+    keyed = 0;
+    for (let i = 0; i < 4100; i++) live.set(`d${i}`, { id: `d${i}`, tag: 'a', tags: [] });
+    live.snapshot().index('tags', byTags);
+    for (let w = 0; w < 3; w++) {
+      live.set(`n${w}`, { id: `n${w}`, tag: 'a', tags: ['x'] });
+      live.snapshot().index('tags', byTags);
+    }
+    // Carried over once (the 4,100 writes keyed, as the next snapshot was cut), its list 'a' then too long to go on
+    // carrying: the three writes after keyed nothing for it.
+    expect(keyed).toBe(4100);
+    keyed = 0;
+    const snap = live.snapshot();
+    expect(ids(snap.index('tag', counted))).toEqual(fresh(snap, byTag));
+    expect(keyed).toBe(4303);
+  });
+
   it('does not keep an index only warmed whose longest list is over 4,096 (an inbox\'s handled events): no write keys a value for it', () => {
     const live = new ChunkedMap<Row>(64);
     for (let i = 0; i < 5000; i++) live.set(`k${i}`, { id: `k${i}`, tag: i < 4097 ? 'done' : 'pending', tags: [] });
