@@ -336,7 +336,7 @@ function openingSql(afterTx?: number): string {
  * (user text among them) are quoted by pg's escapeLiteral, whose E'' form doubles quotes and backslashes whatever
  * standard_conforming_strings says; the connection's encoding is UTF-8, in which no byte sequence hides a quote.
  */
-export function insertSql(lastTx: number, ops: readonly string[]): string {
+function insertSql(lastTx: number, ops: readonly string[]): string {
   const values = ops.map((o, i) => `(${lastTx + 1 + i}, ${escapeLiteral(o)}::json)`).join(', ');
   return `WITH rows AS (INSERT INTO duban_log (tx, ops) VALUES ${values} RETURNING tx) SELECT pg_notify('${COMMIT_CHANNEL}', max(tx)::text) FROM rows`;
 }

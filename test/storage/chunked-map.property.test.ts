@@ -97,6 +97,15 @@ describe('ChunkedMap.index', () => {
     return idx;
   };
   const ids = (idx: ReadonlyMap<string, readonly Row[]>) => new Map([...idx].map(([k, l]) => [k, l.map((r) => r.id)]));
+
+  /** 200 rows tagged a, b and c in turn, in chunks of `chunkSize`, and a key function counting the values it keys. */
+  function taggedRows(chunkSize: number) {
+    const live = new ChunkedMap<Row>(chunkSize);
+    for (let i = 0; i < 200; i++) live.set(`k${i}`, { id: `k${i}`, tag: ['a', 'b', 'c'][i % 3], tags: [] });
+    const count = { keyed: 0 };
+    const counted = (r: Row) => (count.keyed++, r.tag);
+    return { live, count, counted };
+  }
   const sorted = (idx: Map<string, string[]>) => new Map([...idx].sort(([a], [b]) => a.localeCompare(b)).map(([k, l]) => [k, [...l].sort()]));
   // Every key a value could be under, looked up one by one (how the store reads an index), absent ones left out.
   const looked = (idx: ReadonlyMap<string, readonly Row[]>) =>
@@ -215,10 +224,7 @@ describe('ChunkedMap.index', () => {
   });
 
   it('keeps an index a view once asked for across writes no view reads it between, so the next view to ask carries it over (keys only the writes since)', () => {
-    const live = new ChunkedMap<Row>(4);
-    for (let i = 0; i < 200; i++) live.set(`k${i}`, { id: `k${i}`, tag: ['a', 'b', 'c'][i % 3], tags: [] });
-    let keyed = 0;
-    const counted = (r: Row) => (keyed++, r.tag);
+    const { live, count, counted } = taggedRows(4);
     live.snapshot().index('tag', counted);
     live.snapshot().index('tags', byTags);
     // Leaders' views ask only for 'tags' through several writes; a branch's view then asks for 'tag'.
@@ -227,37 +233,31 @@ describe('ChunkedMap.index', () => {
       live.snapshot().index('tags', byTags);
     }
     live.set('n3', { id: 'n3', tag: 'b', tags: [] });
-    keyed = 0;
+    count.keyed = 0;
     const snap = live.snapshot();
     expect(ids(snap.index('tag', counted))).toEqual(fresh(snap, byTag));
     // Carried over: the four writes keyed (before and after each, none before an insert), never the 204 values.
-    expect(keyed).toBeLessThanOrEqual(8);
+    expect(count.keyed).toBeLessThanOrEqual(8);
   });
 
   it('keeps an index only warmed (as at a load) across writes while its lists are short, so the first view to ask carries it over', () => {
-    const live = new ChunkedMap<Row>(4);
-    for (let i = 0; i < 200; i++) live.set(`k${i}`, { id: `k${i}`, tag: ['a', 'b', 'c'][i % 3], tags: [] });
-    let keyed = 0;
-    const counted = (r: Row) => (keyed++, r.tag);
+    const { live, count, counted } = taggedRows(4);
     live.snapshot().index('tag', counted, { warm: true });
     for (let w = 0; w < 3; w++) {
       live.set(`n${w}`, { id: `n${w}`, tag: 'a', tags: ['x'] });
       live.snapshot().index('tags', byTags);
     }
-    keyed = 0;
+    count.keyed = 0;
     const snap = live.snapshot();
     expect(ids(snap.index('tag', counted))).toEqual(fresh(snap, byTag));
     // Carried over with the writes (a province's first branch card no longer builds the study log by branch): not 203.
-    expect(keyed).toBeLessThanOrEqual(6);
+    expect(count.keyed).toBeLessThanOrEqual(6);
   });
 
   it('stops carrying an index only warmed once a write makes one of its lists longer than 4,096, and builds it afresh when a view asks', () => {
-    const live = new ChunkedMap<Row>(64);
-    for (let i = 0; i < 200; i++) live.set(`k${i}`, { id: `k${i}`, tag: ['a', 'b', 'c'][i % 3], tags: [] });
-    let keyed = 0;
-    const counted = (r: Row) => (keyed++, r.tag);
+    const { live, count, counted } = taggedRows(64);
     live.snapshot().index('tag', counted, { warm: true });
-    keyed = 0;
+    count.keyed = 0;
     for (let i = 0; i < 4100; i++) live.set(`d${i}`, { id: `d${i}`, tag: 'a', tags: [] });
     live.snapshot().index('tags', byTags);
     for (let w = 0; w < 3; w++) {
@@ -266,11 +266,11 @@ describe('ChunkedMap.index', () => {
     }
     // Carried over once (the 4,100 writes keyed, as the next snapshot was cut), its list 'a' then too long to go on
     // carrying: the three writes after keyed nothing for it.
-    expect(keyed).toBe(4100);
-    keyed = 0;
+    expect(count.keyed).toBe(4100);
+    count.keyed = 0;
     const snap = live.snapshot();
     expect(ids(snap.index('tag', counted))).toEqual(fresh(snap, byTag));
-    expect(keyed).toBe(4303);
+    expect(count.keyed).toBe(4303);
   });
 
   it('does not keep an index only warmed whose longest list is over 4,096 (an inbox\'s handled events): no write keys a value for it', () => {

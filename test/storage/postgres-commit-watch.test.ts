@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../storage/postgres/open.js';
 import type { Store } from '../../storage/store.js';
-import { withClient } from '../../bench/pg-admin.js';
-import { postgresReachable, testDatabase } from './postgres-db.js';
+import { connectionsOf, postgresReachable, testDatabase } from './postgres-db.js';
 
 const reachable = await postgresReachable();
 const db = testDatabase();
@@ -21,11 +20,6 @@ async function grows(count: () => number, from: number, ms = 5000): Promise<numb
   return count();
 }
 
-async function listeningConnections(url: string, app: string, terminate = false): Promise<number> {
-  const sql = terminate ? 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()' : 'SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()';
-  return (await withClient(url, (c) => c.query(sql, [app]))).rowCount ?? 0;
-}
-
 describe.runIf(reachable)('a replica watches the other replicas’ commits (LISTEN/NOTIFY)', () => {
   it('is told of another replica’s commit, not of a transaction that wrote nothing, and again after its connection is killed', async () => {
     const url = await db.location();
@@ -33,11 +27,11 @@ describe.runIf(reachable)('a replica watches the other replicas’ commits (LIST
     const b = await openPostgresStore(url, { applicationName: 'duban-b' });
     try {
       // No watcher, no listening connection: a store nobody watches costs nothing more.
-      expect(await listeningConnections(url, 'duban-b (listen)')).toBe(0);
+      expect(await connectionsOf(url, 'duban-b (listen)')).toBe(0);
       let calls = 0;
       const stop = b.watch!(() => calls++);
-      for (let i = 0; i < 50 && (await listeningConnections(url, 'duban-b (listen)')) === 0; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(await listeningConnections(url, 'duban-b (listen)')).toBe(1);
+      for (let i = 0; i < 50 && (await connectionsOf(url, 'duban-b (listen)')) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await connectionsOf(url, 'duban-b (listen)')).toBe(1);
 
       await record(a, 'e1');
       const afterFirst = await grows(() => calls, 0);
@@ -51,7 +45,7 @@ describe.runIf(reachable)('a replica watches the other replicas’ commits (LIST
 
       // The listening connection dies (a server restart): the watcher opens it again and calls once, since what was
       // committed meanwhile sent its notification to nobody.
-      expect(await listeningConnections(url, 'duban-b (listen)', true)).toBe(1);
+      expect(await connectionsOf(url, 'duban-b (listen)', { terminate: true })).toBe(1);
       await record(a, 'e2');
       const afterKill = await grows(() => calls, afterFirst);
       await record(a, 'e3');
@@ -67,7 +61,7 @@ describe.runIf(reachable)('a replica watches the other replicas’ commits (LIST
       await b.close();
     }
     // Closing the store closes its listening connection (the server's process may take a moment to go).
-    for (let i = 0; i < 50 && (await listeningConnections(url, 'duban-b (listen)')) > 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await listeningConnections(url, 'duban-b (listen)')).toBe(0);
+    for (let i = 0; i < 50 && (await connectionsOf(url, 'duban-b (listen)')) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await connectionsOf(url, 'duban-b (listen)')).toBe(0);
   });
 });

@@ -44,3 +44,14 @@ export function testDatabase(): { location(): Promise<string>; drop(): Promise<v
     },
   };
 }
+
+/**
+ * How many of the database's connections carry application name `app` (only those whose last statement was a
+ * LISTEN, with `listening`); with `terminate`, ends each of them and counts those ended.
+ */
+export async function connectionsOf(url: string, app: string, opts: { listening?: boolean; terminate?: boolean } = {}): Promise<number> {
+  const what = opts.terminate ? 'pg_terminate_backend(pid)' : 'pid';
+  const listening = opts.listening ? " AND query ILIKE 'LISTEN%'" : '';
+  const sql = `SELECT ${what} FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()${listening}`;
+  return (await withClient(url, (c) => c.query(sql, [app]))).rowCount ?? 0;
+}

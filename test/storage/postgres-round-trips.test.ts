@@ -10,7 +10,7 @@ import { openPool } from '../../storage/postgres/pool.js';
 import { migrateSchema } from '../../storage/postgres/schema.js';
 import { verbs } from '../../storage/verbs.js';
 import { withClient } from '../../bench/pg-admin.js';
-import { postgresReachable, testDatabase } from './postgres-db.js';
+import { connectionsOf, postgresReachable, testDatabase } from './postgres-db.js';
 
 const reachable = await postgresReachable();
 const db = testDatabase();
@@ -50,8 +50,7 @@ const pending = async (t: Tables) => (await verbs(t).pendingInbound()).length;
 
 async function listening(url: string, app: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const { rowCount } = await withClient(url, (c) => c.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database() AND query ILIKE \'LISTEN%\'', [app]));
-    if (rowCount) return;
+    if (await connectionsOf(url, app, { listening: true })) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`${app} never listened`);
@@ -111,7 +110,7 @@ describe.runIf(reachable)('round trips to PostgreSQL', () => {
       expect(sent.length).toBe(4);
 
       // The listening connection dies: until it listens again and a read has caught up, every known read asks.
-      await withClient(url, (c) => c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', ['duban-b (listen)']));
+      await connectionsOf(url, 'duban-b (listen)', { terminate: true });
       for (let i = 0; i < 100 && told === 1; i++) await new Promise((r) => setTimeout(r, 20));
       await listening(url, 'duban-b (listen)');
       await a.transact((tx) => tx.recordInbound(event('e2')));
