@@ -7,7 +7,7 @@ import { percentiles, poster, type Latency, type LoadResult, type Shot } from '.
 import { BENCH_BOT, BENCH_KEYS, buildEvents } from './payloads.js';
 import type { ScaleManifest } from './scale-store.js';
 import { summarisePauses, type Pause } from './pause-log.js';
-import { startServer, type ServerProcess } from './server-process.js';
+import { namedCpuMs, startServer, type ServerProcess } from './server-process.js';
 
 /** The node flags of the province replicas: the unit's, with a heap that holds a province (the store is in memory). */
 export const REPLICA_FLAGS = ['--enable-source-maps', '--max-old-space-size=4096'];
@@ -22,6 +22,8 @@ export interface ReplicaFigures {
   sender: boolean;
   /** GC pauses and event-loop stalls (over 20 ms) during the timed run, by kind: what its p99 is made of. */
   pauses: ReturnType<typeof summarisePauses>;
+  /** CPU time (user and system) it used during the timed run. */
+  cpuMs: number;
 }
 
 /** End-to-end figures over the replicas, with the events posted to the sender replica and to the others apart. */
@@ -39,6 +41,12 @@ export interface ReplicaLatency {
   ack: Latency;
   ackStatuses: Record<string, number>;
   replicas: ReplicaFigures[];
+  /**
+   * CPU time used during the timed run, in ms: by the replicas together, by the PostgreSQL server's processes (those
+   * running at both ends), and by this process (the load and the fake platform). Less at the mercy of other work on
+   * the machine than the latencies are: what an event costs, whoever else wants the cores.
+   */
+  cpu: { replicasMs: number; postgresMs: number; benchMs: number; replicaMsPerEvent: number };
 }
 
 /**
@@ -79,6 +87,7 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
       if (all.length === events.length) finish();
     });
     const runFrom = Date.now();
+    const cpuFrom = { replicas: bots.map((b) => b.cpuMs()), postgres: namedCpuMs('postgres'), bench: process.cpuUsage() };
     const ack = await roundRobin(
       bots.map((b) => b.url + '/webhook/event'),
       events.map((e) => e.shot),
@@ -87,10 +96,18 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
     );
     await Promise.race([done, new Promise((r) => setTimeout(r, 30_000).unref())]);
     const runTo = Date.now();
+    const replicaCpu = bots.map((b, i) => b.cpuMs() - cpuFrom.replicas[i]!);
+    const bench = process.cpuUsage(cpuFrom.bench);
+    const cpu = {
+      replicasMs: Math.round(replicaCpu.reduce((a, b) => a + b, 0)),
+      postgresMs: Math.round(namedCpuMs('postgres') - cpuFrom.postgres),
+      benchMs: Math.round((bench.user + bench.system) / 1000),
+      replicaMsPerEvent: Math.round((replicaCpu.reduce((a, b) => a + b, 0) / events.length) * 100) / 100,
+    };
     const memory = bots.map((b) => b.memory());
     await Promise.all(bots.map((b) => b.stop()));
     const pauses = bots.map((_b, i) => summarisePauses(JSON.parse(readFileSync(join(dir, `pauses-${i}.json`), 'utf8')) as Pause[], runFrom, runTo));
-    const replicas = bots.map((b, i) => ({ startMs: Math.round(b.startMs), loadMs: loads[i]!.loadMs, rssLoadedMb: loads[i]!.rssMb, rssAfterMb: memory[i]!.rssMb, peakMb: memory[i]!.peakMb, sender: sender[i]!, pauses: pauses[i]! }));
+    const replicas = bots.map((b, i) => ({ startMs: Math.round(b.startMs), loadMs: loads[i]!.loadMs, rssLoadedMb: loads[i]!.rssMb, rssAfterMb: memory[i]!.rssMb, peakMb: memory[i]!.peakMb, sender: sender[i]!, pauses: pauses[i]!, cpuMs: Math.round(replicaCpu[i]!) }));
     return {
       rate: opts.rate,
       seconds: opts.seconds,
@@ -103,6 +120,7 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
       ack: ack.latency,
       ackStatuses: ack.statuses,
       replicas,
+      cpu,
     };
   } finally {
     await Promise.all(bots.map((b) => b.stop()));

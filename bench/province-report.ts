@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ExportCost, ExportCosts } from './export.js';
 import type { JobCosts } from './jobs.js';
 import type { LatencyResult } from './latency.js';
@@ -55,6 +56,11 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
   }
   rows.push({ figure: '  PG: events posted to the sender replica / to the other two', bureau: '', province: `${lat(rl.toSender)} / ${lat(rl.toOthers)}` });
   rows.push({ figure: 'ack (HTTP 200) at 200 events/s', bureau: `p99 ${ms(Math.round(bl.ackP99))}`, province: `${lat(rl.ack)}, statuses ${JSON.stringify(rl.ackStatuses)}`, ratio: ratio(rl.ack.p99, bl.ackP99) });
+  rows.push({
+    figure: `CPU during the run: replicas together (per event) / PostgreSQL / the bench (load and fake platform); ${availableParallelism()} cores × ${rl.seconds} s are ${ms(availableParallelism() * rl.seconds * 1000)}`,
+    bureau: '',
+    province: `${ms(rl.cpu.replicasMs)} (${rl.cpu.replicaMsPerEvent} ms) / ${ms(rl.cpu.postgresMs)} / ${ms(rl.cpu.benchMs)}`,
+  });
   rows.push({ figure: 'PG snapshot rows written during the run and the replicas\' stops (each the whole state; a replica writes one as it stops)', bureau: '', province: `${f.snapshotWritesDuringRun}` });
   for (const [i, r] of rl.replicas.entries()) {
     rows.push({
@@ -69,7 +75,7 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
       province: `${r.rssLoadedMb} / ${r.rssAfterMb} / ${r.peakMb} MB`,
       ratio: ratio(r.rssAfterMb, bl.rssAfterMb),
     });
-    rows.push({ figure: `replica ${i + 1}: GC pauses / event-loop stalls over 20 ms during the run`, bureau: '', province: pauseLine(r.pauses) });
+    rows.push({ figure: `replica ${i + 1}: GC pauses / event-loop stalls over 20 ms during the run; CPU`, bureau: '', province: `${pauseLine(r.pauses)}; ${ms(r.cpuMs)}` });
   }
   const job = (figure: string, pick: (j: JobCosts) => number, detail: (j: JobCosts) => string, target?: [string, number]) => {
     const p = pick(f.provinceJobs);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ export interface ServerProcess {
   startMs: number;
   /** Resident set size now and at its peak, in MB, from /proc. */
   memory(): { rssMb: number; peakMb: number };
+  /** CPU time the process has used so far (user and system), in ms, from /proc. */
+  cpuMs(): number;
   /** SIGTERM and wait for the exit (a clean shutdown writes the snapshot). */
   stop(): Promise<void>;
   /** SIGKILL: no cleanup at all. */
@@ -80,6 +82,7 @@ export async function startServer(entry: string, env: Record<string, string>, op
     startMs,
     child,
     memory: () => procMemory(child.pid!),
+    cpuMs: () => procCpuMs(child.pid!),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
@@ -96,4 +99,28 @@ export function procMemory(pid: number): { rssMb: number; peakMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
   return { rssMb: Math.round(kb('VmRSS') / 1024), peakMb: Math.round(kb('VmHWM') / 1024) };
+}
+
+// /proc/<pid>/stat counts in clock ticks, 100 a second on Linux (USER_HZ, fixed whatever the kernel's own HZ).
+const USER_HZ = 100;
+
+/** CPU time (user and system) a process has used, in ms, from /proc/<pid>/stat. */
+export function procCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+}
+
+/** CPU time all processes named `name` (e.g. the PostgreSQL server's) have used, in ms; 0 where none runs here. */
+export function namedCpuMs(name: string): number {
+  let ms = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name) ms += procCpuMs(Number(pid));
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return ms;
 }

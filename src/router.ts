@@ -14,7 +14,7 @@ import type { CardAnswer, IncomingCardAction, IncomingEvent, IncomingMessage } f
 import type { Logger } from './logger.js';
 import { intakeFile, type Resources } from './feishu/resources-intake.js';
 import { noting } from './noting-tx.js';
-import { register } from './register-sender.js';
+import { register, registration } from './register-sender.js';
 import { createSenderNames } from './sender-names.js';
 
 /** Looks up display names; answers undefined when the app lacks the contact scope. */
@@ -111,7 +111,8 @@ export function createRouter(deps: RouterDeps) {
       };
       return { sender, chat, role, reply };
     };
-    const registerSender = (tx: Tx) => register(tx, ev, name, now, parsed.kind === 'command' ? parsed.mentions : [], deps.admins.includes(ev.senderId));
+    const mentioned = parsed.kind === 'command' ? parsed.mentions : [];
+    const registerSender = (tx: Tx) => register(tx, ev, name, now, mentioned, deps.admins.includes(ev.senderId));
     const base = async (tx: Tx, out: Outgoing[]) => identify(tx, await registerSender(tx), out);
 
     const commit = async (tx: Tx, out: Outgoing[]) => {
@@ -163,15 +164,18 @@ export function createRouter(deps: RouterDeps) {
     let failure: { text: string } | undefined;
     try {
       if (readsOnly) {
-        // A report: registration commits first (it is idempotent), the report reads a view outside the writer lock,
-        // and its answers commit with the inbox mark. A crash between the steps leaves the event pending: it runs again.
-        const registered = await deps.store.transact(registerSender);
+        // A report: registration commits first (it is idempotent; a known sender has nothing to commit), the report
+        // reads a view outside the writer lock, and its answers commit with the inbox mark. A crash between the steps
+        // leaves the event pending: it runs again. Journalling the event brought this process up to date, so the known
+        // view sees everything committed before the event was (a member's own /学习 just before, on any replica).
+        const planned = await deps.store.read((tx) => registration(tx, ev, name, mentioned, deps.admins.includes(ev.senderId)), { known: true });
+        const registered = planned.saves.length > 0 ? await deps.store.transact(registerSender) : planned.existing!;
         const out: Outgoing[] = [];
         await deps.store.view(async (tx) => {
           const who = await identify(tx, (await tx.getPerson(ev.senderId)) ?? registered, out);
           const cmd = allowedCommand(who.role);
           if (cmd) await runCommand(cmd, tx, who, out);
-        });
+        }, { known: true });
         // A file's bytes are written before the commit, not under the writer lock inside it.
         const stored = await storeFiles(out);
         await deps.store.transact((tx) => commit(tx, stored));

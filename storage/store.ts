@@ -84,9 +84,10 @@ export interface Store {
   read<T>(fn: (tx: Tx) => Promise<T>, opts?: { known?: boolean }): Promise<T>;
   /**
    * Runs fn against a consistent snapshot without holding the writer lock while it runs, for long reads (reports,
-   * exports, digests): acknowledging an event must never wait for one. Writes inside it throw.
+   * exports, digests): acknowledging an event must never wait for one. Writes inside it throw. `known` as for `read`:
+   * a report answering an event this process has just journalled sees everything committed before the event was.
    */
-  view<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  view<T>(fn: (tx: Tx) => Promise<T>, opts?: { known?: boolean }): Promise<T>;
   health(): StoreHealth;
   /** Bytes of files to send, kept outside the records: a queued message names them by key. */
   files: FileArea;

@@ -129,10 +129,17 @@ export function cardProblems(card: unknown): string[] {
   return problems;
 }
 
+// Cards found valid, with their JSON when checked: a card packed by fitCard is checked again by cardMessage, and the
+// schema parse costs ten times what the JSON does. A card changed in between is checked again in full.
+const valid = new WeakMap<object, string>();
+
 /** Returns the card if valid, else throws with every problem named (a bug, never the user's fault). */
 export function checkedCard(card: Card): Card {
+  const json = JSON.stringify(card);
+  if (valid.get(card) === json) return card;
   const problems = cardProblems(card);
   if (problems.length > 0) throw new Error(`invalid card: ${problems.join('; ')}`);
+  valid.set(card, json);
   return card;
 }
 

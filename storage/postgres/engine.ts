@@ -174,18 +174,22 @@ export class PgEngine {
     if (mode === 'write') return this.write(fn);
     const release = await this.lock();
     try {
-      if (mode === 'read' || !this.knowsAll()) {
-        const since = this.listen;
-        await this.catchUp(this.pool).catch((err) => {
-          throw unavailable(`read of ${this.opts.where}`, err);
-        });
-        // Caught up from a query sent while listening: whatever commits after it is announced.
-        if (since.on && since === this.listen) this.listen.caughtUp = true;
-      }
+      await this.bringUpToDate(mode);
       return await fn(this.data.views.read);
     } finally {
       release();
     }
+  }
+
+  /** Catches up with the database before a read, unless `known` and the commit watch has announced nothing newer. */
+  private async bringUpToDate(mode: 'read' | 'known'): Promise<void> {
+    if (mode === 'known' && this.knowsAll()) return;
+    const since = this.listen;
+    await this.catchUp(this.pool).catch((err) => {
+      throw unavailable(`read of ${this.opts.where}`, err);
+    });
+    // Caught up from a query sent while listening: whatever commits after it is announced.
+    if (since.on && since === this.listen) this.listen.caughtUp = true;
   }
 
   /** Queues fn for the next group commit and starts one if none is running. */
@@ -261,14 +265,12 @@ export class PgEngine {
    * Runs fn against the data as of now, brought up to date first, without holding this replica's lock while it runs:
    * for reports and exports, so that acknowledging events never waits behind them.
    */
-  async view<T>(fn: (t: Tables) => Promise<T>): Promise<T> {
+  async view<T>(fn: (t: Tables) => Promise<T>, opts: { known?: boolean } = {}): Promise<T> {
     if (this.closed) throw new Error('store is closed');
     const release = await this.lock();
     let frozen: Tables;
     try {
-      await this.catchUp(this.pool).catch((err) => {
-        throw unavailable(`read of ${this.opts.where}`, err);
-      });
+      await this.bringUpToDate(opts.known ? 'known' : 'read');
       frozen = this.data.freeze();
     } finally {
       release();

@@ -52,7 +52,7 @@ export async function openPostgresStore(url: string, opts: PostgresOpenOptions =
   return {
     transact: (fn) => engine.run('write', (t) => fn(tx(t))),
     read: (fn, o) => engine.run(o?.known ? 'known' : 'read', (t) => fn(tx(t))),
-    view: (fn) => engine.view((t) => fn(yielding(verbs(t)))),
+    view: (fn, o) => engine.view((t) => fn(yielding(verbs(t))), o),
     health: () => ({ ok: true, kind: 'postgres', schemaVersion: engine.schemaVersion, lastTx: engine.lastTx, detail: { database: where } }),
     files: postgresFileArea(pool, 'duban_files'),
     evidence: postgresFileArea(pool, 'duban_evidence'),

@@ -78,7 +78,7 @@ describe.runIf(reachable)('round trips to PostgreSQL', () => {
     }
   });
 
-  it('a known read asks the database only when the commit watch announced something newer, or is not sure it heard everything', async () => {
+  it('a known read or view asks the database only when the commit watch announced something newer, or is not sure it heard everything', async () => {
     const url = await db.location();
     const { engine: b, pool, sent } = await engineOn(url, 'duban-b');
     const a = await openPostgresStore(url, { applicationName: 'duban-a' });
@@ -99,15 +99,21 @@ describe.runIf(reachable)('round trips to PostgreSQL', () => {
       // A plain read always asks.
       await b.run('read', async () => undefined);
       expect(sent.length).toBe(3);
+      // Views alike: a known one (a report answering an event) is quiet, a plain one asks.
+      await b.view(async () => undefined, { known: true });
+      expect(sent.length).toBe(3);
+      await b.view(async () => undefined);
+      expect(sent.length).toBe(4);
 
-      // Another replica commits: once announced, a known read asks and sees it; then it is quiet again.
+      // Another replica commits: once announced, a known view or read asks and sees it; then it is quiet again.
       await a.transact((tx) => tx.recordInbound(event('e1')));
       for (let i = 0; i < 100 && told === 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect(told).toBe(1);
+      expect(await b.view((t) => pending(t), { known: true })).toBe(1);
+      expect(sent.length).toBe(5);
       expect(await b.run('known', (t) => pending(t))).toBe(1);
-      expect(sent.length).toBe(4);
-      expect(await b.run('known', (t) => pending(t))).toBe(1);
-      expect(sent.length).toBe(4);
+      expect(await b.view((t) => pending(t), { known: true })).toBe(1);
+      expect(sent.length).toBe(5);
 
       // The listening connection dies: until it listens again and a read has caught up, every known read asks.
       await connectionsOf(url, 'duban-b (listen)', { terminate: true });

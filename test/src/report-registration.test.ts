@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store, Tx } from '../../storage/store.js';
+import { Harness } from '../support/harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** A store that keeps, for each transaction, the verbs it called (in order). */
+function recording(): { wrap: (s: Store) => Store; transactions: string[][] } {
+  const transactions: string[][] = [];
+  const wrap = (store: Store): Store => ({
+    ...store,
+    transact: (fn) =>
+      store.transact((tx) => {
+        const called: string[] = [];
+        transactions.push(called);
+        const logged = new Proxy(tx, {
+          get: (t, name: string) => {
+            const v = t[name as keyof Tx];
+            return typeof v === 'function' ? (...args: unknown[]) => (called.push(name), (v as (...a: unknown[]) => unknown).apply(t, args)) : v;
+          },
+        });
+        return fn(logged);
+      }),
+  });
+  return { wrap, transactions };
+}
+
+describe('a report (/进度, /帮助) takes the writer lock only for what it writes', () => {
+  it('from a known sender: no registration transaction between journalling the event and its reply; a newcomer is still registered', async () => {
+    const rec = recording();
+    h = await Harness.start({ wrapStore: rec.wrap });
+    const admin = await h.makeAdmin('王主任');
+    const chat = h.newChat();
+    await h.say(admin, chat, '/绑定 第一支部');
+    const member = h.person('张三');
+
+    // A newcomer's first report registers them (named from the contact directory, joining the chat's branch).
+    rec.transactions.length = 0;
+    expect(await h.say(member, chat, '/帮助')).toContain('/学习');
+    const registered = await h.app.store.read((tx) => tx.getPerson(member.openId));
+    expect(registered).toMatchObject({ name: '张三', nameSource: 'contact', branchId: expect.any(String) });
+    expect(rec.transactions.filter((t) => t.includes('savePerson'))).toHaveLength(1);
+
+    // Known now: between the journal (recordInbound) and the commit of its answers (completeInbound), nothing.
+    rec.transactions.length = 0;
+    expect(await h.say(member, chat, '/进度')).toContain('张三');
+    const journal = rec.transactions.findIndex((t) => t.includes('recordInbound'));
+    const answered = rec.transactions.findIndex((t) => t.includes('completeInbound'));
+    expect(journal).toBeGreaterThanOrEqual(0);
+    expect(answered).toBe(journal + 1);
+    expect(rec.transactions.some((t) => t.includes('savePerson'))).toBe(false);
+  });
+});
