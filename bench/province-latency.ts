@@ -24,6 +24,8 @@ export interface ReplicaFigures {
   pauses: ReturnType<typeof summarisePauses>;
   /** CPU time (user and system) it used during the timed run. */
   cpuMs: number;
+  /** SIGTERM to exit, the three stopped together. */
+  stopMs: number;
 }
 
 /** End-to-end figures over the replicas, with the events posted to the sender replica and to the others apart. */
@@ -105,9 +107,16 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
       replicaMsPerEvent: Math.round((replicaCpu.reduce((a, b) => a + b, 0) / events.length) * 100) / 100,
     };
     const memory = bots.map((b) => b.memory());
-    await Promise.all(bots.map((b) => b.stop()));
+    // All three at once, as a whole deployment stops; each writes a snapshot of the province as it goes.
+    const stopMs = await Promise.all(
+      bots.map(async (b) => {
+        const t = performance.now();
+        await b.stop();
+        return Math.round(performance.now() - t);
+      }),
+    );
     const pauses = bots.map((_b, i) => summarisePauses(JSON.parse(readFileSync(join(dir, `pauses-${i}.json`), 'utf8')) as Pause[], runFrom, runTo));
-    const replicas = bots.map((b, i) => ({ startMs: Math.round(b.startMs), loadMs: loads[i]!.loadMs, rssLoadedMb: loads[i]!.rssMb, rssAfterMb: memory[i]!.rssMb, peakMb: memory[i]!.peakMb, sender: sender[i]!, pauses: pauses[i]!, cpuMs: Math.round(replicaCpu[i]!) }));
+    const replicas = bots.map((b, i) => ({ startMs: Math.round(b.startMs), loadMs: loads[i]!.loadMs, rssLoadedMb: loads[i]!.rssMb, rssAfterMb: memory[i]!.rssMb, peakMb: memory[i]!.peakMb, sender: sender[i]!, pauses: pauses[i]!, cpuMs: Math.round(replicaCpu[i]!), stopMs: stopMs[i]! }));
     return {
       rate: opts.rate,
       seconds: opts.seconds,

@@ -64,9 +64,9 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
   rows.push({ figure: 'PG snapshot rows written during the run and the replicas\' stops (each the whole state; a replica writes one as it stops)', bureau: '', province: `${f.snapshotWritesDuringRun}` });
   for (const [i, r] of rl.replicas.entries()) {
     rows.push({
-      figure: `replica ${i + 1}${r.sender ? ' (sender)' : ''}: open store / spawn→healthy`,
+      figure: `replica ${i + 1}${r.sender ? ' (sender)' : ''}: open store / spawn→healthy / SIGTERM→exit (the three stopped together)`,
       bureau: i === 0 ? `lowdb start ${ms(f.bureauStart.medianMs)} (median of 3)` : '',
-      province: `${ms(r.loadMs)} / ${ms(r.startMs)}`,
+      province: `${ms(r.loadMs)} / ${ms(r.startMs)} / ${ms(r.stopMs)}`,
       ratio: ratio(r.startMs, f.bureauStart.medianMs),
     });
     rows.push({

@@ -4,7 +4,7 @@ import type { IndexFn, Migration, Snapshot, Tables } from '../lowdb/engine-types
 import { MemoryData, undoAll } from '../lowdb/memory-data.js';
 import { createSerialLock } from '../lowdb/serial-lock.js';
 import { COMMIT_CHANNEL, type CommitsHeard } from './commit-watch.js';
-import { WRITER_LOCK } from './schema.js';
+import { SNAPSHOT_LOCK, WRITER_LOCK } from './schema.js';
 import { logRowsAfter, readDatabaseState, snapshotRowTx, writeSnapshot, type LogRow } from './state.js';
 
 const { escapeLiteral } = pg;
@@ -289,34 +289,62 @@ export class PgEngine {
     return this.lastTx - this.snapshotTx >= Math.max(this.opts.snapshotEvery, Math.floor(records / 4));
   }
 
-  /** Writes the snapshot row from this replica's data, so a starting replica replays only the log after it. */
+  /**
+   * Writes the snapshot row from this replica's data, so a starting replica replays only the log after it. Replicas
+   * reach the count together and each would spend seconds of CPU on the same row (a province's is 250 MB of JSON): the
+   * one that takes the snapshot lock writes it, and the others count it as theirs.
+   */
   snapshot(opts: { whenDue?: boolean } = {}): Promise<void> {
     this.snapshotting ??= (async () => {
-      // Another replica wrote one since: every replica reaches the same count, and one snapshot serves them all.
+      // Another replica wrote one since: one snapshot serves them all.
       this.snapshotTx = Math.max(this.snapshotTx, await snapshotRowTx(this.pool));
       if (opts.whenDue && !this.snapshotDue()) return;
-      const release = await this.lock();
-      let snap: Snapshot;
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
       try {
-        snap = this.data.snapshot(this.lastTx, this.schemaVersion, this.mode);
+        const { rows } = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1) AS got', [SNAPSHOT_LOCK]);
+        if (!rows[0]?.got) {
+          this.snapshotTx = Math.max(this.snapshotTx, this.lastTx);
+          return;
+        }
+        try {
+          await this.writeSnapshotRow(client);
+        } finally {
+          // A lock left behind by a failed unlock goes with the connection, which is then closed.
+          await client.query('SELECT pg_advisory_unlock($1)', [SNAPSHOT_LOCK]).catch((e: Error) => (broken = e));
+        }
       } finally {
-        release();
+        client.release(broken);
       }
-      if (snap.lastTx === this.snapshotTx) return;
-      await writeSnapshot(this.pool, snap);
-      this.snapshotTx = snap.lastTx;
-      await this.pool.query('DELETE FROM duban_log WHERE tx <= $1', [snap.lastTx - this.opts.keepLogRows]);
     })().finally(() => (this.snapshotting = undefined));
     return this.snapshotting;
   }
 
-  /** Waits for running work, writes a last snapshot (nothing is lost without it: the log has every transaction). */
+  private async writeSnapshotRow(client: pg.PoolClient): Promise<void> {
+    const release = await this.lock();
+    let snap: Snapshot;
+    try {
+      snap = this.data.snapshot(this.lastTx, this.schemaVersion, this.mode);
+    } finally {
+      release();
+    }
+    if (snap.lastTx === this.snapshotTx) return;
+    await writeSnapshot(client, snap);
+    this.snapshotTx = snap.lastTx;
+    await client.query('DELETE FROM duban_log WHERE tx <= $1', [snap.lastTx - this.opts.keepLogRows]);
+  }
+
+  /**
+   * Waits for running work and writes the snapshot row if one is due. Not whatever the count, as the data file does:
+   * the log already holds every transaction, and three province replicas stopping together each spent 20 s or more
+   * writing the same 250 MB row, past any service manager's stop timeout.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.flushing;
     await this.snapshotting?.catch(() => undefined);
     let error: unknown;
-    await this.snapshot().catch((e) => (error = e));
+    await this.snapshot({ whenDue: true }).catch((e) => (error = e));
     this.closed = true;
     const release = await this.lock();
     release();

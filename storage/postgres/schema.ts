@@ -2,6 +2,8 @@ import type pg from 'pg';
 
 /** The advisory lock every writer holds for its transaction: one writer at a time across all replicas. */
 export const WRITER_LOCK = 0x64756261; // 'duba'
+/** The advisory lock a replica holds while it writes the snapshot row: one at a time, the others leave it to it. */
+export const SNAPSHOT_LOCK = 0x64756273; // 'dubs'
 /** The advisory lock the first replica to start holds while it applies schema migrations. */
 const SCHEMA_LOCK = 0x6475626d; // 'dubm'
 

@@ -1,12 +1,14 @@
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { IncomingEvent } from '../../src/events.js';
 import { createIntake } from '../../src/intake.js';
 import { createLogger } from '../../src/logger.js';
 import { StoreUnavailableError } from '../../storage/errors.js';
 import { openPostgresStore } from '../../storage/postgres/open.js';
+import { SNAPSHOT_LOCK } from '../../storage/postgres/schema.js';
 import type { Store } from '../../storage/store.js';
 import { withClient } from '../../bench/pg-admin.js';
-import { postgresReachable, testDatabase } from './postgres-db.js';
+import { connectionsOf, postgresReachable, testDatabase } from './postgres-db.js';
 
 const reachable = await postgresReachable();
 const db = testDatabase();
@@ -14,12 +16,6 @@ afterAll(() => db.drop());
 
 const at = '2026-11-30T01:00:00.000Z';
 const event = (id: string) => ({ id, kind: 'message' as const, messageId: `om_${id}`, receivedAt: at, payload: { text: `/学习 ${id}` } });
-
-/** Ends every connection the named replica holds, as a failed network or a restarted server would. */
-async function killConnections(url: string, app: string): Promise<number> {
-  const { rowCount } = await withClient(url, (c) => c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()', [app]));
-  return rowCount ?? 0;
-}
 
 /** One transaction as intake makes it: record the event and take the next record number. */
 const take = (s: Store, id: string) =>
@@ -69,7 +65,7 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
       return n;
     });
     await started;
-    expect(await killConnections(url, 'duban-a')).toBeGreaterThan(0);
+    expect(await connectionsOf(url, 'duban-a', { terminate: true })).toBeGreaterThan(0);
     go();
     await expect(doomed).rejects.toBeInstanceOf(StoreUnavailableError);
     // Nothing of it stays, in this replica's memory or in the database; the number it took is taken again.
@@ -89,7 +85,7 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
     let kills = 0;
     const killer = (async () => {
       while (killing) {
-        kills += await killConnections(url, 'duban-a');
+        kills += await connectionsOf(url, 'duban-a', { terminate: true });
         await new Promise((r) => setTimeout(r, 15));
       }
     })();
@@ -172,10 +168,13 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
     const a = await openPostgresStore(url, { applicationName: 'duban-a', snapshotEvery: 5, keepLogRows: 3 });
     const b = await openPostgresStore(url, { applicationName: 'duban-b' });
     for (let i = 0; i < 20; i++) await take(a, `p${i}`);
-    // The last snapshot (written on close) is at transaction 20: rows up to 17 are gone.
     await a.close();
+    // Snapshots are written when due (every five here, at 15 or later the last); the rows more than three behind the
+    // last are gone.
     const { rows } = await withClient(url, (c) => c.query<{ tx: string }>('SELECT tx FROM duban_log ORDER BY tx'));
-    expect(rows.map((r) => Number(r.tx))).toEqual([18, 19, 20]);
+    const last = Number((await withClient(url, (c) => c.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1'))).rows[0]!.last_tx);
+    expect(last).toBeGreaterThanOrEqual(15);
+    expect(rows.map((r) => Number(r.tx))).toEqual(Array.from({ length: 20 - (last - 3) }, (_, i) => last - 2 + i));
     expect(await b.read((tx) => tx.countInbound())).toEqual({ pending: 20, done: 0 });
     expect(await take(b, 'after')).toBe(21);
     await b.close();
@@ -203,7 +202,37 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(await row()).toBe(26);
     await a.close();
-    // Closing writes the last one whatever the count.
-    expect(await row()).toBe(28);
+    // Closing writes one only when due (the log holds every transaction): a replica opened now replays the two after it.
+    expect(await row()).toBe(26);
+    const b = await openPostgresStore(url, { applicationName: 'duban-b' });
+    expect(await b.read((tx) => tx.countInbound())).toEqual({ pending: 107, done: 0 });
+    await b.close();
+  });
+
+  it('one replica at a time writes the snapshot row: while another holds the snapshot lock, a replica with one due leaves it', async () => {
+    const url = await db.location();
+    const a = await openPostgresStore(url, { applicationName: 'duban-a', snapshotEvery: 5 });
+    const row = async () => {
+      const { rows } = await withClient(url, (c) => c.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1'));
+      return rows[0] ? Number(rows[0].last_tx) : 0;
+    };
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1)', [SNAPSHOT_LOCK]);
+      for (let i = 0; i < 12; i++) await take(a, `h${i}`);
+      await new Promise((r) => setTimeout(r, 200));
+      // Due at 5 and 10, and left to the holder each time (which writes none here).
+      expect(await row()).toBe(0);
+      await holder.query('SELECT pg_advisory_unlock($1)', [SNAPSHOT_LOCK]);
+      // Each time it left one, it counted it as written where it stood: the next is due five transactions on.
+      for (let i = 12; i < 22; i++) await take(a, `h${i}`);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await row()).toBeGreaterThan(12);
+      expect(await row()).toBeLessThanOrEqual(22);
+    } finally {
+      await holder.end();
+      await a.close();
+    }
   });
 });
