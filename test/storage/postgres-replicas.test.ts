@@ -17,6 +17,12 @@ afterAll(() => db.drop());
 const at = '2026-11-30T01:00:00.000Z';
 const event = (id: string) => ({ id, kind: 'message' as const, messageId: `om_${id}`, receivedAt: at, payload: { text: `/学习 ${id}` } });
 
+/** The transaction the snapshot row holds, 0 when none was written. */
+async function snapshotRow(url: string): Promise<number> {
+  const { rows } = await withClient(url, (c) => c.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1'));
+  return rows[0] ? Number(rows[0].last_tx) : 0;
+}
+
 /** One transaction as intake makes it: record the event and take the next record number. */
 const take = (s: Store, id: string) =>
   s.transact(async (tx) => {
@@ -172,7 +178,7 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
     // Snapshots are written when due (every five here, at 15 or later the last); the rows more than three behind the
     // last are gone.
     const { rows } = await withClient(url, (c) => c.query<{ tx: string }>('SELECT tx FROM duban_log ORDER BY tx'));
-    const last = Number((await withClient(url, (c) => c.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1'))).rows[0]!.last_tx);
+    const last = await snapshotRow(url);
     expect(last).toBeGreaterThanOrEqual(15);
     expect(rows.map((r) => Number(r.tx))).toEqual(Array.from({ length: 20 - (last - 3) }, (_, i) => last - 2 + i));
     expect(await b.read((tx) => tx.countInbound())).toEqual({ pending: 20, done: 0 });
@@ -183,10 +189,7 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
   it('writes the snapshot row after a quarter as many transactions as there are records, not after each snapshotEvery', async () => {
     const url = await db.location();
     const a = await openPostgresStore(url, { applicationName: 'duban-a', snapshotEvery: 1 });
-    const row = async () => {
-      const { rows } = await withClient(url, (c) => c.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1'));
-      return rows[0] ? Number(rows[0].last_tx) : 0;
-    };
+    const row = () => snapshotRow(url);
     // 80 records in one transaction, then one more with each: at transaction t a snapshot is due once t reaches a
     // quarter of the 79 + t records there are, which is first at 26.
     await a.transact(async (tx) => {
@@ -212,10 +215,7 @@ describe.runIf(reachable)('two replicas on one PostgreSQL database', () => {
   it('one replica at a time writes the snapshot row: while another holds the snapshot lock, a replica with one due leaves it', async () => {
     const url = await db.location();
     const a = await openPostgresStore(url, { applicationName: 'duban-a', snapshotEvery: 5 });
-    const row = async () => {
-      const { rows } = await withClient(url, (c) => c.query<{ last_tx: string }>('SELECT last_tx FROM duban_snapshot WHERE id = 1'));
-      return rows[0] ? Number(rows[0].last_tx) : 0;
-    };
+    const row = () => snapshotRow(url);
     const holder = new pg.Client({ connectionString: url });
     await holder.connect();
     try {
