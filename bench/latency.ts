@@ -3,7 +3,7 @@ import { serverEnv } from './env.js';
 import { openLoop, percentiles, type Latency } from './load.js';
 import { BENCH_BOT, BENCH_KEYS, buildEvents } from './payloads.js';
 import type { ScaleManifest } from './scale-store.js';
-import { startServer, type Runtime } from './server-process.js';
+import { machineCpuMs, startServer, type Runtime } from './server-process.js';
 
 /** End-to-end figures: event posted → reply recorded at the fake platform. */
 export interface LatencyResult {
@@ -17,6 +17,8 @@ export interface LatencyResult {
   rssAfterMb: number;
   /** The app-wide send budget the bot ran with (per second); undefined means Feishu's defaults. */
   appRate?: number;
+  /** CPU time the host took from this virtual machine during the run, in ms over all cores (see machineCpuMs). */
+  stolenMs: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function runLatency(m: ScaleManifest, dataFile: string, opts: { rat
       (byCommand[d.command] ??= []).push(ms);
       if (samples.length === events.length) all();
     });
+    const machineFrom = machineCpuMs();
     const ack = await openLoop(
       bot.url + '/webhook/event',
       events.map((e) => e.shot),
@@ -52,6 +55,7 @@ export async function runLatency(m: ScaleManifest, dataFile: string, opts: { rat
       (i, at) => dueAt.set(events[i]!.messageId, { at, command: events[i]!.command }),
     );
     await Promise.race([done, new Promise((r) => setTimeout(r, 30_000).unref())]);
+    const stolenMs = Math.round(machineCpuMs().steal - machineFrom.steal);
     return {
       rate: opts.rate,
       seconds: opts.seconds,
@@ -62,6 +66,7 @@ export async function runLatency(m: ScaleManifest, dataFile: string, opts: { rat
       ackP99: ack.latency.p99,
       rssAfterMb: bot.memory().rssMb,
       appRate: opts.appRate,
+      stolenMs,
     };
   } finally {
     await bot.kill();

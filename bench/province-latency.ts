@@ -7,7 +7,7 @@ import { percentiles, poster, type Latency, type LoadResult, type Shot } from '.
 import { BENCH_BOT, BENCH_KEYS, buildEvents } from './payloads.js';
 import type { ScaleManifest } from './scale-store.js';
 import { summarisePauses, type Pause } from './pause-log.js';
-import { namedCpuMs, startServer, type ServerProcess } from './server-process.js';
+import { machineCpuMs, namedCpuMs, startServer, type ServerProcess } from './server-process.js';
 
 /** The node flags of the province replicas: the unit's, with a heap that holds a province (the store is in memory). */
 export const REPLICA_FLAGS = ['--enable-source-maps', '--max-old-space-size=4096'];
@@ -46,9 +46,11 @@ export interface ReplicaLatency {
   /**
    * CPU time used during the timed run, in ms: by the replicas together, by the PostgreSQL server's processes (those
    * running at both ends), and by this process (the load and the fake platform). Less at the mercy of other work on
-   * the machine than the latencies are: what an event costs, whoever else wants the cores.
+   * the machine than the latencies are: what an event costs, whoever else wants the cores. And the machine's: busy,
+   * idle, and stolen by the host for other virtual machines (the same code's p99 went from 133 ms to 1.7 s between two
+   * runs twenty minutes apart).
    */
-  cpu: { replicasMs: number; postgresMs: number; benchMs: number; replicaMsPerEvent: number };
+  cpu: { replicasMs: number; postgresMs: number; benchMs: number; replicaMsPerEvent: number; machineBusyMs: number; idleMs: number; stolenMs: number };
 }
 
 /**
@@ -89,7 +91,7 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
       if (all.length === events.length) finish();
     });
     const runFrom = Date.now();
-    const cpuFrom = { replicas: bots.map((b) => b.cpuMs()), postgres: namedCpuMs('postgres'), bench: process.cpuUsage() };
+    const cpuFrom = { replicas: bots.map((b) => b.cpuMs()), postgres: namedCpuMs('postgres'), bench: process.cpuUsage(), machine: machineCpuMs() };
     const ack = await roundRobin(
       bots.map((b) => b.url + '/webhook/event'),
       events.map((e) => e.shot),
@@ -100,8 +102,12 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
     const runTo = Date.now();
     const replicaCpu = bots.map((b, i) => b.cpuMs() - cpuFrom.replicas[i]!);
     const bench = process.cpuUsage(cpuFrom.bench);
+    const machine = machineCpuMs();
     const cpu = {
       replicasMs: Math.round(replicaCpu.reduce((a, b) => a + b, 0)),
+      machineBusyMs: Math.round(machine.busy - cpuFrom.machine.busy),
+      idleMs: Math.round(machine.idle - cpuFrom.machine.idle),
+      stolenMs: Math.round(machine.steal - cpuFrom.machine.steal),
       postgresMs: Math.round(namedCpuMs('postgres') - cpuFrom.postgres),
       benchMs: Math.round((bench.user + bench.system) / 1000),
       replicaMsPerEvent: Math.round((replicaCpu.reduce((a, b) => a + b, 0) / events.length) * 100) / 100,

@@ -61,6 +61,11 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
     bureau: '',
     province: `${ms(rl.cpu.replicasMs)} (${rl.cpu.replicaMsPerEvent} ms) / ${ms(rl.cpu.postgresMs)} / ${ms(rl.cpu.benchMs)}`,
   });
+  rows.push({
+    figure: 'the machine during the run: busy / idle / stolen by the host for other virtual machines (all cores)',
+    bureau: `stolen ${ms(bl.stolenMs)}`,
+    province: `${ms(rl.cpu.machineBusyMs)} / ${ms(rl.cpu.idleMs)} / ${ms(rl.cpu.stolenMs)}`,
+  });
   rows.push({ figure: 'PG snapshot rows written during the run and the replicas\' stops (each the whole state; a replica writes one as it stops)', bureau: '', province: `${f.snapshotWritesDuringRun}` });
   for (const [i, r] of rl.replicas.entries()) {
     rows.push({

@@ -124,3 +124,13 @@ export function namedCpuMs(name: string): number {
   }
   return ms;
 }
+
+/**
+ * The machine's CPU time so far, in ms over all cores, from /proc/stat: busy, idle, and stolen (a virtual machine's
+ * cores taken by the host for other guests, which no figure of this machine's own load shows).
+ */
+export function machineCpuMs(): { busy: number; idle: number; steal: number } {
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number) as number[];
+  const ms = (ticks: number) => (ticks * 1000) / USER_HZ;
+  return { busy: ms(user! + nice! + system! + irq! + softirq!), idle: ms(idle! + iowait!), steal: ms(steal!) };
+}
