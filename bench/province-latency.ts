@@ -50,7 +50,7 @@ export interface ReplicaLatency {
    * idle, and stolen by the host for other virtual machines (the same code's p99 went from 133 ms to 1.7 s between two
    * runs twenty minutes apart).
    */
-  cpu: { replicasMs: number; postgresMs: number; benchMs: number; replicaMsPerEvent: number; machineBusyMs: number; idleMs: number; stolenMs: number };
+  cpu: { replicasMs: number; postgresMs: number; benchMs: number; replicaMsPerEvent: number; machineBusyMs: number; idleMs: number; stolenMs: number; windowMs: number };
 }
 
 /**
@@ -108,6 +108,7 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
       machineBusyMs: Math.round(machine.busy - cpuFrom.machine.busy),
       idleMs: Math.round(machine.idle - cpuFrom.machine.idle),
       stolenMs: Math.round(machine.steal - cpuFrom.machine.steal),
+      windowMs: runTo - runFrom,
       postgresMs: Math.round(namedCpuMs('postgres') - cpuFrom.postgres),
       benchMs: Math.round((bench.user + bench.system) / 1000),
       replicaMsPerEvent: Math.round((replicaCpu.reduce((a, b) => a + b, 0) / events.length) * 100) / 100,

@@ -57,7 +57,7 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
   rows.push({ figure: '  PG: events posted to the sender replica / to the other two', bureau: '', province: `${lat(rl.toSender)} / ${lat(rl.toOthers)}` });
   rows.push({ figure: 'ack (HTTP 200) at 200 events/s', bureau: `p99 ${ms(Math.round(bl.ackP99))}`, province: `${lat(rl.ack)}, statuses ${JSON.stringify(rl.ackStatuses)}`, ratio: ratio(rl.ack.p99, bl.ackP99) });
   rows.push({
-    figure: `CPU during the run: replicas together (per event) / PostgreSQL / the bench (load and fake platform); ${availableParallelism()} cores × ${rl.seconds} s are ${ms(availableParallelism() * rl.seconds * 1000)}`,
+    figure: `CPU during the run (the load and its last replies): replicas together (per event) / PostgreSQL / the bench (load and fake platform); ${availableParallelism()} cores × ${(rl.cpu.windowMs / 1000).toFixed(1)} s are ${ms(availableParallelism() * rl.cpu.windowMs)}`,
     bureau: '',
     province: `${ms(rl.cpu.replicasMs)} (${rl.cpu.replicaMsPerEvent} ms) / ${ms(rl.cpu.postgresMs)} / ${ms(rl.cpu.benchMs)}`,
   });
