@@ -101,20 +101,21 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
     await Promise.race([done, new Promise((r) => setTimeout(r, 30_000).unref())]);
     const runTo = Date.now();
     const replicaCpu = bots.map((b, i) => b.cpuMs() - cpuFrom.replicas[i]!);
+    const replicasMs = replicaCpu.reduce((a, b) => a + b, 0);
     const bench = process.cpuUsage(cpuFrom.bench);
     const machine = machineCpuMs();
     const cpu = {
-      replicasMs: Math.round(replicaCpu.reduce((a, b) => a + b, 0)),
+      replicasMs: Math.round(replicasMs),
       machineBusyMs: Math.round(machine.busy - cpuFrom.machine.busy),
       idleMs: Math.round(machine.idle - cpuFrom.machine.idle),
       stolenMs: Math.round(machine.steal - cpuFrom.machine.steal),
       windowMs: runTo - runFrom,
       postgresMs: Math.round(namedCpuMs('postgres') - cpuFrom.postgres),
       benchMs: Math.round((bench.user + bench.system) / 1000),
-      replicaMsPerEvent: Math.round((replicaCpu.reduce((a, b) => a + b, 0) / events.length) * 100) / 100,
+      replicaMsPerEvent: Math.round((replicasMs / events.length) * 100) / 100,
     };
     const memory = bots.map((b) => b.memory());
-    // All three at once, as a whole deployment stops; each writes a snapshot of the province as it goes.
+    // All three at once, as a whole deployment stops (a snapshot only if one is due, by whichever holds the lock).
     const stopMs = await Promise.all(
       bots.map(async (b) => {
         const t = performance.now();

@@ -66,7 +66,7 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
     bureau: `stolen ${ms(bl.stolenMs)}`,
     province: `${ms(rl.cpu.machineBusyMs)} / ${ms(rl.cpu.idleMs)} / ${ms(rl.cpu.stolenMs)}`,
   });
-  rows.push({ figure: 'PG snapshot rows written during the run and the replicas\' stops (each the whole state; a replica writes one as it stops)', bureau: '', province: `${f.snapshotWritesDuringRun}` });
+  rows.push({ figure: 'PG snapshot rows written during the run and the replicas\' stops (each the whole state; written when due, by one replica at a time)', bureau: '', province: `${f.snapshotWritesDuringRun}` });
   for (const [i, r] of rl.replicas.entries()) {
     rows.push({
       figure: `replica ${i + 1}${r.sender ? ' (sender)' : ''}: open store / spawn→healthy / SIGTERM→exit (the three stopped together)`,
