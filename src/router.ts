@@ -112,7 +112,8 @@ export function createRouter(deps: RouterDeps) {
       return { sender, chat, role, reply };
     };
     const mentioned = parsed.kind === 'command' ? parsed.mentions : [];
-    const registerSender = (tx: Tx) => register(tx, ev, name, now, mentioned, deps.admins.includes(ev.senderId));
+    const bootstrapAdmin = deps.admins.includes(ev.senderId);
+    const registerSender = (tx: Tx) => register(tx, ev, name, now, mentioned, bootstrapAdmin);
     const base = async (tx: Tx, out: Outgoing[]) => identify(tx, await registerSender(tx), out);
 
     const commit = async (tx: Tx, out: Outgoing[]) => {
@@ -168,7 +169,7 @@ export function createRouter(deps: RouterDeps) {
         // reads a view outside the writer lock, and its answers commit with the inbox mark. A crash between the steps
         // leaves the event pending: it runs again. Journalling the event brought this process up to date, so the known
         // view sees everything committed before the event was (a member's own /学习 just before, on any replica).
-        const planned = await deps.store.read((tx) => registration(tx, ev, name, mentioned, deps.admins.includes(ev.senderId)), { known: true });
+        const planned = await deps.store.read((tx) => registration(tx, ev, name, mentioned, bootstrapAdmin), { known: true });
         const registered = planned.saves.length > 0 ? await deps.store.transact(registerSender) : planned.existing!;
         const out: Outgoing[] = [];
         await deps.store.view(async (tx) => {
