@@ -9,8 +9,11 @@ import type { ScaleManifest } from './scale-store.js';
 import { summarisePauses, type Pause } from './pause-log.js';
 import { machineCpuMs, namedCpuMs, startServer, type ServerProcess } from './server-process.js';
 
-/** The node flags of the province replicas: the unit's, with a heap that holds a province (the store is in memory). */
-export const REPLICA_FLAGS = ['--enable-source-maps', '--max-old-space-size=4096'];
+/**
+ * The node flags of the province replicas: the unit's, with a heap that holds a province (the store is in memory), and
+ * `BENCH_NODE_FLAGS` (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) for finding out where a replica's time goes.
+ */
+export const REPLICA_FLAGS = ['--enable-source-maps', '--max-old-space-size=4096', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
 
 /** One replica's start: spawn to healthy, opening the store alone, RSS after opening, after the run and at its peak. */
 export interface ReplicaFigures {
