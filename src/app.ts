@@ -129,15 +129,39 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   const webhook = createWebhook({ encryptKey: keys.encryptKey, verificationToken: keys.verificationToken, accept: intake.accept, clock, logger });
   routes.post('/webhook/event', webhook);
   routes.post('/webhook/card', webhook);
+  // Whether the last /healthz could read the store: a failure is logged when it begins and when it ends, not at every poll.
+  let unreadable = false;
   routes.get('/healthz', async (ctx) => {
-    const [inbox, outboxPending] = await store.read(async (tx) => [await tx.countInbound(), (await tx.listOutbound({ status: 'pending' })).length] as const);
+    // A load balancer polls this: a replica that cannot reach its database answers 503 (and names no host), not 500.
+    const counts = await store
+      .read(async (tx) => ({ inbox: await tx.countInbound(), pending: (await tx.listOutbound({ status: 'pending' })).length }))
+      .then((c) => {
+        if (unreadable) logger.info('/healthz: the store can be read again');
+        unreadable = false;
+        return c;
+      })
+      .catch((err: unknown) => {
+        if (!unreadable) logger.error({ err }, '/healthz: the store cannot be read; answering 503');
+        unreadable = true;
+        return undefined;
+      });
     const health = store.health();
     const wsHealth = ws?.health();
-    ctx.status = health.ok && intake.accepting && (wsHealth?.healthy ?? true) ? 200 : 503;
+    const storeOk = health.ok && counts !== undefined;
+    ctx.status = storeOk && intake.accepting && (wsHealth?.healthy ?? true) ? 200 : 503;
     // The store's detail names files; /healthz answers anyone, so it shows only the summary.
-    const summary = { ok: health.ok, kind: health.kind, schemaVersion: health.schemaVersion, lastTx: health.lastTx };
+    const summary = { ok: storeOk, kind: health.kind, schemaVersion: health.schemaVersion, lastTx: health.lastTx, ...(counts ? {} : { error: 'unreadable' }) };
     const runsScheduler = config.scheduler && (schedulerLease?.held ?? true);
-    ctx.body = { ok: ctx.status === 200, mode: local ? 'local' : 'feishu', store: summary, sender: senderLease?.held ?? true, scheduler: runsScheduler, inbox, outbox: { pending: outboxPending }, feishu: { mode: local ? 'sandbox' : keys.mode, ...(wsHealth ? { ws: wsHealth } : {}) } };
+    ctx.body = {
+      ok: ctx.status === 200,
+      mode: local ? 'local' : 'feishu',
+      store: summary,
+      sender: senderLease?.held ?? true,
+      scheduler: runsScheduler,
+      inbox: counts?.inbox ?? null,
+      outbox: { pending: counts?.pending ?? null },
+      feishu: { mode: local ? 'sandbox' : keys.mode, ...(wsHealth ? { ws: wsHealth } : {}) },
+    };
   });
   const admin = createAdminRoutes({ token: config.adminToken, jobs, jobDeps: { store, logger }, clock, onRan: () => outbox.kick() });
   app.use(routes.routes()).use(routes.allowedMethods());

@@ -107,8 +107,8 @@ export type Card = z.infer<typeof CardSchema>;
 /** Feishu's limits for a card message. */
 export const CARD_LIMITS = { bytes: 30 * 1024, elements: 200, tables: 5, charts: 5 } as const;
 
-/** Checks a card against the schema and Feishu's limits; returns the problems (empty when fine). */
-export function cardProblems(card: unknown): string[] {
+/** Checks a card against the schema and Feishu's limits; returns the problems (empty when fine). `json` is the card's own. */
+export function cardProblems(card: unknown, json = JSON.stringify(card) ?? ''): string[] {
   const problems: string[] = [];
   const fn = findFunction(card, '$');
   if (fn) problems.push(`function at ${fn} (chart specs must be plain JSON)`);
@@ -117,14 +117,15 @@ export function cardProblems(card: unknown): string[] {
     for (const i of parsed.error.issues.slice(0, 5)) problems.push(`${i.path.join('.')}: ${i.message}`);
     return problems;
   }
-  const bytes = Buffer.byteLength(JSON.stringify(card));
+  const bytes = Buffer.byteLength(json);
   if (bytes > CARD_LIMITS.bytes) problems.push(`card is ${bytes} bytes (limit ${CARD_LIMITS.bytes})`);
   const els = parsed.data.body.elements;
   const count = countElements(els);
   if (count > CARD_LIMITS.elements) problems.push(`card has ${count} elements (limit ${CARD_LIMITS.elements})`);
   const tables = els.filter((e) => e.tag === 'table').length;
   if (tables > CARD_LIMITS.tables) problems.push(`card has ${tables} tables (limit ${CARD_LIMITS.tables})`);
-  const charts = JSON.stringify(els).split('"tag":"chart"').length - 1;
+  // Text inside a string has its quotes escaped, so only a component's own tag reads "tag":"chart".
+  const charts = json.split('"tag":"chart"').length - 1;
   if (charts > CARD_LIMITS.charts) problems.push(`card has ${charts} charts (limit ${CARD_LIMITS.charts})`);
   return problems;
 }
@@ -137,7 +138,7 @@ const valid = new WeakMap<object, string>();
 export function checkedCard(card: Card): Card {
   const json = JSON.stringify(card);
   if (valid.get(card) === json) return card;
-  const problems = cardProblems(card);
+  const problems = cardProblems(card, json);
   if (problems.length > 0) throw new Error(`invalid card: ${problems.join('; ')}`);
   valid.set(card, json);
   return card;

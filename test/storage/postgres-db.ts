@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createConnection, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { databaseUrl, withClient } from '../../bench/pg-admin.js';
 
@@ -54,4 +55,36 @@ export async function connectionsOf(url: string, app: string, opts: { listening?
   const listening = opts.listening ? " AND query ILIKE 'LISTEN%'" : '';
   const sql = `SELECT ${what} FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()${listening}`;
   return (await withClient(url, (c) => c.query(sql, [app]))).rowCount ?? 0;
+}
+
+/**
+ * A TCP relay in front of the server `url` names, for taking the database away from a process and giving it back:
+ * `cut()` closes every relayed connection and refuses new ones (as a server that went down), `restore()` listens again.
+ */
+export async function tcpRelay(url: string): Promise<{ url: string; cut(): Promise<void>; restore(): Promise<void>; close(): Promise<void> }> {
+  const target = new URL(url);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  const listen = (port: number) => new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  await listen(0);
+  const port = (server.address() as { port: number }).port;
+  const relayed = new URL(url);
+  relayed.hostname = '127.0.0.1';
+  relayed.port = String(port);
+  const cut = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const s of sockets) s.destroy();
+    await closed;
+  };
+  return { url: relayed.toString(), cut, restore: () => listen(port), close: cut };
 }
