@@ -84,11 +84,14 @@ export function createRouter(deps: RouterDeps) {
    * joins the command's transaction.
    */
   async function run(ev: Input, now: Date, opts: { capture?: boolean; onSuccess?: (tx: Tx) => Promise<void> } = {}): Promise<{ ok: boolean; replies: string[]; refreshed: Map<string, Card> }> {
-    // Only where the name comes from hangs on it, and journalling the event brought what this process knows up to date.
-    const known = await deps.store.read((tx) => tx.getPerson(ev.senderId), { known: true });
-    // Network lookups happen outside the transaction: the store lock is never held across I/O. A card callback
-    // (captured) answers within Feishu's 3 s, so it never waits for one.
-    const name = known?.nameSource === 'contact' ? undefined : await names.lookup(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);
+    let name: string | undefined;
+    /** Looks up the sender's name unless the store has it from the contact API (journalling the event brought it up to date). */
+    const lookUpName = async () => {
+      const known = await deps.store.read((tx) => tx.getPerson(ev.senderId), { known: true });
+      // Network lookups happen outside the transaction: the store lock is never held across I/O. A card callback
+      // (captured) answers within Feishu's 3 s, so it never waits for one.
+      name = known?.nameSource === 'contact' ? undefined : await names.lookup(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);
+    };
     // An image or file is fetched and kept outside the transaction, then run as /佐证 with it (or ignored in a group).
     const attachment = await intakeFile(deps.store, deps.resources, ev, now);
     const parsed = attachment
@@ -161,6 +164,7 @@ export function createRouter(deps: RouterDeps) {
       }
     };
     const readsOnly = parsed.kind === 'command' && !opts.onSuccess && (find(parsed.word)?.readsOnly?.(parsed.args) ?? false);
+    if (!readsOnly) await lookUpName();
 
     let failure: { text: string } | undefined;
     try {
@@ -169,14 +173,27 @@ export function createRouter(deps: RouterDeps) {
         // reads a view outside the writer lock, and its answers commit with the inbox mark. A crash between the steps
         // leaves the event pending: it runs again. Journalling the event brought this process up to date, so the known
         // view sees everything committed before the event was (a member's own /学习 just before, on any replica).
-        const planned = await deps.store.read((tx) => registration(tx, ev, name, mentioned, bootstrapAdmin), { known: true });
-        const registered = planned.saves.length > 0 ? await deps.store.transact(registerSender) : planned.existing!;
         const out: Outgoing[] = [];
-        await deps.store.view(async (tx) => {
-          const who = await identify(tx, (await tx.getPerson(ev.senderId)) ?? registered, out);
+        const report = async (tx: Tx, sender: Person) => {
+          const who = await identify(tx, sender, out);
           const cmd = allowedCommand(who.role);
           if (cmd) await runCommand(cmd, tx, who, out);
+        };
+        // Most reports come from a sender known by the contact API's name, with nothing to register: one view finds
+        // that and runs the report, where the name lookup, the registration and the report each took this process's
+        // lock (and waited for any commit in flight) one after another.
+        const ranAsKnown = await deps.store.view(async (tx) => {
+          const sender = await tx.getPerson(ev.senderId);
+          if (sender?.nameSource !== 'contact' || (await registration(tx, ev, undefined, mentioned, bootstrapAdmin)).saves.length > 0) return false;
+          await report(tx, sender);
+          return true;
         }, { known: true });
+        if (!ranAsKnown) {
+          await lookUpName();
+          const planned = await deps.store.read((tx) => registration(tx, ev, name, mentioned, bootstrapAdmin), { known: true });
+          const registered = planned.saves.length > 0 ? await deps.store.transact(registerSender) : planned.existing!;
+          await deps.store.view(async (tx) => report(tx, (await tx.getPerson(ev.senderId)) ?? registered), { known: true });
+        }
         // A file's bytes are written before the commit, not under the writer lock inside it.
         const stored = await storeFiles(out);
         await deps.store.transact((tx) => commit(tx, stored));

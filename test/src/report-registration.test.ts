@@ -8,25 +8,31 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** A store that keeps, for each transaction, the verbs it called (in order). */
-function recording(): { wrap: (s: Store) => Store; transactions: string[][] } {
+/**
+ * A store that keeps, for each transaction, the verbs it called (in order), and in `calls` every transaction, read
+ * and view with its verbs, in the order they began.
+ */
+function recording(): { wrap: (s: Store) => Store; transactions: string[][]; calls: { kind: 'transact' | 'read' | 'view'; called: string[] }[] } {
   const transactions: string[][] = [];
+  const calls: { kind: 'transact' | 'read' | 'view'; called: string[] }[] = [];
+  const logging = (kind: 'transact' | 'read' | 'view', tx: Tx): Tx => {
+    const called: string[] = [];
+    calls.push({ kind, called });
+    if (kind === 'transact') transactions.push(called);
+    return new Proxy(tx, {
+      get: (t, name: string) => {
+        const v = t[name as keyof Tx];
+        return typeof v === 'function' ? (...args: unknown[]) => (called.push(name), (v as (...a: unknown[]) => unknown).apply(t, args)) : v;
+      },
+    });
+  };
   const wrap = (store: Store): Store => ({
     ...store,
-    transact: (fn) =>
-      store.transact((tx) => {
-        const called: string[] = [];
-        transactions.push(called);
-        const logged = new Proxy(tx, {
-          get: (t, name: string) => {
-            const v = t[name as keyof Tx];
-            return typeof v === 'function' ? (...args: unknown[]) => (called.push(name), (v as (...a: unknown[]) => unknown).apply(t, args)) : v;
-          },
-        });
-        return fn(logged);
-      }),
+    transact: (fn) => store.transact((tx) => fn(logging('transact', tx))),
+    read: (fn, o) => store.read((tx) => fn(logging('read', tx)), o),
+    view: (fn, o) => store.view((tx) => fn(logging('view', tx)), o),
   });
-  return { wrap, transactions };
+  return { wrap, transactions, calls };
 }
 
 describe('a report (/进度, /帮助) takes the writer lock only for what it writes', () => {
@@ -55,5 +61,27 @@ describe('a report (/进度, /帮助) takes the writer lock only for what it wri
     expect(answered).toBeGreaterThan(journal);
     expect(rec.transactions.slice(journal + 1, answered).filter((t) => t.includes('getChat') || t.includes('getPerson'))).toEqual([]);
     expect(rec.transactions.some((t) => t.includes('savePerson'))).toBe(false);
+  });
+
+  it('from a known sender named by the contact directory: one view looks them up and runs the report, no read before it', async () => {
+    const rec = recording();
+    h = await Harness.start({ wrapStore: rec.wrap });
+    const admin = await h.makeAdmin('王主任');
+    const chat = h.newChat();
+    await h.say(admin, chat, '/绑定 第一支部');
+    const member = h.person('张三');
+    await h.say(member, chat, '/帮助');
+
+    for (const report of ['/进度', '/进度 第一支部', '/进度 本季度']) {
+      rec.calls.length = 0;
+      expect(await h.say(member, chat, report)).toMatch(/张三|第一支部/);
+      const journal = rec.calls.findIndex((c) => c.called.includes('recordInbound'));
+      const answered = rec.calls.findIndex((c) => c.called.includes('completeInbound'));
+      expect(answered).toBeGreaterThan(journal);
+      // Between the two, whatever asked about the sender (the outbox's own reads of what is due never do) is one view.
+      const aboutSender = rec.calls.slice(journal + 1, answered).filter((c) => c.called.includes('getPerson'));
+      expect(aboutSender.map((c) => c.kind)).toEqual(['view']);
+    }
+
   });
 });
