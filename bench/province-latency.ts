@@ -19,6 +19,9 @@ export const REPLICA_FLAGS = ['--enable-source-maps', '--max-old-space-size=4096
 export interface ReplicaFigures {
   startMs: number;
   loadMs: number;
+  /** The full collection after opening (src/load-garbage.ts) and the RSS before it. */
+  loadGcMs: number;
+  rssBeforeGcMb: number;
   rssLoadedMb: number;
   rssAfterMb: number;
   peakMb: number;
@@ -66,13 +69,13 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
   const fake = await platform.listen();
   const dir = mkdtempSync(join(tmpdir(), 'duban-replicas-'));
   const bots: ServerProcess[] = [];
-  const loads: { loadMs: number; rssMb: number }[] = [];
+  const loads: { loadMs: number; gcMs: number; rawRssMb: number; rssMb: number }[] = [];
   try {
     for (let i = 0; i < opts.count; i++) {
       const loadFile = join(dir, `load-${i}.json`);
       const env = serverEnv({ platformUrl: fake.url, dataFile: join(dir, 'unused.json'), extra: { ...opts.extra, DUBAN_DATABASE_URL: databaseUrl, BENCH_APP_RATE: String(opts.appRate), BENCH_LOAD_FILE: loadFile, BENCH_PAUSE_FILE: join(dir, `pauses-${i}.json`) } });
       bots.push(await startServer('bench/province-server.ts', env, { runtime: 'compiled', timeoutMs: 180_000, nodeFlags: REPLICA_FLAGS }));
-      loads.push(JSON.parse(readFileSync(loadFile, 'utf8')) as { loadMs: number; rssMb: number });
+      loads.push(JSON.parse(readFileSync(loadFile, 'utf8')) as (typeof loads)[number]);
     }
     const sender = await Promise.all(bots.map((b) => fetch(b.url + '/healthz').then((r) => r.json() as Promise<{ sender?: boolean }>).then((h) => h.sender === true)));
     const events = buildEvents(m, opts.rate * opts.seconds, opts.tag, 7);
@@ -127,7 +130,7 @@ export async function runReplicaLatency(m: ScaleManifest, databaseUrl: string, o
       }),
     );
     const pauses = bots.map((_b, i) => summarisePauses(JSON.parse(readFileSync(join(dir, `pauses-${i}.json`), 'utf8')) as Pause[], runFrom, runTo));
-    const replicas = bots.map((b, i) => ({ startMs: Math.round(b.startMs), loadMs: loads[i]!.loadMs, rssLoadedMb: loads[i]!.rssMb, rssAfterMb: memory[i]!.rssMb, peakMb: memory[i]!.peakMb, sender: sender[i]!, pauses: pauses[i]!, cpuMs: Math.round(replicaCpu[i]!), stopMs: stopMs[i]! }));
+    const replicas = bots.map((b, i) => ({ startMs: Math.round(b.startMs), loadMs: loads[i]!.loadMs, loadGcMs: loads[i]!.gcMs, rssBeforeGcMb: loads[i]!.rawRssMb, rssLoadedMb: loads[i]!.rssMb, rssAfterMb: memory[i]!.rssMb, peakMb: memory[i]!.peakMb, sender: sender[i]!, pauses: pauses[i]!, cpuMs: Math.round(replicaCpu[i]!), stopMs: stopMs[i]! }));
     return {
       rate: opts.rate,
       seconds: opts.seconds,

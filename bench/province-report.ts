@@ -75,9 +75,9 @@ export function provinceRows(f: ProvinceFigures): ProvinceRow[] {
       ratio: ratio(r.startMs, f.bureauStart.medianMs),
     });
     rows.push({
-      figure: `replica ${i + 1}: RSS loaded / after the run / peak`,
+      figure: `replica ${i + 1}: RSS opened / after the full GC that follows (its ms) / after the run / peak`,
       bureau: i === 0 ? `${f.bureauStart.rssMb} MB / ${bl.rssAfterMb} MB` : '',
-      province: `${r.rssLoadedMb} / ${r.rssAfterMb} / ${r.peakMb} MB`,
+      province: `${r.rssBeforeGcMb} / ${r.rssLoadedMb} (${ms(r.loadGcMs)}) / ${r.rssAfterMb} / ${r.peakMb} MB`,
       ratio: ratio(r.rssAfterMb, bl.rssAfterMb),
     });
     rows.push({ figure: `replica ${i + 1}: GC pauses / event-loop stalls over 20 ms during the run; CPU`, bureau: '', province: `${pauseLine(r.pauses)}; ${ms(r.cpuMs)}` });

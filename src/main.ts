@@ -4,6 +4,7 @@ import { openLowdbStore } from '../storage/lowdb/open.js';
 import { describeDatabase, openPostgresStore } from '../storage/postgres/open.js';
 import type { RunningApp } from './app.js';
 import { ConfigError, readConfig, secretsOf, type Config } from './config.js';
+import { collectLoadGarbage } from './load-garbage.js';
 import { createLogger } from './logger.js';
 
 /** The most a SIGTERM or Ctrl+C may take, under the 10 s a supervisor allows before it kills. */
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     // The data file loads while the rest of the program (the SDK is large) is still being imported.
     const opening = config.databaseUrl ? openPostgresStore(config.databaseUrl, { mode: config.mode }) : openLowdbStore(config.dataFile, { mode: config.mode });
     const [store, { startApp }] = await Promise.all([opening, import('./app.js')]);
+    collectLoadGarbage();
     return startApp({ config, logger, store });
   })();
   const app = await running;
