@@ -35,14 +35,20 @@ function recording(): { wrap: (s: Store) => Store; transactions: string[][]; cal
   return { wrap, transactions, calls };
 }
 
+/** A harness over a recording store, a chat bound to 第一支部 and 张三 (not yet registered) to talk in it. */
+async function branchChat() {
+  const rec = recording();
+  const harness = await Harness.start({ wrapStore: rec.wrap });
+  h = harness;
+  const admin = await harness.makeAdmin('王主任');
+  const chat = harness.newChat();
+  await harness.say(admin, chat, '/绑定 第一支部');
+  return { h: harness, rec, chat, member: harness.person('张三') };
+}
+
 describe('a report (/进度, /帮助) takes the writer lock only for what it writes', () => {
   it('from a known sender: no registration transaction between journalling the event and its reply; a newcomer is still registered', async () => {
-    const rec = recording();
-    h = await Harness.start({ wrapStore: rec.wrap });
-    const admin = await h.makeAdmin('王主任');
-    const chat = h.newChat();
-    await h.say(admin, chat, '/绑定 第一支部');
-    const member = h.person('张三');
+    const { h, rec, chat, member } = await branchChat();
 
     // A newcomer's first report registers them (named from the contact directory, joining the chat's branch).
     rec.transactions.length = 0;
@@ -64,12 +70,7 @@ describe('a report (/进度, /帮助) takes the writer lock only for what it wri
   });
 
   it('from a known sender named by the contact directory: one view looks them up and runs the report, no read before it', async () => {
-    const rec = recording();
-    h = await Harness.start({ wrapStore: rec.wrap });
-    const admin = await h.makeAdmin('王主任');
-    const chat = h.newChat();
-    await h.say(admin, chat, '/绑定 第一支部');
-    const member = h.person('张三');
+    const { h, rec, chat, member } = await branchChat();
     await h.say(member, chat, '/帮助');
 
     for (const report of ['/进度', '/进度 第一支部', '/进度 本季度']) {
