@@ -6,9 +6,8 @@ let sliceStart: number | undefined;
 
 function startSlice(): number {
   sliceStart = performance.now();
-  // The slice lasts until the loop turns; the first caller after that starts the next. (Timing from the last turn
-  // instead made every report wait a turn at its first read, however short: at 200 events/s `/进度` answered at
-  // twice the median of the other commands.)
+  // The slice lasts until the loop turns; the first caller after that starts the next. (Timed from the last yield
+  // instead, every report waited a turn at its first read, however short its work.)
   setImmediate(() => (sliceStart = undefined));
   return sliceStart;
 }
