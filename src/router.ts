@@ -84,14 +84,15 @@ export function createRouter(deps: RouterDeps) {
    * joins the command's transaction.
    */
   async function run(ev: Input, now: Date, opts: { capture?: boolean; onSuccess?: (tx: Tx) => Promise<void> } = {}): Promise<{ ok: boolean; replies: string[]; refreshed: Map<string, Card> }> {
-    let name: string | undefined;
-    /** Looks up the sender's name unless the store has it from the contact API (journalling the event brought it up to date). */
-    const lookUpName = async () => {
+    /** The sender's name from the directory, unless the store has it from there (journalling the event brought it up to date). */
+    const lookUpName = async (): Promise<string | undefined> => {
       const known = await deps.store.read((tx) => tx.getPerson(ev.senderId), { known: true });
       // Network lookups happen outside the transaction: the store lock is never held across I/O. A card callback
       // (captured) answers within Feishu's 3 s, so it never waits for one.
-      name = known?.nameSource === 'contact' ? undefined : await names.lookup(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);
+      return known?.nameSource === 'contact' ? undefined : names.lookup(ev.senderId, opts.capture ? 0 : NAME_WAIT_MS);
     };
+    /** Set before anything registers the sender: a report from a sender known by the directory's name needs none. */
+    let name: string | undefined;
     // An image or file is fetched and kept outside the transaction, then run as /佐证 with it (or ignored in a group).
     const attachment = await intakeFile(deps.store, deps.resources, ev, now);
     const parsed = attachment
@@ -164,7 +165,7 @@ export function createRouter(deps: RouterDeps) {
       }
     };
     const readsOnly = parsed.kind === 'command' && !opts.onSuccess && (find(parsed.word)?.readsOnly?.(parsed.args) ?? false);
-    if (!readsOnly) await lookUpName();
+    if (!readsOnly) name = await lookUpName();
 
     let failure: { text: string } | undefined;
     try {
@@ -189,7 +190,7 @@ export function createRouter(deps: RouterDeps) {
           return true;
         }, { known: true });
         if (!ranAsKnown) {
-          await lookUpName();
+          name = await lookUpName();
           const planned = await deps.store.read((tx) => registration(tx, ev, name, mentioned, bootstrapAdmin), { known: true });
           const registered = planned.saves.length > 0 ? await deps.store.transact(registerSender) : planned.existing!;
           await deps.store.view(async (tx) => report(tx, (await tx.getPerson(ev.senderId)) ?? registered), { known: true });
